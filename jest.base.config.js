@@ -1,0 +1,18 @@
+/** Shared Jest settings: SWC transpiles TypeScript (type checking is `npm run lint`'s job). */
+const fs = require('node:fs');
+const swcrc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
+delete swcrc.$schema;
+
+module.exports = {
+  rootDir: __dirname,
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  testEnvironment: 'node',
+  moduleNameMapper: {
+    '^@chain/auth$': '<rootDir>/libs/auth/src',
+    '^@chain/platform$': '<rootDir>/libs/platform/src',
+    '^@chain/local-tenant$': '<rootDir>/libs/local-tenant/src',
+    '^@chain/testing$': '<rootDir>/libs/testing/src',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/apps/web/dist/'],
+};
