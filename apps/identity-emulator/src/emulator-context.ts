@@ -1,0 +1,24 @@
+import type { FaultInjector } from './admin/fault-injector';
+import type { TokenRequestCounter } from './admin/token-request-counter';
+import type { LoginTransactions } from './authorize/login-transactions';
+import { type CodeRecord, ExpiringStore, type RefreshRecord } from './grants/grant-stores';
+import type { SigningKeyStore } from './keys/signing-key-store';
+import type { ClientAuthContext } from './oauth/client-auth';
+import type { Directory } from './tenant/directory';
+import type { TokenFactory } from './tokens/token-factory';
+
+/** Everything the endpoint handlers share: built once by `startEmulator`. */
+export interface EmulatorContext extends ClientAuthContext {
+  readonly directory: Directory;
+  readonly keys: SigningKeyStore;
+  readonly tokens: TokenFactory;
+  readonly codes: ExpiringStore<CodeRecord>;
+  readonly refreshTokens: ExpiringStore<RefreshRecord>;
+  readonly logins: LoginTransactions;
+  readonly faults: FaultInjector;
+  readonly counter: TokenRequestCounter;
+  readonly publicUrl: string;
+  readonly testEndpoints: boolean;
+  readonly issuerFor: (tid: string) => string;
+  readonly nowMs: () => number;
+}

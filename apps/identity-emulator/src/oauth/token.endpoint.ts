@@ -1,0 +1,94 @@
+import type { ServerResponse } from 'node:http';
+
+import type { EmulatorRequest } from '../common/http-kit';
+import { sendJson } from '../common/http-kit';
+import type { EmulatorContext } from '../emulator-context';
+import { authorizationCodeGrant } from '../grants/authorization-code.grant';
+import { clientCredentialsGrant } from '../grants/client-credentials.grant';
+import { onBehalfOfGrant } from '../grants/on-behalf-of.grant';
+import { refreshTokenGrant } from '../grants/refresh-token.grant';
+import type { TenantView } from '../tenant/directory';
+import { EntraError, OAuthError, renderB2cError, renderEntraError } from './entra-error';
+
+type Grant = (req: EmulatorRequest, tenant: TenantView, ctx: EmulatorContext) => Record<string, unknown>;
+
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/** Short grant names used by the request counter and fault matching. */
+export const GrantName = {
+  ClientCredentials: 'client_credentials',
+  OnBehalfOf: 'on_behalf_of',
+  AuthorizationCode: 'authorization_code',
+  RefreshToken: 'refresh_token',
+} as const;
+
+const GRANTS: Readonly<Record<string, { name: string; run: Grant }>> = {
+  client_credentials: { name: GrantName.ClientCredentials, run: clientCredentialsGrant },
+  [JWT_BEARER]: { name: GrantName.OnBehalfOf, run: onBehalfOfGrant },
+  authorization_code: { name: GrantName.AuthorizationCode, run: authorizationCodeGrant },
+  refresh_token: { name: GrantName.RefreshToken, run: refreshTokenGrant },
+};
+
+/** Real token-endpoint headers (ENTRA.md §3); CORS so a SPA can redeem its code. */
+export function tokenHeaders(req: EmulatorRequest): Record<string, string> {
+  const origin = req.headers.origin;
+  return {
+    'cache-control': 'no-store, no-cache',
+    pragma: 'no-cache',
+    expires: '-1',
+    'x-ms-request-id': req.traceId,
+    'client-request-id': req.correlationId,
+    'access-control-allow-origin': typeof origin === 'string' ? origin : '*',
+    vary: 'Origin',
+  };
+}
+
+/** The grant name and client id of a token request, before it is processed (for counting and fault rules). */
+export function describeTokenRequest(req: EmulatorRequest): { grant: string; clientId: string } {
+  const grantType = req.form.get('grant_type') ?? '';
+  const authorization = req.headers.authorization;
+  let clientId = req.form.get('client_id') ?? '';
+  if (clientId === '' && authorization !== undefined && /^basic /i.test(authorization)) {
+    clientId = decodeURIComponent(Buffer.from(authorization.slice(6), 'base64').toString('utf8').split(':')[0] ?? '');
+  }
+  return { grant: GRANTS[grantType]?.name ?? (grantType || '-'), clientId: clientId.toLowerCase() || '-' };
+}
+
+/** The resource a token request names (client id of the resource if known), for the counter. */
+function resourceOf(req: EmulatorRequest, ctx: EmulatorContext): string {
+  const scope = (req.form.get('scope') ?? '').split(' ').find((s) => s.includes('/'));
+  if (scope === undefined) return '-';
+  const identifier = scope.slice(0, scope.lastIndexOf('/'));
+  return ctx.directory.resource(identifier)?.clientId ?? identifier;
+}
+
+/** `POST /{tenant}/oauth2/v2.0/token`. */
+export function handleToken(req: EmulatorRequest, res: ServerResponse, tenant: TenantView, ctx: EmulatorContext): void {
+  const described = describeTokenRequest(req);
+  ctx.counter.record(described.grant, described.clientId, resourceOf(req, ctx));
+  const headers = tokenHeaders(req);
+  try {
+    if (req.method !== 'POST') {
+      throw new EntraError(OAuthError.InvalidRequest, 900561, "The endpoint only accepts POST requests. Received a GET request.");
+    }
+    const grantType = req.form.get('grant_type');
+    const grant = grantType === null ? undefined : GRANTS[grantType];
+    if (tenant.isB2c && grantType === JWT_BEARER) {
+      throw new EntraError(OAuthError.InvalidRequest, 90086, `The supplied grant_type [${grantType}] is not supported.`);
+    }
+    if (grant === undefined) throw unsupportedGrant(grantType);
+    sendJson(res, 200, grant.run(req, tenant, ctx), headers);
+  } catch (error) {
+    if (!(error instanceof EntraError)) throw error;
+    const ids = { traceId: req.traceId, correlationId: req.correlationId };
+    const body = tenant.isB2c ? renderB2cError(error, ids, ctx.nowMs()) : renderEntraError(error, ids, ctx.nowMs());
+    sendJson(res, error.status, body, { ...headers, 'x-ms-clitelem': `1,${error.code},0,,` });
+  }
+}
+
+function unsupportedGrant(grantType: string | null): EntraError {
+  if (grantType === null || grantType === '') {
+    return new EntraError(OAuthError.InvalidRequest, 900144, "The request body must contain the following parameter: 'grant_type'.");
+  }
+  return new EntraError(OAuthError.UnsupportedGrantType, 70003, `The app requested an unsupported grant type '${grantType}'.`);
+}

@@ -1,0 +1,8 @@
+import type { Member } from './member.model';
+
+/** Port: the members table, keyed by `(tid, oid)` (Entra's stable user key, ENTRA.md §5). */
+export abstract class MemberRepository {
+  abstract find(tid: string, oid: string): Promise<Member | undefined>;
+  /** Inserts or replaces a member. */
+  abstract save(member: Member): Promise<void>;
+}

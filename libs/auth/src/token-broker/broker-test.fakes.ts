@@ -1,0 +1,77 @@
+/* Test doubles for the broker's ports (used by unit tests; not part of the public API). */
+import type { SharedTokenStore } from './shared-token.store';
+import type { AcquiredToken, TokenAcquirer, TokenRequest } from './token-acquirer.port';
+import type { BrokerClock, BrokerPrincipal } from './token-broker.service';
+import type { CachedToken } from './token-cache';
+
+/** A clock that only moves when told to. */
+export class FrozenClock implements BrokerClock {
+  constructor(public nowMs = Date.UTC(2026, 10, 28, 12, 0, 0)) {}
+  now(): number {
+    return this.nowMs;
+  }
+  advance(ms: number): void {
+    this.nowMs += ms;
+  }
+}
+
+/** A fake JWT (unsigned; the broker never verifies) with the given payload. */
+export function fakeJwt(payload: Record<string, unknown>): string {
+  const part = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(payload)}.sig`;
+}
+
+/** A principal as the validation side would build it. */
+export function fakePrincipal(oid: string, clock: BrokerClock, kind: 'user' | 'app' = 'user', lifetimeS = 3_600): BrokerPrincipal {
+  const expiresAt = Math.floor(clock.now() / 1_000) + lifetimeS;
+  const token = fakeJwt({ oid, aud: 'api://bff', exp: expiresAt, ...(kind === 'user' ? { scp: 'access_as_user' } : { idtyp: 'app' }) });
+  return { kind, expiresAt, rawToken: () => token };
+}
+
+type Script = (request: TokenRequest, call: number) => Promise<AcquiredToken> | AcquiredToken;
+
+/** A scriptable token service: records each request; by default issues a 1-hour token naming the subject. */
+export class FakeTokenAcquirer implements TokenAcquirer {
+  readonly requests: TokenRequest[] = [];
+  latencyMs = 5;
+  script?: Script;
+
+  constructor(private readonly clock: BrokerClock) {}
+
+  async acquire(request: TokenRequest): Promise<AcquiredToken> {
+    this.requests.push(request);
+    await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    if (this.script) return this.script(request, this.requests.length);
+    const subject = request.assertion ? (JSON.parse(Buffer.from(request.assertion.split('.')[1] ?? '', 'base64url').toString()) as { oid: string }).oid : 'app';
+    return {
+      accessToken: fakeJwt({ oid: subject, aud: request.scopes.join(' '), n: this.requests.length }),
+      expiresOnMs: this.clock.now() + 3_600_000,
+    };
+  }
+}
+
+/** An in-memory shared store with a lease, standing in for Redis. */
+export class FakeSharedStore implements SharedTokenStore {
+  available = true;
+  readonly entries = new Map<string, CachedToken>();
+  readonly leases = new Map<string, number>();
+  gets = 0;
+
+  async get(key: string): Promise<CachedToken | undefined> {
+    this.gets += 1;
+    return this.available ? this.entries.get(key) : undefined;
+  }
+  async set(key: string, token: CachedToken): Promise<void> {
+    if (this.available) this.entries.set(key, token);
+  }
+  async tryLease(key: string): Promise<boolean> {
+    if (!this.available) return true;
+    if (this.leases.has(key)) return false;
+    this.leases.set(key, 1);
+    return true;
+  }
+  async releaseLease(key: string): Promise<void> {
+    this.leases.delete(key);
+  }
+  async close(): Promise<void> {}
+}

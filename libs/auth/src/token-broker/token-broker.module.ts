@@ -1,0 +1,48 @@
+import { HttpModule } from '@nestjs/axios';
+import { Module } from '@nestjs/common';
+
+import { DownstreamClient } from '../downstream/downstream.client';
+import { MsalTokenAcquirer } from './msal-token-acquirer.adapter';
+import { NoSharedTokenStore, RedisTokenStore, SHARED_TOKEN_STORE } from './shared-token.store';
+import { TOKEN_ACQUIRER } from './token-acquirer.port';
+import { TokenBrokerEvents } from './token-broker.events';
+import { TOKEN_BROKER_OPTIONS, TokenBrokerConfigurableModule } from './token-broker.module-definition';
+import type { TokenBrokerOptions } from './token-broker.options';
+import { TOKEN_BROKER_CLOCK, TokenBroker } from './token-broker.service';
+import { resolveTokenBrokerSettings, TOKEN_BROKER_SETTINGS, type TokenBrokerSettings } from './token-broker.settings';
+
+/**
+ * Token acquisition for calling downstream APIs (Microsoft.Identity.Web's
+ * `EnableTokenAcquisitionToCallDownstreamApi` + `DownstreamApis` for Nest): provides {@link TokenBroker},
+ * {@link DownstreamClient} and {@link TokenBrokerEvents}. Options are validated at boot; a bad downstream
+ * declaration or credential stops the app with a message naming the fix.
+ *
+ * Ports a test may override: `TOKEN_ACQUIRER` (token service), `SHARED_TOKEN_STORE` (L2), `TOKEN_BROKER_CLOCK`.
+ */
+@Module({
+  imports: [HttpModule],
+  providers: [
+    {
+      provide: TOKEN_BROKER_SETTINGS,
+      inject: [TOKEN_BROKER_OPTIONS],
+      useFactory: (options: TokenBrokerOptions) => resolveTokenBrokerSettings(options),
+    },
+    {
+      provide: TOKEN_ACQUIRER,
+      inject: [TOKEN_BROKER_OPTIONS, TOKEN_BROKER_SETTINGS],
+      useFactory: (options: TokenBrokerOptions) => new MsalTokenAcquirer(options),
+    },
+    {
+      provide: SHARED_TOKEN_STORE,
+      inject: [TOKEN_BROKER_SETTINGS, TokenBrokerEvents],
+      useFactory: (settings: TokenBrokerSettings, events: TokenBrokerEvents) =>
+        settings.redis ? new RedisTokenStore(settings.redis, events) : new NoSharedTokenStore(),
+    },
+    { provide: TOKEN_BROKER_CLOCK, useValue: { now: () => Date.now() } },
+    TokenBrokerEvents,
+    TokenBroker,
+    DownstreamClient,
+  ],
+  exports: [TokenBroker, TokenBrokerEvents, DownstreamClient],
+})
+export class TokenBrokerModule extends TokenBrokerConfigurableModule {}

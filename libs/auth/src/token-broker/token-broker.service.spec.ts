@@ -1,0 +1,366 @@
+import { FakeSharedStore, FakeTokenAcquirer, fakePrincipal, FrozenClock } from './broker-test.fakes';
+import { NoSharedTokenStore, type SharedTokenStore } from './shared-token.store';
+import { TokenServiceFailure } from './token-acquirer.port';
+import { TokenBrokerError } from './token-broker.errors';
+import { TokenBrokerEvents } from './token-broker.events';
+import type { TokenBrokerOptions } from './token-broker.options';
+import { TokenBroker } from './token-broker.service';
+import { resolveTokenBrokerSettings } from './token-broker.settings';
+
+const options: TokenBrokerOptions = {
+  authority: 'https://login.example.test/tenant-1',
+  clientId: 'bff-client',
+  credential: { kind: 'secret', secret: 'not-a-real-secret' },
+  downstreams: {
+    PROGRAM: { baseUrl: 'http://program.test', flow: 'on-behalf-of', scopes: ['api://program-service/Program.ReadWrite'] },
+    DOCUMENTS: {
+      baseUrl: 'http://documents.test',
+      flow: 'on-behalf-of',
+      scopes: ['api://documents-service/Documents.ReadWrite'],
+      allowAppFallback: true,
+    },
+    PRICING: { baseUrl: 'http://pricing.test', flow: 'client-credentials', scopes: ['api://pricing-service/.default'] },
+  },
+  circuitBreaker: { consecutiveFailures: 3, openForMs: 30_000 },
+};
+
+interface Rig {
+  broker: TokenBroker;
+  acquirer: FakeTokenAcquirer;
+  clock: FrozenClock;
+  events: TokenBrokerEvents;
+}
+
+function rig(store: SharedTokenStore = new NoSharedTokenStore(), clock = new FrozenClock(), overrides: Partial<TokenBrokerOptions> = {}): Rig {
+  const acquirer = new FakeTokenAcquirer(clock);
+  const events = new TokenBrokerEvents();
+  const broker = new TokenBroker(resolveTokenBrokerSettings({ ...options, ...overrides }), acquirer, store, clock, events);
+  return { broker, acquirer, clock, events };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<TokenBrokerError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof TokenBrokerError)) throw new Error(`expected a TokenBrokerError, got ${String(error)}`);
+  return error;
+}
+
+const failure = (details: ConstructorParameters<typeof TokenServiceFailure>[0]) => new TokenServiceFailure(details);
+
+describe('TokenBroker', () => {
+  describe('caching and single-flight', () => {
+    it('makes one token request for 200 concurrent calls of one user to one downstream', async () => {
+      const { broker, acquirer, clock } = rig();
+      const alice = fakePrincipal('alice', clock);
+      const tokens = await Promise.all(Array.from({ length: 200 }, () => broker.forUser('PROGRAM', alice)));
+      expect(acquirer.requests).toHaveLength(1);
+      expect(new Set(tokens.map((t) => t.accessToken)).size).toBe(1);
+    });
+
+    it('makes one token request per user and never hands one user another user’s token', async () => {
+      const { broker, acquirer, clock } = rig();
+      const users = Array.from({ length: 20 }, (_, i) => fakePrincipal(`user-${i}`, clock));
+      const results = await Promise.all(users.flatMap((u) => [broker.forUser('PROGRAM', u), broker.forUser('PROGRAM', u)]));
+      expect(acquirer.requests).toHaveLength(20);
+      results.forEach((token, i) => {
+        const oid = JSON.parse(Buffer.from(token.accessToken.split('.')[1]!, 'base64url').toString()).oid;
+        expect(oid).toBe(`user-${Math.floor(i / 2)}`);
+      });
+    });
+
+    it('serves a second call from the cache and says so', async () => {
+      const { broker, acquirer, clock, events } = rig();
+      const alice = fakePrincipal('alice', clock);
+      const first = await broker.forUser('PROGRAM', alice);
+      const second = await broker.forUser('PROGRAM', alice);
+      expect(first.source).toBe('token-service');
+      expect(second.source).toBe('cache');
+      expect(acquirer.requests).toHaveLength(1);
+      expect(events.stats()['PROGRAM']).toMatchObject({ hits: 1, misses: 1, tokenRequests: 1 });
+    });
+
+    it('passes the incoming token as the assertion and asks for the declared scopes', async () => {
+      const { broker, acquirer, clock } = rig();
+      const alice = fakePrincipal('alice', clock);
+      await broker.forUser('PROGRAM', alice);
+      expect(acquirer.requests[0]).toMatchObject({
+        flow: 'on-behalf-of',
+        assertion: alice.rawToken(),
+        scopes: ['api://program-service/Program.ReadWrite'],
+      });
+    });
+
+    it('acquires again once the cached token is about to expire', async () => {
+      const { broker, acquirer, clock } = rig(undefined, undefined, { cache: { refreshAheadSeconds: 0 } });
+      const alice = fakePrincipal('alice', clock, 'user', 7_200);
+      await broker.forUser('PROGRAM', alice);
+      clock.advance(3_600_000 - 10_000);
+      const again = await broker.forUser('PROGRAM', alice);
+      expect(again.source).toBe('token-service');
+      expect(acquirer.requests).toHaveLength(2);
+    });
+
+    it('bypasses the cache when claims are requested and sends them', async () => {
+      const { broker, acquirer, clock } = rig();
+      const alice = fakePrincipal('alice', clock);
+      await broker.forUser('PROGRAM', alice);
+      const claims = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
+      await broker.forUser('PROGRAM', alice, { claims });
+      expect(acquirer.requests).toHaveLength(2);
+      expect(acquirer.requests[1]?.claims).toBe(claims);
+    });
+
+    it('keeps L1 bounded by evicting the least recently used token', async () => {
+      const { broker, acquirer, clock } = rig(undefined, undefined, { cache: { l1MaxEntries: 2 } });
+      const [a, b, c] = ['a', 'b', 'c'].map((oid) => fakePrincipal(oid, clock));
+      for (const p of [a!, b!, c!, a!]) await broker.forUser('PROGRAM', p);
+      expect(acquirer.requests).toHaveLength(4);
+    });
+  });
+
+  describe('refresh ahead', () => {
+    it('serves the cached token inside the window and renews it once in the background', async () => {
+      const { broker, acquirer, clock, events } = rig();
+      const alice = fakePrincipal('alice', clock, 'user', 7_200);
+      const first = await broker.forUser('PROGRAM', alice);
+      clock.advance(3_600_000 - 200_000);
+      const served = await Promise.all([broker.forUser('PROGRAM', alice), broker.forUser('PROGRAM', alice)]);
+      expect(served.map((t) => t.accessToken)).toEqual([first.accessToken, first.accessToken]);
+      expect(served[0]?.source).toBe('refresh');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(acquirer.requests).toHaveLength(2);
+      expect((await broker.forUser('PROGRAM', alice)).accessToken).not.toBe(first.accessToken);
+      expect(events.stats()['PROGRAM']?.refreshes).toBe(1);
+    });
+
+    it('does not renew an on-behalf-of token in the background once the incoming token has expired', async () => {
+      const { broker, acquirer, clock } = rig();
+      const alice = fakePrincipal('alice', clock, 'user', 3_500);
+      await broker.forUser('PROGRAM', alice);
+      clock.advance(3_500_000);
+      const served = await broker.forUser('PROGRAM', alice);
+      expect(served.source).toBe('cache');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(acquirer.requests).toHaveLength(1);
+    });
+
+    it('renews client-credentials tokens in the background regardless of any user', async () => {
+      const { broker, acquirer, clock } = rig();
+      await broker.forApp('PRICING');
+      clock.advance(3_600_000 - 100_000);
+      expect((await broker.forApp('PRICING')).source).toBe('refresh');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(acquirer.requests).toHaveLength(2);
+    });
+  });
+
+  describe('who may be exchanged', () => {
+    it('refuses on-behalf-of for an app-only caller with 403 obo_requires_user', async () => {
+      const { broker, acquirer, clock } = rig();
+      const error = await rejection(broker.forUser('PROGRAM', fakePrincipal('daemon', clock, 'app')));
+      expect(error).toMatchObject({ code: 'obo_requires_user', status: 403 });
+      expect(acquirer.requests).toHaveLength(0);
+    });
+
+    it('falls back to the app token for /.default when the downstream allows it', async () => {
+      const { broker, acquirer, clock } = rig();
+      await broker.forUser('DOCUMENTS', fakePrincipal('daemon', clock, 'app'));
+      expect(acquirer.requests[0]).toMatchObject({ flow: 'client-credentials', scopes: ['api://documents-service/.default'] });
+      expect(acquirer.requests[0]?.assertion).toBeUndefined();
+    });
+
+    it('uses client credentials for a client-credentials downstream even when called for a user', async () => {
+      const { broker, acquirer, clock } = rig();
+      await broker.forUser('PRICING', fakePrincipal('alice', clock));
+      await broker.forApp('PRICING');
+      expect(acquirer.requests).toHaveLength(1);
+      expect(acquirer.requests[0]).toMatchObject({ flow: 'client-credentials', scopes: ['api://pricing-service/.default'] });
+    });
+
+    it('refuses forApp on an on-behalf-of downstream and unknown downstream names', async () => {
+      const { broker } = rig();
+      await expect(broker.forApp('PROGRAM')).rejects.toThrow(/forUser/);
+      await expect(broker.forApp('NOPE')).rejects.toThrow(/not declared/);
+    });
+  });
+
+  describe('shared cache across replicas', () => {
+    it('lets one of two replicas acquire while the other waits for its L2 entry', async () => {
+      const store = new FakeSharedStore();
+      const clock = new FrozenClock();
+      const a = rig(store, clock);
+      const b = rig(store, clock);
+      const alice = fakePrincipal('alice', clock);
+      a.acquirer.latencyMs = 60;
+      b.acquirer.latencyMs = 60;
+      const [ta, tb] = await Promise.all([a.broker.forUser('PROGRAM', alice), b.broker.forUser('PROGRAM', alice)]);
+      expect(a.acquirer.requests.length + b.acquirer.requests.length).toBe(1);
+      expect(ta.accessToken).toBe(tb.accessToken);
+      expect(store.leases.size).toBe(0);
+    });
+
+    it('serves a replica that never acquired from L2', async () => {
+      const store = new FakeSharedStore();
+      const clock = new FrozenClock();
+      const a = rig(store, clock);
+      const b = rig(store, clock);
+      const alice = fakePrincipal('alice', clock);
+      await a.broker.forUser('PROGRAM', alice);
+      const fromL2 = await b.broker.forUser('PROGRAM', alice);
+      expect(b.acquirer.requests).toHaveLength(0);
+      expect(b.events.stats()['PROGRAM']?.l2Hits).toBe(1);
+      expect(fromL2.source).toBe('cache');
+    });
+
+    it('acquires itself when the lease holder never writes L2', async () => {
+      const store = new FakeSharedStore();
+      const { broker, acquirer, clock } = rig(store, undefined, { cache: { leaseMs: 100 } });
+      store.tryLease = async () => false;
+      await broker.forUser('PROGRAM', fakePrincipal('alice', clock));
+      expect(acquirer.requests).toHaveLength(1);
+    });
+
+    it('keeps serving from L1 and the token service when the shared store is down', async () => {
+      const store = new FakeSharedStore();
+      store.available = false;
+      const { broker, acquirer, clock } = rig(store);
+      const alice = fakePrincipal('alice', clock);
+      await broker.forUser('PROGRAM', alice);
+      await broker.forUser('PROGRAM', alice);
+      expect(acquirer.requests).toHaveLength(1);
+      expect(store.entries.size).toBe(0);
+    });
+  });
+
+  describe('token service failures', () => {
+    it('maps missing consent to 403 consent_required naming the permission', async () => {
+      const { broker, acquirer, clock } = rig();
+      acquirer.script = () => {
+        throw failure({ kind: 'rejected', error: 'invalid_grant', subError: 'consent_required', errorCodes: [65001] });
+      };
+      const error = await rejection(broker.forUser('PROGRAM', fakePrincipal('alice', clock)));
+      expect(error).toMatchObject({ code: 'consent_required', status: 403 });
+      expect(error.detail).toContain('api://program-service/Program.ReadWrite');
+    });
+
+    it('relays a step-up as 401 insufficient_claims with the same claims in base64', async () => {
+      const { broker, acquirer, clock } = rig();
+      const claims = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
+      acquirer.script = () => {
+        throw failure({ kind: 'rejected', error: 'interaction_required', errorCodes: [50076], claims });
+      };
+      const error = await rejection(broker.forUser('PROGRAM', fakePrincipal('alice', clock), { claims }));
+      expect(error).toMatchObject({ code: 'claims_challenge', status: 401 });
+      expect(error.wwwAuthenticate).toContain('error="insufficient_claims"');
+      expect(error.wwwAuthenticate).toContain(`claims="${Buffer.from(claims).toString('base64')}"`);
+    });
+
+    it('maps rejected client credentials to a 500-class config error and logs an actionable line without the secret', async () => {
+      const { broker, acquirer } = rig();
+      const logged: string[] = [];
+      jest.spyOn(Object.getPrototypeOf((broker as unknown as { logger: object }).logger) as { error: () => void }, 'error').mockImplementation((m: unknown) => {
+        logged.push(String(m));
+      });
+      acquirer.script = () => {
+        throw failure({ kind: 'rejected', status: 401, error: 'invalid_client', errorCodes: [7000215] });
+      };
+      const error = await rejection(broker.forApp('PRICING'));
+      expect(error).toMatchObject({ code: 'client_credentials_invalid', status: 500 });
+      expect(logged.join('\n')).toContain('AUTH_CLIENT_SECRET');
+      expect(logged.join('\n')).not.toContain('not-a-real-secret');
+      jest.restoreAllMocks();
+    });
+
+    it('retries a 503 and succeeds on the next attempt', async () => {
+      const { broker, acquirer, clock } = rig();
+      acquirer.script = (_r, call) => {
+        if (call === 1) throw failure({ kind: 'unavailable', status: 503, retryAfterSeconds: 0 });
+        return { accessToken: 'x.e30.y', expiresOnMs: clock.now() + 3_600_000 };
+      };
+      await expect(broker.forApp('PRICING')).resolves.toMatchObject({ source: 'token-service' });
+      expect(acquirer.requests).toHaveLength(2);
+    });
+
+    it('answers 503 token_service_unavailable with Retry-After when the token service stays down', async () => {
+      const { broker, acquirer } = rig();
+      acquirer.script = () => {
+        throw failure({ kind: 'unavailable', status: 503, retryAfterSeconds: 0 });
+      };
+      const error = await rejection(broker.forApp('PRICING'));
+      expect(error).toMatchObject({ code: 'token_service_unavailable', status: 503 });
+      expect(acquirer.requests).toHaveLength(3);
+      expect(error.retryAfterSeconds).toBeGreaterThanOrEqual(0);
+    });
+
+    it('does not wait inside a request for a Retry-After longer than allowed', async () => {
+      const { broker, acquirer } = rig();
+      acquirer.script = () => {
+        throw failure({ kind: 'unavailable', status: 429, retryAfterSeconds: 120 });
+      };
+      const error = await rejection(broker.forApp('PRICING'));
+      expect(error).toMatchObject({ code: 'token_service_unavailable', retryAfterSeconds: 120 });
+      expect(acquirer.requests).toHaveLength(1);
+    });
+
+    it('opens the circuit after consecutive failures and then fails fast', async () => {
+      const { broker, acquirer, clock } = rig(undefined, undefined, {
+        downstreams: { ...options.downstreams, PRICING: { ...options.downstreams['PRICING']!, retry: { attempts: 0 } } },
+      });
+      acquirer.script = () => {
+        throw failure({ kind: 'network' });
+      };
+      for (let i = 0; i < 3; i += 1) await rejection(broker.forApp('PRICING'));
+      const users = [fakePrincipal('alice', clock)];
+      const error = await rejection(broker.forUser('PROGRAM', users[0]!));
+      expect(error).toMatchObject({ code: 'token_service_unavailable', retryAfterSeconds: 30 });
+      expect(acquirer.requests).toHaveLength(3);
+    });
+
+    it('gives up on a token service that does not answer in time', async () => {
+      const { broker, acquirer } = rig(undefined, undefined, {
+        tokenServiceTimeoutMs: 20,
+        downstreams: { ...options.downstreams, PRICING: { ...options.downstreams['PRICING']!, retry: { attempts: 0 } } },
+      });
+      acquirer.latencyMs = 200;
+      const error = await rejection(broker.forApp('PRICING'));
+      expect(error).toMatchObject({ code: 'token_service_unavailable', status: 503 });
+    });
+
+    it('answers 401 token_expired when the assertion expired on its way to the token service', async () => {
+      const { broker, acquirer, clock } = rig();
+      acquirer.script = () => {
+        throw failure({ kind: 'rejected', error: 'invalid_grant', errorCodes: [500133] });
+      };
+      await expect(rejection(broker.forUser('PROGRAM', fakePrincipal('alice', clock)))).resolves.toMatchObject({ code: 'token_expired', status: 401 });
+    });
+
+    it('answers 502 token_service_rejected for other refusals and counts the failure', async () => {
+      const { broker, acquirer, events } = rig();
+      acquirer.script = () => {
+        throw failure({ kind: 'rejected', error: 'invalid_scope', errorCodes: [70011] });
+      };
+      const error = await rejection(broker.forApp('PRICING'));
+      expect(error).toMatchObject({ code: 'token_service_rejected', status: 502 });
+      expect(events.stats()['PRICING']).toMatchObject({ failures: 1, tokenRequestFailures: 1 });
+    });
+
+    it('shares one failure among concurrent callers and tries again on the next call', async () => {
+      const { broker, acquirer } = rig();
+      acquirer.script = (_r, call) => {
+        if (call === 1) throw failure({ kind: 'rejected', error: 'invalid_scope' });
+        return { accessToken: 'x.e30.y', expiresOnMs: Date.now() + 3_600_000 };
+      };
+      const results = await Promise.allSettled([broker.forApp('PRICING'), broker.forApp('PRICING')]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      await expect(broker.forApp('PRICING')).resolves.toBeDefined();
+    });
+  });
+
+  it('never serialises the token of a brokered result', async () => {
+    const { broker, clock } = rig();
+    const token = await broker.forUser('PROGRAM', fakePrincipal('alice', clock));
+    expect(JSON.stringify(token)).not.toContain(token.accessToken);
+  });
+});

@@ -1,0 +1,290 @@
+import { randomUUID } from 'node:crypto';
+
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { CircuitBreakerPolicy, IPolicy } from 'cockatiel';
+
+import { TokenBrokerConfigError } from './downstream-declarations.schema';
+import { type TokenBrokerSettings, TOKEN_BROKER_SETTINGS } from './token-broker.settings';
+import { SHARED_TOKEN_STORE, type SharedTokenStore } from './shared-token.store';
+import { SingleFlight } from './single-flight';
+import { TOKEN_ACQUIRER, type TokenAcquirer, TokenServiceFailure } from './token-acquirer.port';
+import { TokenBrokerError } from './token-broker.errors';
+import { TokenBrokerEvents } from './token-broker.events';
+import { DownstreamFlow } from './token-broker.options';
+import { type CachedToken, L1TokenCache, tokenCacheKey } from './token-cache';
+import { sha256 } from './token-crypto';
+import { isClientCredentialFailure, mapTokenFailure } from './token-error.mapper';
+import { createAuthorityBreaker, createTokenServicePolicy } from './token-service.policy';
+import { buildBearerChallenge } from '../errors';
+import { resourceOfScope } from './downstream-declarations.schema';
+
+/** The clock of the broker (epoch ms); injectable so token tests freeze time. */
+export interface BrokerClock {
+  now(): number;
+}
+
+/** Injection token of the {@link BrokerClock}; defaults to `Date.now`. */
+export const TOKEN_BROKER_CLOCK = Symbol('TOKEN_BROKER_CLOCK');
+
+/** What the broker needs of the caller's principal (a subset of `Principal`). */
+export interface BrokerPrincipal {
+  readonly kind: 'user' | 'app';
+  /** `exp` of the incoming token, epoch seconds. */
+  readonly expiresAt: number;
+  /** The incoming access token (the OBO assertion); read by the broker only, never forwarded. */
+  rawToken(): string;
+}
+
+/** Per-call options. */
+export interface AcquireOptions {
+  /** A claims challenge (JSON, not base64) to satisfy: bypasses the cache and asks the token service. */
+  readonly claims?: string;
+}
+
+/** Where a brokered token came from (as in `HopRecord.token.source`). */
+export type TokenSource = 'cache' | 'token-service' | 'refresh';
+
+/** A token for one downstream call. Keep it out of logs: `toJSON()` omits the token. */
+export interface BrokeredToken {
+  readonly accessToken: string;
+  readonly expiresOnMs: number;
+  readonly flow: DownstreamFlow;
+  /** `cache`; `refresh` = served from cache while a background renewal runs; `token-service` = waited for one. */
+  readonly source: TokenSource;
+  /** Time spent obtaining it, in milliseconds. */
+  readonly acquireMs: number;
+}
+
+interface Acquisition {
+  readonly downstream: string;
+  readonly flow: DownstreamFlow;
+  readonly scopes: readonly string[];
+  readonly key: string;
+  readonly assertion?: string;
+  /** OBO: the assertion's expiry (ms); a background refresh runs only while it is still valid. */
+  readonly assertionExpiresMs?: number;
+  readonly claims?: string;
+  readonly retryAttempts: number;
+}
+
+/**
+ * Obtains downstream tokens: on-behalf-of the caller's user, or as the app (client credentials), per the
+ * declared downstream registry. Cache L1 (LRU) → L2 (Redis, encrypted) → token service, with one acquisition
+ * in flight per key in the process and a Redis lease across replicas, background refresh ahead of expiry,
+ * and timeout / retry / circuit breaker toward the authority.
+ */
+@Injectable()
+export class TokenBroker implements OnApplicationShutdown {
+  private readonly logger = new Logger('TokenBroker');
+  private readonly l1: L1TokenCache;
+  private readonly flights = new SingleFlight<CachedToken>();
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly policies = new Map<number, IPolicy>();
+
+  constructor(
+    @Inject(TOKEN_BROKER_SETTINGS) private readonly settings: TokenBrokerSettings,
+    @Inject(TOKEN_ACQUIRER) private readonly acquirer: TokenAcquirer,
+    @Inject(SHARED_TOKEN_STORE) private readonly store: SharedTokenStore,
+    @Inject(TOKEN_BROKER_CLOCK) private readonly clock: BrokerClock,
+    private readonly events: TokenBrokerEvents,
+  ) {
+    this.l1 = new L1TokenCache(settings.l1MaxEntries);
+    this.breaker = createAuthorityBreaker(settings);
+  }
+
+  /** Names of the declared downstreams. */
+  downstreamNames(): string[] {
+    return Object.keys(this.settings.downstreams);
+  }
+
+  /**
+   * A token for downstream `name` on behalf of `principal`'s user (or, for a client-credentials downstream,
+   * the app's own token). An app-only principal is refused with 403 `obo_requires_user` unless the
+   * downstream declares `allowAppFallback`.
+   */
+  async forUser(name: string, principal: BrokerPrincipal, options: AcquireOptions = {}): Promise<BrokeredToken> {
+    const decl = this.declaration(name);
+    if (decl.flow === DownstreamFlow.ClientCredentials) return this.forApp(name, options);
+    if (principal.kind !== 'user') {
+      if (!decl.allowAppFallback) throw oboRequiresUser(name);
+      const resource = resourceOfScope(decl.scopes.find((s) => s.includes('/')) ?? '');
+      return this.obtain(this.acquisition(name, DownstreamFlow.ClientCredentials, [`${resource}/.default`], options));
+    }
+    const assertion = principal.rawToken();
+    return this.obtain({
+      ...this.acquisition(name, DownstreamFlow.OnBehalfOf, decl.scopes, options, sha256(assertion)),
+      assertion,
+      assertionExpiresMs: principal.expiresAt * 1_000,
+    });
+  }
+
+  /** The app's own token (client credentials) for downstream `name`, which must be declared client-credentials. */
+  async forApp(name: string, options: AcquireOptions = {}): Promise<BrokeredToken> {
+    const decl = this.declaration(name);
+    if (decl.flow !== DownstreamFlow.ClientCredentials) {
+      throw new TokenBrokerConfigError([`downstream "${name}" is declared on-behalf-of; call it with forUser(name, principal)`]);
+    }
+    return this.obtain(this.acquisition(name, DownstreamFlow.ClientCredentials, decl.scopes, options));
+  }
+
+  /** The validated declaration of downstream `name`. */
+  declaration(name: string): TokenBrokerSettings['downstreams'][string] {
+    const decl = this.settings.downstreams[name];
+    if (!decl) throw new TokenBrokerConfigError([`downstream "${name}" is not declared; declared: ${this.downstreamNames().join(', ') || 'none'}`]);
+    return decl;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    (this.acquirer as Partial<{ close(): void }>).close?.();
+  }
+
+  private acquisition(name: string, flow: DownstreamFlow, scopes: readonly string[], options: AcquireOptions, assertionHash?: string): Acquisition {
+    const decl = this.declaration(name);
+    const key = tokenCacheKey({ prefix: this.settings.keyPrefix, clientId: this.settings.clientId, downstream: name, flow, scopes, assertionHash });
+    return { downstream: name, flow, scopes, key, claims: options.claims, retryAttempts: decl.retry?.attempts ?? 2 };
+  }
+
+  private async obtain(acq: Acquisition): Promise<BrokeredToken> {
+    const started = this.clock.now();
+    if (!acq.claims) {
+      const cached = await this.lookup(acq);
+      if (cached) {
+        const refreshing = this.maybeRefresh(acq, cached);
+        return this.result(acq, cached, refreshing ? 'refresh' : 'cache', started);
+      }
+    }
+    this.events.emit('cache-miss', { downstream: acq.downstream, flow: acq.flow });
+    const flightKey = acq.claims ? `${acq.key}|claims:${sha256(acq.claims)}` : acq.key;
+    const token = await this.flights.run(flightKey, () => this.acquireShared(acq, this.clock.now() + this.settings.minRemainingMs));
+    return this.result(acq, token, 'token-service', started);
+  }
+
+  private result(acq: Acquisition, token: CachedToken, source: TokenSource, started: number): BrokeredToken {
+    const brokered = { accessToken: token.accessToken, expiresOnMs: token.expiresOnMs, flow: acq.flow, source, acquireMs: this.clock.now() - started };
+    Object.defineProperty(brokered, 'toJSON', { value: () => ({ ...brokered, accessToken: '[redacted]' }), enumerable: false });
+    return brokered;
+  }
+
+  private usable(token: CachedToken | undefined, minExpiresOnMs?: number): token is CachedToken {
+    return token !== undefined && token.expiresOnMs > (minExpiresOnMs ?? this.clock.now() + this.settings.minRemainingMs);
+  }
+
+  private async lookup(acq: Acquisition): Promise<CachedToken | undefined> {
+    const l1 = this.l1.get(acq.key, this.clock.now());
+    if (this.usable(l1)) {
+      this.events.emit('cache-hit', { downstream: acq.downstream, flow: acq.flow, level: 'l1' });
+      return l1;
+    }
+    if (!this.store.available) return undefined;
+    const l2 = await this.store.get(acq.key);
+    if (!this.usable(l2)) return undefined;
+    this.l1.set(acq.key, l2);
+    this.events.emit('cache-hit', { downstream: acq.downstream, flow: acq.flow, level: 'l2' });
+    return l2;
+  }
+
+  /** Starts a background renewal when `cached` is inside the refresh-ahead window; true when it did. */
+  private maybeRefresh(acq: Acquisition, cached: CachedToken): boolean {
+    const now = this.clock.now();
+    if (cached.expiresOnMs - now > this.settings.refreshAheadMs || this.flights.has(acq.key)) return false;
+    if (acq.assertionExpiresMs !== undefined && acq.assertionExpiresMs - now <= this.settings.minRemainingMs) return false;
+    this.events.emit('refresh', { downstream: acq.downstream, flow: acq.flow });
+    this.flights
+      .run(acq.key, () => this.acquireShared(acq, cached.expiresOnMs + 1))
+      .catch((error: unknown) => this.logger.warn(`background refresh for downstream "${acq.downstream}" failed: ${describe(error)}`));
+    return true;
+  }
+
+  /** Cross-replica: take the lease and acquire, or wait (bounded) for the holder's L2 entry, then acquire. */
+  private async acquireShared(acq: Acquisition, minExpiresOnMs: number): Promise<CachedToken> {
+    if (acq.claims || !this.store.available) return this.acquireAndStore(acq);
+    const leased = await this.store.tryLease(acq.key, this.settings.leaseMs);
+    if (!leased) {
+      const fromPeer = await this.waitForPeer(acq, minExpiresOnMs);
+      if (fromPeer) return fromPeer;
+    }
+    try {
+      return await this.acquireAndStore(acq);
+    } finally {
+      if (leased) await this.store.releaseLease(acq.key);
+    }
+  }
+
+  private async waitForPeer(acq: Acquisition, minExpiresOnMs: number): Promise<CachedToken | undefined> {
+    const started = Date.now();
+    while (Date.now() - started < this.settings.leaseMs && this.store.available) {
+      const entry = await this.store.get(acq.key);
+      if (this.usable(entry, minExpiresOnMs)) {
+        this.l1.set(acq.key, entry);
+        this.events.emit('lease-wait', { downstream: acq.downstream, flow: acq.flow, outcome: 'l2-hit', waitedMs: Date.now() - started });
+        return entry;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    this.events.emit('lease-wait', { downstream: acq.downstream, flow: acq.flow, outcome: 'gave-up', waitedMs: Date.now() - started });
+    return undefined;
+  }
+
+  private async acquireAndStore(acq: Acquisition): Promise<CachedToken> {
+    const token = await this.callTokenService(acq);
+    this.l1.set(acq.key, token);
+    await this.store.set(acq.key, token, this.clock.now());
+    return token;
+  }
+
+  private async callTokenService(acq: Acquisition): Promise<CachedToken> {
+    try {
+      // A signal per execution: cockatiel would otherwise hang every listener on one shared signal.
+      return await this.policyFor(acq.retryAttempts).execute(() => this.attempt(acq), new AbortController().signal);
+    } catch (error) {
+      const mapped = mapTokenFailure(error, { ...acq, clientId: this.settings.clientId, authority: this.settings.authority, breakerOpenForMs: this.settings.breakerOpenForMs });
+      if (error instanceof TokenServiceFailure && isClientCredentialFailure(error)) this.logClientCredentialFailure(error);
+      const code = mapped instanceof TokenBrokerError ? mapped.code : 'internal';
+      this.events.emit('failure', { downstream: acq.downstream, flow: acq.flow, code });
+      throw mapped;
+    }
+  }
+
+  private async attempt(acq: Acquisition): Promise<CachedToken> {
+    const started = Date.now();
+    const base = { downstream: acq.downstream, flow: acq.flow };
+    try {
+      const token = await this.acquirer.acquire({ flow: acq.flow, scopes: acq.scopes, assertion: acq.assertion, claims: acq.claims, correlationId: randomUUID() });
+      this.events.emit('token-request', { ...base, durationMs: Date.now() - started, ok: true });
+      return token;
+    } catch (error) {
+      this.events.emit('token-request', { ...base, durationMs: Date.now() - started, ok: false });
+      throw error;
+    }
+  }
+
+  private policyFor(retryAttempts: number): IPolicy {
+    let policy = this.policies.get(retryAttempts);
+    if (!policy) {
+      policy = createTokenServicePolicy({ ...this.settings, timeoutMs: this.settings.tokenServiceTimeoutMs, retryAttempts }, this.breaker);
+      this.policies.set(retryAttempts, policy);
+    }
+    return policy;
+  }
+
+  private logClientCredentialFailure(f: TokenServiceFailure): void {
+    const codes = f.details.errorCodes?.length ? ` AADSTS${f.details.errorCodes.join(',AADSTS')}` : '';
+    this.logger.error(
+      `token service rejected the client credentials of app ${this.settings.clientId} at ${this.settings.authority} (${f.details.error ?? 'invalid_client'}${codes}): check AUTH_CLIENT_ID and AUTH_CLIENT_SECRET (the secret's value, not its id, and not expired) or the certificate (AUTH_CLIENT_CERTIFICATE_PATH, registered on the app)`,
+    );
+  }
+}
+
+function oboRequiresUser(name: string): TokenBrokerError {
+  return new TokenBrokerError({
+    code: 'obo_requires_user',
+    status: 403,
+    detail: `Downstream "${name}" is called on behalf of a signed-in user; an app-only caller cannot be exchanged (on-behalf-of needs a user token).`,
+    wwwAuthenticate: buildBearerChallenge({ error: 'insufficient_scope', errorDescription: 'A user token is required' }),
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof TokenBrokerError ? `${error.code}: ${error.detail}` : error instanceof Error ? error.name : 'unknown error';
+}

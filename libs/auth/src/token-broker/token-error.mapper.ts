@@ -1,0 +1,109 @@
+import { buildBearerChallenge } from '../errors';
+import { TokenServiceFailure, TokenServiceFailureKind } from './token-acquirer.port';
+import { TokenBrokerError } from './token-broker.errors';
+import type { DownstreamFlow } from './token-broker.options';
+import { BrokenCircuitError, TaskCancelledError } from './token-service.policy';
+
+/** What the mapper needs to know to explain a failure. */
+export interface TokenFailureContext {
+  readonly downstream: string;
+  readonly flow: DownstreamFlow;
+  readonly scopes: readonly string[];
+  readonly clientId: string;
+  readonly authority: string;
+  readonly breakerOpenForMs: number;
+}
+
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
+/** AADSTS numbers that mean "the app's own credential is wrong" (ENTRA.md §4.2). */
+const CLIENT_CREDENTIAL_CODES: ReadonlySet<number> = new Set([7000215, 7000222, 700027, 700024, 7000218, 700016]);
+const CONSENT_CODES: ReadonlySet<number> = new Set([65001, 65004]);
+
+const aadsts = (f: TokenServiceFailure): string =>
+  f.details.errorCodes?.length ? ` (AADSTS${f.details.errorCodes.join(', AADSTS')})` : '';
+
+function unavailable(detail: string, retryAfterSeconds: number, cause: unknown): TokenBrokerError {
+  return new TokenBrokerError({ code: 'token_service_unavailable', status: 503, detail, retryAfterSeconds, cause });
+}
+
+/** Whether a failure means the app's own client credential is wrong (a deployment error, 500-class). */
+export function isClientCredentialFailure(f: TokenServiceFailure): boolean {
+  const { error, errorCodes = [] } = f.details;
+  return error === 'invalid_client' || error === 'unauthorized_client' || errorCodes.some((c) => CLIENT_CREDENTIAL_CODES.has(c));
+}
+
+function isConsentFailure(f: TokenServiceFailure): boolean {
+  const { error, subError, errorCodes = [] } = f.details;
+  return subError === 'consent_required' || error === 'consent_required' || errorCodes.some((c) => CONSENT_CODES.has(c));
+}
+
+function rejected(f: TokenServiceFailure, ctx: TokenFailureContext): TokenBrokerError {
+  const scopes = ctx.scopes.join(' ');
+  if (isClientCredentialFailure(f)) {
+    return new TokenBrokerError({
+      code: 'client_credentials_invalid',
+      status: 500,
+      detail: 'The service cannot authenticate itself to the token service; an operator must fix its credentials.',
+      cause: f,
+    });
+  }
+  if (isConsentFailure(f)) {
+    return new TokenBrokerError({
+      code: 'consent_required',
+      status: 403,
+      detail: `No consent for the permission(s) "${scopes}" that downstream "${ctx.downstream}" needs: an administrator must grant consent to application ${ctx.clientId} for ${scopes}${aadsts(f)}.`,
+      extensions: { downstream: ctx.downstream, scopes: [...ctx.scopes] },
+      cause: f,
+    });
+  }
+  if (f.details.claims) {
+    return new TokenBrokerError({
+      code: 'claims_challenge',
+      status: 401,
+      detail: `Downstream "${ctx.downstream}" requires a stronger sign-in (claims challenge); acquire a new token with the claims in WWW-Authenticate and retry.`,
+      wwwAuthenticate: buildBearerChallenge({
+        error: 'insufficient_claims',
+        errorDescription: 'A claims challenge from the token service must be satisfied',
+        claims: Buffer.from(f.details.claims, 'utf8').toString('base64'),
+        authorizationUri: `${ctx.authority}/oauth2/v2.0/authorize`,
+      }),
+      cause: f,
+    });
+  }
+  if (f.details.errorCodes?.includes(500133)) {
+    return new TokenBrokerError({
+      code: 'token_expired',
+      status: 401,
+      detail: 'The access token expired before it could be exchanged for the downstream call; acquire a new one.',
+      wwwAuthenticate: buildBearerChallenge({ error: 'invalid_token', errorDescription: 'The access token expired' }),
+      cause: f,
+    });
+  }
+  const hint = f.details.error === 'invalid_scope' || f.details.error === 'invalid_resource'
+    ? ` Check the scopes declared for downstream "${ctx.downstream}" (DOWNSTREAM_APIS__${ctx.downstream.toUpperCase()}__SCOPES).`
+    : '';
+  return new TokenBrokerError({
+    code: 'token_service_rejected',
+    status: 502,
+    detail: `The token service refused the ${ctx.flow} request for downstream "${ctx.downstream}": ${f.details.error ?? 'error'}${aadsts(f)}.${hint}`,
+    cause: f,
+  });
+}
+
+/**
+ * Maps whatever the acquisition pipeline threw into the typed error the caller receives (DESIGN.md: consent →
+ * 403, step-up → 401 `insufficient_claims` with the same claims, bad client credentials → 500-class config
+ * error, token service down/slow/throttled or breaker open → 503 + Retry-After). Unknown errors pass through.
+ */
+export function mapTokenFailure(error: unknown, ctx: TokenFailureContext): unknown {
+  if (error instanceof BrokenCircuitError) {
+    return unavailable(`The token service at ${ctx.authority} is failing; calls are paused (circuit open).`, Math.ceil(ctx.breakerOpenForMs / 1000), error);
+  }
+  if (error instanceof TaskCancelledError) {
+    return unavailable('The token service did not answer in time.', DEFAULT_RETRY_AFTER_SECONDS, error);
+  }
+  if (!(error instanceof TokenServiceFailure)) return error;
+  if (error.details.kind === TokenServiceFailureKind.Rejected) return rejected(error, ctx);
+  const what = error.details.kind === TokenServiceFailureKind.Unavailable ? `answered HTTP ${error.details.status ?? '5xx'}` : error.details.kind === TokenServiceFailureKind.Timeout ? 'did not answer in time' : 'could not be reached';
+  return unavailable(`The token service ${what}; retry later.`, error.details.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS, error);
+}

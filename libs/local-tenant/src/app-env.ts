@@ -1,0 +1,252 @@
+import { loadRegistrations } from './load-registrations';
+import type { ApplicationRegistration, Registrations, TenantRegistration } from './registrations.schema';
+
+/** The HTTP APIs of the chain, by their registration name. */
+export const ServiceApp = {
+  Bff: 'bff',
+  Program: 'program-service',
+  Pricing: 'pricing-service',
+  Documents: 'documents-service',
+} as const;
+export type ServiceApp = (typeof ServiceApp)[keyof typeof ServiceApp];
+
+/** Every process `localAppEnv` configures: the emulator and the four APIs. */
+export type LocalApp = 'identity-emulator' | ServiceApp;
+
+/**
+ * Where each part of the chain is reached. Loopback URLs for `npm start` and tests; container
+ * service names (with `emulatorPublicUrl` still the host-facing issuer) for docker-compose.
+ */
+export interface LocalEndpoints {
+  /** The emulator as clients see it; the issuer is `<this>/<tid>/v2.0`. E.g. `https://localhost:8443`. */
+  readonly emulatorPublicUrl: string;
+  /** The emulator as the apps reach it (JWKS, MSAL authority). Default: `emulatorPublicUrl`. */
+  readonly emulatorInternalUrl?: string;
+  /** Base URL of each API as its callers reach it (`http://127.0.0.1:3001`, `http://program-service:3001`). */
+  readonly services: Readonly<Record<ServiceApp, string>>;
+  /** Interface every app listens on. Default `127.0.0.1`; containers use `0.0.0.0`. */
+  readonly host?: string;
+  /** Port to listen on per app (0 = random). Default: the port of the app's URL above. */
+  readonly ports?: Readonly<Partial<Record<LocalApp, number>>>;
+  /** Azurite's blob endpoint. Default `http://127.0.0.1:10000/devstoreaccount1`. */
+  readonly blobEndpoint?: string;
+  /** Redis for the BFF's shared token cache (L2). Default: none (in-memory cache only). */
+  readonly redisUrl?: string;
+  /** PostgreSQL for program-service. Default: none (PGlite in memory). */
+  readonly databaseUrl?: string;
+  /** The emulator's data directory (CA, keys). Default: the emulator's own (`.local/emulator`). */
+  readonly emulatorDataDir?: string;
+  /** Registrations file given to the emulator. Default: the emulator's own (`libs/local-tenant/registrations.yaml`). */
+  readonly registrationsPath?: string;
+  /** `LOG_LEVEL` of every app. Default `info`. */
+  readonly logLevel?: string;
+}
+
+/**
+ * Azurite's well-known development account (published by Microsoft for the storage emulator; not a secret).
+ * @see https://learn.microsoft.com/azure/storage/common/storage-use-azurite#well-known-storage-account-and-key
+ */
+const AZURITE_ACCOUNT = 'devstoreaccount1';
+const AZURITE_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+/**
+ * Key that encrypts the BFF's token cache entries (base64, 32 bytes). LOCAL DEMO ONLY: it is public in
+ * this repository; a real deployment takes its key from a secret store.
+ */
+export const LOCAL_TOKEN_CACHE_KEY = Buffer.from('entra-api-chain:local-demo-only!', 'utf8').toString(
+  'base64',
+);
+
+/** Loopback endpoints on the ports of DESIGN.md: what `npm start` uses. */
+export function defaultLocalEndpoints(): LocalEndpoints {
+  return {
+    emulatorPublicUrl: 'https://localhost:8443',
+    services: {
+      bff: 'http://127.0.0.1:3000',
+      'program-service': 'http://127.0.0.1:3001',
+      'pricing-service': 'http://127.0.0.1:3002',
+      'documents-service': 'http://127.0.0.1:3003',
+    },
+  };
+}
+
+/**
+ * The environment of one app of the local chain, derived from the registrations file so that no
+ * client id, audience, scope or secret is written twice (CONTRACTS.md "App env", "TokenBrokerModule").
+ *
+ * @param registrations defaults to the tenant file (`loadRegistrations()`).
+ */
+export function localAppEnv(
+  app: LocalApp,
+  endpoints: LocalEndpoints,
+  registrations?: Registrations,
+): Record<string, string> {
+  if (app === 'identity-emulator') return emulatorEnv(endpoints);
+  const tenant = new TenantView(registrations ?? loadRegistrations());
+  const base = { ...listenEnv(app, endpoints), ...resourceServerEnv(tenant, tenant.app(app), endpoints) };
+  switch (app) {
+    case 'program-service':
+      return { ...base, PROGRAM_SEED: 'demo', ...optional('DATABASE_URL', endpoints.databaseUrl) };
+    case 'pricing-service':
+      return { ...base, PRICING_ALLOWED_CALLERS: tenant.applicationCallersOf(app).join(',') };
+    case 'documents-service':
+      return {
+        ...base,
+        ...callerEnv(tenant, app, endpoints),
+        AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(endpoints),
+      };
+    case 'bff':
+      return { ...base, ...callerEnv(tenant, app, endpoints), ...bffEnv(tenant, endpoints) };
+  }
+}
+
+/** The connection string of Azurite's development account at `endpoints.blobEndpoint`. */
+export function azuriteConnectionString(endpoints: Pick<LocalEndpoints, 'blobEndpoint'>): string {
+  const blob = endpoints.blobEndpoint ?? `http://127.0.0.1:10000/${AZURITE_ACCOUNT}`;
+  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blob};`;
+}
+
+function emulatorEnv(endpoints: LocalEndpoints): Record<string, string> {
+  const internal = new URL(endpoints.emulatorInternalUrl ?? endpoints.emulatorPublicUrl);
+  const publicUrl = new URL(endpoints.emulatorPublicUrl);
+  const extraHosts = [internal.hostname, publicUrl.hostname].filter(
+    (h) => !['localhost', '127.0.0.1'].includes(h),
+  );
+  return {
+    HOST: endpoints.host ?? '127.0.0.1',
+    PORT: String(endpoints.ports?.['identity-emulator'] ?? portOf(internal)),
+    EMULATOR_PUBLIC_URL: publicUrl.origin,
+    LOG_LEVEL: endpoints.logLevel ?? 'info',
+    ...optional('EMULATOR_HOSTNAMES', extraHosts.length > 0 ? [...new Set(extraHosts)].join(',') : undefined),
+    ...optional('EMULATOR_DATA_DIR', endpoints.emulatorDataDir),
+    ...optional('EMULATOR_REGISTRATIONS', endpoints.registrationsPath),
+  };
+}
+
+function listenEnv(app: ServiceApp, endpoints: LocalEndpoints): Record<string, string> {
+  return {
+    HOST: endpoints.host ?? '127.0.0.1',
+    PORT: String(endpoints.ports?.[app] ?? portOf(new URL(endpoints.services[app]))),
+    LOG_LEVEL: endpoints.logLevel ?? 'info',
+    CHAIN_TRACE: 'true',
+  };
+}
+
+function resourceServerEnv(
+  tenant: TenantView,
+  reg: ApplicationRegistration,
+  endpoints: LocalEndpoints,
+): Record<string, string> {
+  const internal = endpoints.emulatorInternalUrl ?? endpoints.emulatorPublicUrl;
+  return {
+    AUTH_ISSUERS: `${origin(endpoints.emulatorPublicUrl)}/${tenant.id}/v2.0`,
+    AUTH_JWKS_URI: `${origin(internal)}/${tenant.id}/discovery/v2.0/keys`,
+    AUTH_AUDIENCES: [reg.clientId, ...reg.identifierUris].join(','),
+  };
+}
+
+/** Credentials and downstream declarations of a confidential client (CONTRACTS.md "TokenBrokerModule"). */
+function callerEnv(tenant: TenantView, app: ServiceApp, endpoints: LocalEndpoints): Record<string, string> {
+  const reg = tenant.app(app);
+  const secret = reg.secrets[0]?.value;
+  if (secret === undefined)
+    throw new Error(`registrations: ${app} calls downstream APIs but has no client secret`);
+  const authority = new URL(endpoints.emulatorInternalUrl ?? endpoints.emulatorPublicUrl);
+  return {
+    AUTH_AUTHORITY: `${authority.origin}/${tenant.id}`,
+    AUTH_KNOWN_AUTHORITIES: authority.host,
+    AUTH_CLIENT_ID: reg.clientId,
+    AUTH_CLIENT_SECRET: secret,
+    ...downstreamEnv(tenant, reg, endpoints),
+  };
+}
+
+/**
+ * `DOWNSTREAM_APIS__<NAME>__*` from `requiredResourceAccess`: delegated permissions → on-behalf-of with
+ * those scopes; application permissions → client credentials with `<App ID URI>/.default` (ENTRA.md §3).
+ */
+function downstreamEnv(
+  tenant: TenantView,
+  reg: ApplicationRegistration,
+  endpoints: LocalEndpoints,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const access of reg.requiredResourceAccess) {
+    const resource = tenant.app(access.resource);
+    const name = downstreamName(resource.name);
+    const appIdUri = resource.identifierUris[0] ?? `api://${resource.clientId}`;
+    const baseUrl = endpoints.services[resource.name as ServiceApp] as string | undefined;
+    if (baseUrl === undefined)
+      throw new Error(`registrations: ${reg.name} calls ${resource.name}, which has no URL`);
+    const delegated = access.delegated.length > 0;
+    env[`DOWNSTREAM_APIS__${name}__BASE_URL`] = baseUrl;
+    env[`DOWNSTREAM_APIS__${name}__FLOW`] = delegated ? 'on-behalf-of' : 'client-credentials';
+    env[`DOWNSTREAM_APIS__${name}__SCOPES`] = delegated
+      ? access.delegated.map((scope) => `${appIdUri}/${scope}`).join(' ')
+      : `${appIdUri}/.default`;
+  }
+  return env;
+}
+
+function bffEnv(tenant: TenantView, endpoints: LocalEndpoints): Record<string, string> {
+  const origins = tenant.spaRedirectOrigins();
+  return {
+    TOKEN_CACHE_ENCRYPTION_KEY: LOCAL_TOKEN_CACHE_KEY,
+    ...optional('TOKEN_CACHE_REDIS_URL', endpoints.redisUrl),
+    ...optional('CORS_ORIGINS', origins.length > 0 ? origins.join(',') : undefined),
+  };
+}
+
+/** `program-service` → `PROGRAM`, `documents-service` → `DOCUMENTS` (CONTRACTS.md downstream names). */
+export function downstreamName(resourceName: string): string {
+  return resourceName
+    .replace(/-service$/, '')
+    .replace(/-/g, '_')
+    .toUpperCase();
+}
+
+/** Read-only queries over the registrations that the env derivation needs. */
+class TenantView {
+  readonly id: string;
+
+  constructor(private readonly reg: Registrations) {
+    this.id = (reg.tenants[0] as TenantRegistration).id;
+  }
+
+  app(name: string): ApplicationRegistration {
+    const found = this.reg.applications.find((a) => a.name === name);
+    if (found === undefined) throw new Error(`registrations: no application named ${name}`);
+    return found;
+  }
+
+  /** Client ids of the apps granted (consented) application permissions on `resource`: its allowed callers. */
+  applicationCallersOf(resource: string): string[] {
+    return this.reg.applications
+      .filter((a) =>
+        a.requiredResourceAccess.some(
+          (r) => r.resource === resource && r.consented && r.application.length > 0,
+        ),
+      )
+      .map((a) => a.clientId);
+  }
+
+  /** Origins of the SPA redirect URIs (the browser origins the BFF allows by CORS). */
+  spaRedirectOrigins(): string[] {
+    const uris = this.reg.applications.filter((a) => a.type === 'spa').flatMap((a) => a.redirectUris);
+    return [...new Set(uris.map((u) => new URL(u).origin))];
+  }
+}
+
+function portOf(url: URL): number {
+  if (url.port !== '') return Number(url.port);
+  return url.protocol === 'https:' ? 443 : 80;
+}
+
+function origin(url: string): string {
+  return new URL(url).origin;
+}
+
+function optional(name: string, value: string | undefined): Record<string, string> {
+  return value === undefined ? {} : { [name]: value };
+}

@@ -1,0 +1,21 @@
+export {
+  azuriteConnectionString,
+  defaultLocalEndpoints,
+  downstreamName,
+  LOCAL_TOKEN_CACHE_KEY,
+  type LocalApp,
+  localAppEnv,
+  type LocalEndpoints,
+  ServiceApp,
+} from './app-env';
+export { defaultRegistrationsPath, loadRegistrations, parseRegistrations, RegistrationsError } from './load-registrations';
+export type {
+  ApplicationRegistration,
+  AppRoleRegistration,
+  CertificateRegistration,
+  Registrations,
+  ResourceAccess,
+  TenantRegistration,
+  UserRegistration,
+} from './registrations.schema';
+export { ApplicationType, registrationsSchema, TenantKind } from './registrations.schema';

@@ -1,0 +1,178 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+
+import { parse as parseYaml } from 'yaml';
+import type { ZodIssue } from 'zod';
+
+import {
+  type ApplicationRegistration,
+  type Registrations,
+  registrationsSchema,
+  type UserRegistration,
+} from './registrations.schema';
+
+/** Thrown when the registrations file is missing, unreadable or invalid; the message names every bad entry. */
+export class RegistrationsError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`Invalid registrations file ${file}:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'RegistrationsError';
+  }
+}
+
+/** The default file: `libs/local-tenant/registrations.yaml` under the working directory, else beside this library. */
+export function defaultRegistrationsPath(): string {
+  const candidates = [
+    resolve(process.cwd(), 'libs/local-tenant/registrations.yaml'),
+    resolve(__dirname, '../registrations.yaml'),
+    resolve(__dirname, '../../../../libs/local-tenant/registrations.yaml'),
+  ];
+  return candidates.find((c) => existsSync(c)) ?? (candidates[0] as string);
+}
+
+/**
+ * Reads, validates and cross-checks the registrations file. Certificates given by `path` are read and
+ * returned inline as `pem`. Throws {@link RegistrationsError} naming each bad entry.
+ */
+export function loadRegistrations(path: string = defaultRegistrationsPath()): Registrations {
+  const file = resolve(path);
+  const raw = readText(file);
+  return parseRegistrations(raw, file);
+}
+
+/** Validates registrations given as YAML text; `file` resolves certificate paths and names the source in errors. */
+export function parseRegistrations(yamlText: string, file: string): Registrations {
+  let data: unknown;
+  try {
+    data = parseYaml(yamlText);
+  } catch (error) {
+    throw new RegistrationsError(file, [`not valid YAML: ${(error as Error).message}`]);
+  }
+  const parsed = registrationsSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new RegistrationsError(file, parsed.error.issues.map((i) => describeIssue(i, data)));
+  }
+  const problems = crossCheck(parsed.data);
+  if (problems.length > 0) throw new RegistrationsError(file, problems);
+  return inlineCertificates(parsed.data, file);
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RegistrationsError(file, [`cannot read the file: ${(error as NodeJS.ErrnoException).code}`]);
+  }
+}
+
+/** `applications[1] (bff).clientId: must be a GUID` — the index plus the entry's name when it has one. */
+function describeIssue(issue: ZodIssue, data: unknown): string {
+  let node: unknown = data;
+  let where = '';
+  for (const key of issue.path) {
+    node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
+    where += typeof key === 'number' ? `[${key}]` : where === '' ? key : `.${key}`;
+    const label = entryLabel(node);
+    if (typeof key === 'number' && label !== undefined) where += ` (${label})`;
+  }
+  return `${where || '(root)'}: ${issue.message}`;
+}
+
+function entryLabel(node: unknown): string | undefined {
+  if (node === null || typeof node !== 'object') return undefined;
+  const record = node as Record<string, unknown>;
+  const label = record['name'] ?? record['username'] ?? record['value'] ?? record['resource'];
+  return typeof label === 'string' ? label : undefined;
+}
+
+function duplicates(values: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return values.filter((v) => (seen.has(v) ? true : (seen.add(v), false)));
+}
+
+function crossCheck(reg: Registrations): string[] {
+  const problems: string[] = [];
+  const tenants = new Set(reg.tenants.map((t) => t.name));
+  const apps = new Map(reg.applications.map((a) => [a.name, a]));
+  for (const [what, values] of [
+    ['tenant id', reg.tenants.map((t) => t.id.toLowerCase())],
+    ['application name', reg.applications.map((a) => a.name)],
+    ['clientId', reg.applications.map((a) => a.clientId.toLowerCase())],
+    ['identifierUri', reg.applications.flatMap((a) => a.identifierUris)],
+    ['username', reg.users.map((u) => u.username.toLowerCase())],
+    ['user oid', reg.users.map((u) => u.oid.toLowerCase())],
+  ] as const) {
+    for (const dup of duplicates(values)) problems.push(`duplicate ${what} ${dup}`);
+  }
+  reg.applications.forEach((app, i) => problems.push(...checkApplication(app, i, apps, tenants)));
+  reg.users.forEach((user, i) => problems.push(...checkUser(user, i, apps, tenants)));
+  return problems;
+}
+
+function checkApplication(
+  app: ApplicationRegistration,
+  index: number,
+  apps: ReadonlyMap<string, ApplicationRegistration>,
+  tenants: ReadonlySet<string>,
+): string[] {
+  const at = `applications[${index}] (${app.name})`;
+  const problems: string[] = [];
+  if (app.tenant !== undefined && !tenants.has(app.tenant)) problems.push(`${at}.tenant: unknown tenant ${app.tenant}`);
+  if (app.type === 'spa' && (app.secrets.length > 0 || app.certificates.length > 0)) {
+    problems.push(`${at}: a spa is a public client and cannot have secrets or certificates`);
+  }
+  app.requiredResourceAccess.forEach((access, j) => {
+    const where = `${at}.requiredResourceAccess[${j}] (${access.resource})`;
+    const resource = apps.get(access.resource);
+    if (resource === undefined) return problems.push(`${where}.resource: no application named ${access.resource}`);
+    for (const scope of access.delegated) {
+      if (!resource.scopes.includes(scope)) problems.push(`${where}.delegated: ${access.resource} exposes no scope ${scope}`);
+    }
+    for (const role of access.application) {
+      const found = resource.appRoles.find((r) => r.value === role && r.allowedMemberTypes.includes('Application'));
+      if (found === undefined) problems.push(`${where}.application: ${access.resource} has no application role ${role}`);
+    }
+  });
+  return problems;
+}
+
+function checkUser(
+  user: UserRegistration,
+  index: number,
+  apps: ReadonlyMap<string, ApplicationRegistration>,
+  tenants: ReadonlySet<string>,
+): string[] {
+  const at = `users[${index}] (${user.username})`;
+  const problems: string[] = [];
+  if (user.tenant !== undefined && !tenants.has(user.tenant)) problems.push(`${at}.tenant: unknown tenant ${user.tenant}`);
+  user.appRoleAssignments.forEach((assignment, j) => {
+    const resource = apps.get(assignment.resource);
+    const role = resource?.appRoles.find((r) => r.value === assignment.role && r.allowedMemberTypes.includes('User'));
+    if (role === undefined) {
+      problems.push(`${at}.appRoleAssignments[${j}]: ${assignment.resource} has no user-assignable role ${assignment.role}`);
+    }
+  });
+  return problems;
+}
+
+function inlineCertificates(reg: Registrations, file: string): Registrations {
+  const base = dirname(file);
+  const problems: string[] = [];
+  const applications = reg.applications.map((app) => ({
+    ...app,
+    certificates: app.certificates.map((cert, j) => {
+      if (cert.path === undefined) return cert;
+      const certPath = isAbsolute(cert.path) ? cert.path : resolve(base, cert.path);
+      try {
+        return { pem: readFileSync(certPath, 'utf8') };
+      } catch {
+        problems.push(`applications (${app.name}).certificates[${j}]: cannot read ${certPath}`);
+        return cert;
+      }
+    }),
+  }));
+  if (problems.length > 0) throw new RegistrationsError(file, problems);
+  return { ...reg, applications };
+}

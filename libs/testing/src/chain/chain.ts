@@ -1,0 +1,91 @@
+import type { LocalApp, Registrations, ServiceApp } from '@chain/local-tenant';
+
+import { EmulatorAdmin } from '../emulator/emulator-admin';
+import type { ChildApp } from '../processes/child-app';
+import type { IdentityTarget } from '../sign-in/sign-in';
+
+/** Options of `startChain()`. */
+export interface StartChainOptions {
+  /** The APIs to start, besides the emulator (and Azurite when documents-service runs). Default: all four. */
+  readonly apps?: readonly ServiceApp[];
+  /** Extra or replaced variables per app, applied over `localAppEnv()`. */
+  readonly env?: Readonly<Partial<Record<LocalApp, Readonly<Record<string, string>>>>>;
+  /** `EMULATOR_ACCESS_TOKEN_LIFETIME_SECONDS` (default: the emulator's, 3599 ± like Entra). */
+  readonly tokenLifetimeSeconds?: number;
+  /** Redis for the BFF's shared token cache. Default: none. */
+  readonly redisUrl?: string;
+  /** PostgreSQL for program-service. Default: none (PGlite in memory). */
+  readonly databaseUrl?: string;
+  /**
+   * Registrations file for the EMULATOR only; the apps keep the configuration derived from the tenant
+   * file. Lets a test give the tenant a client or scope the apps were not configured for.
+   */
+  readonly emulatorRegistrationsPath?: string;
+  /** Names the log folder `test-artifacts/logs/<label>-<time>/`. Default `chain`. */
+  readonly label?: string;
+  /** `LOG_LEVEL` of every app. Default `info`. */
+  readonly logLevel?: string;
+}
+
+/** A running chain: every app its own process, on loopback and random ports. */
+export class Chain implements IdentityTarget {
+  /** Test-only admin API of the emulator. */
+  readonly admin: EmulatorAdmin;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    /** The emulator's public URL (issuer host), `https://localhost:<port>`. */
+    readonly emulatorUrl: string,
+    readonly tenantId: string,
+    readonly caPem: string,
+    /** `<emulator data dir>/ca.pem`: what the children get in NODE_EXTRA_CA_CERTS. */
+    readonly caFile: string,
+    readonly registrations: Registrations,
+    private readonly serviceUrls: Readonly<Partial<Record<ServiceApp, string>>>,
+    /** Folder with one `<process>.log` per child (stdout + stderr). */
+    readonly logDir: string,
+    private readonly processes: readonly ChildApp[],
+    private readonly cleanup: () => Promise<void>,
+  ) {
+    this.admin = new EmulatorAdmin(emulatorUrl, caPem);
+  }
+
+  /** Base URL of a started API, e.g. `http://127.0.0.1:40123`. */
+  url(app: ServiceApp): string {
+    const url = this.serviceUrls[app];
+    if (url === undefined) throw new Error(`${app} was not started in this chain`);
+    return url;
+  }
+
+  /** The registered client id of an app (`bff` → its GUID). */
+  clientId(app: string): string {
+    const found = this.registrations.applications.find((a) => a.name === app);
+    if (found === undefined) throw new Error(`no application ${app} in the registrations`);
+    return found.clientId;
+  }
+
+  /** Names of the processes that have exited (a healthy chain has none until `stop()`). */
+  exitedProcesses(): string[] {
+    return this.processes.filter((p) => p.hasExited).map((p) => p.name);
+  }
+
+  /** Stops every process (APIs first, then Azurite and the emulator) and removes the emulator's temp data. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopAll();
+    return this.stopping;
+  }
+
+  private async stopAll(): Promise<void> {
+    const [infrastructure, apis] = partition(
+      this.processes,
+      (p) => p.name === 'identity-emulator' || p.name === 'azurite',
+    );
+    await Promise.all(apis.map((p) => p.stop()));
+    await Promise.all(infrastructure.map((p) => p.stop()));
+    await this.cleanup();
+  }
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((i) => !test(i))];
+}

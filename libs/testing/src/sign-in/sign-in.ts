@@ -1,0 +1,244 @@
+import type { ApplicationRegistration, Registrations, UserRegistration } from '@chain/local-tenant';
+
+import { formPost, harnessRequest, type HarnessResponse } from '../http/http-request';
+import { decodeClaims } from '../tokens/decode-claims';
+import { FormBrowser } from './browser';
+import { pageError, parseForm } from './html-form';
+import { createPkce, type Pkce, randomValue } from './pkce';
+import { SignedIn } from './signed-in';
+
+/** Where to sign in: the emulator as clients see it, trusted through its CA. A started chain is one. */
+export interface IdentityTarget {
+  /** The emulator's public URL (issuer host), e.g. `https://localhost:8443`. */
+  readonly emulatorUrl: string;
+  readonly tenantId: string;
+  /** PEM of the emulator's CA: trusted explicitly for this sign-in only. */
+  readonly caPem: string;
+  readonly registrations: Registrations;
+}
+
+/** Options of {@link signIn}. */
+export interface SignInOptions {
+  /** Scopes beyond `openid profile offline_access`. Default `['api://bff/access_as_user']`. */
+  readonly scopes?: readonly string[];
+  /** A claims request (JSON, decoded from a claims challenge), e.g. for step-up to auth context c1. */
+  readonly claims?: string;
+  /** Second-factor code if asked. Default: the user's demo code from the registrations. */
+  readonly otp?: string;
+  /** Default: the user's demo password from the registrations. */
+  readonly password?: string;
+  /** Registration name of the client signing in. Default `web` (the SPA). */
+  readonly client?: string;
+  /** Default: the client's first redirect URI (`http://localhost:8080/`). */
+  readonly redirectUri?: string;
+}
+
+const MAX_PAGES = 6;
+
+/**
+ * Signs a user in as the SPA would: authorization code + PKCE (RFC 7636) through the emulator's login form
+ * (password, then the second factor when asked), then redeems the code at the token endpoint with the
+ * SPA's origin. TLS is verified against the emulator's CA.
+ *
+ * @param user `alice` or a full username.
+ */
+export async function signIn(
+  target: IdentityTarget,
+  user: string,
+  options: SignInOptions = {},
+): Promise<SignedIn> {
+  const account = findUser(target.registrations, user);
+  const client = findClient(target.registrations, options.client ?? 'web');
+  const redirectUri = options.redirectUri ?? client.redirectUris[0];
+  if (redirectUri === undefined) throw new Error(`signIn: ${client.name} has no redirect URI`);
+  const pkce = createPkce();
+  const state = randomValue();
+  const scope = [
+    'openid',
+    'profile',
+    'offline_access',
+    ...(options.scopes ?? ['api://bff/access_as_user']),
+  ].join(' ');
+  const browser = new FormBrowser(target.caPem);
+  const authorize = authorizeUrl(target, {
+    client,
+    redirectUri,
+    scope,
+    state,
+    pkce,
+    account,
+    claims: options.claims,
+  });
+  const code = await driveLoginPages(browser, await browser.get(authorize), {
+    account,
+    options,
+    redirectUri,
+    state,
+  });
+  const tokens = await redeemCode(target, { client, redirectUri, scope, code, pkce });
+  return new SignedIn(
+    tokens.access,
+    tokens.id,
+    tokens.refresh,
+    tokens.expiresIn,
+    tokens.scope,
+    decodeClaims(tokens.access),
+  );
+}
+
+interface AuthorizeParams {
+  readonly client: ApplicationRegistration;
+  readonly redirectUri: string;
+  readonly scope: string;
+  readonly state: string;
+  readonly pkce: Pkce;
+  readonly account: UserRegistration;
+  readonly claims: string | undefined;
+}
+
+function authorizeUrl(target: IdentityTarget, p: AuthorizeParams): string {
+  const url = new URL(`${target.emulatorUrl}/${target.tenantId}/oauth2/v2.0/authorize`);
+  url.search = new URLSearchParams({
+    client_id: p.client.clientId,
+    response_type: 'code',
+    redirect_uri: p.redirectUri,
+    scope: p.scope,
+    state: p.state,
+    nonce: randomValue(),
+    code_challenge: p.pkce.challenge,
+    code_challenge_method: 'S256',
+    response_mode: 'query',
+    login_hint: p.account.username,
+    ...(p.claims === undefined ? {} : { claims: p.claims }),
+  }).toString();
+  return url.href;
+}
+
+interface LoginContext {
+  readonly account: UserRegistration;
+  readonly options: SignInOptions;
+  readonly redirectUri: string;
+  readonly state: string;
+}
+
+/** Follows the emulator's pages (password form, second-factor form, redirects) until it redirects to the app. */
+async function driveLoginPages(
+  browser: FormBrowser,
+  first: HarnessResponse,
+  ctx: LoginContext,
+): Promise<string> {
+  let res = first;
+  let passwordSent = false;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const location = res.headers.location;
+    if (location !== undefined && res.status >= 300 && res.status < 400) {
+      const next = new URL(location, browser.url).href;
+      if (next.startsWith(ctx.redirectUri)) return codeFrom(next, ctx.state);
+      res = await browser.get(next);
+      continue;
+    }
+    const form = res.status === 200 ? parseForm(res.text()) : undefined;
+    if (form === undefined) throw loginError(ctx, `the emulator answered ${res.status}`, res);
+    if ('otp' in form.fields) {
+      res = await browser.submit(form, { otp: ctx.options.otp ?? ctx.account.mfa?.code ?? '' });
+    } else if ('password' in form.fields) {
+      if (passwordSent) throw loginError(ctx, 'the password was refused', res);
+      passwordSent = true;
+      res = await browser.submit(form, {
+        username: ctx.account.username,
+        password: ctx.options.password ?? ctx.account.password,
+      });
+    } else {
+      throw loginError(ctx, 'the page has neither a password nor a second-factor form', res);
+    }
+  }
+  throw loginError(ctx, `no redirect to the app after ${MAX_PAGES} pages`, res);
+}
+
+function loginError(ctx: LoginContext, what: string, res: HarnessResponse): Error {
+  const detail = pageError(res.text());
+  return new Error(
+    `sign-in of ${ctx.account.username}: ${what}${detail === undefined ? '' : ` (${detail})`}`,
+  );
+}
+
+/** The `code` of the redirect to the app (query or fragment), after checking `state` (RFC 6749 §10.12). */
+function codeFrom(redirect: string, state: string): string {
+  const url = new URL(redirect);
+  const params =
+    url.searchParams.has('code') || url.searchParams.has('error')
+      ? url.searchParams
+      : new URLSearchParams(url.hash.slice(1));
+  const error = params.get('error');
+  if (error !== null)
+    throw new Error(
+      `sign-in: the emulator redirected with ${error}: ${params.get('error_description') ?? ''}`,
+    );
+  if (params.get('state') !== state) throw new Error('sign-in: the redirect carried another state');
+  const code = params.get('code');
+  if (code === null) throw new Error('sign-in: the redirect carried no code');
+  return code;
+}
+
+interface RedeemParams {
+  readonly client: ApplicationRegistration;
+  readonly redirectUri: string;
+  readonly scope: string;
+  readonly code: string;
+  readonly pkce: Pkce;
+}
+
+interface TokenSet {
+  readonly access: string;
+  readonly id: string | undefined;
+  readonly refresh: string | undefined;
+  readonly expiresIn: number;
+  readonly scope: string;
+}
+
+/** Redeems the code as the SPA does: a cross-origin POST with `code_verifier` and no client secret. */
+async function redeemCode(target: IdentityTarget, p: RedeemParams): Promise<TokenSet> {
+  const { body, headers } = formPost({
+    client_id: p.client.clientId,
+    grant_type: 'authorization_code',
+    code: p.code,
+    redirect_uri: p.redirectUri,
+    code_verifier: p.pkce.verifier,
+    scope: p.scope,
+  });
+  const res = await harnessRequest(`${target.emulatorUrl}/${target.tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    ca: target.caPem,
+    body,
+    headers: { ...headers, origin: new URL(p.redirectUri).origin },
+  });
+  const json = res.json<Record<string, unknown>>();
+  if (res.status !== 200 || typeof json['access_token'] !== 'string') {
+    throw new Error(
+      `sign-in: code redemption failed with ${res.status} ${String(json['error'])}: ${String(json['error_description'])}`,
+    );
+  }
+  return {
+    access: json['access_token'],
+    id: typeof json['id_token'] === 'string' ? json['id_token'] : undefined,
+    refresh: typeof json['refresh_token'] === 'string' ? json['refresh_token'] : undefined,
+    expiresIn: Number(json['expires_in']),
+    scope: typeof json['scope'] === 'string' ? json['scope'] : '',
+  };
+}
+
+/** `alice` or `alice@contoso-brokers.onmicrosoft.com` → the registered user. */
+export function findUser(registrations: Registrations, user: string): UserRegistration {
+  const wanted = user.toLowerCase();
+  const found = registrations.users.find(
+    (u) => u.username.toLowerCase() === wanted || u.username.toLowerCase().startsWith(`${wanted}@`),
+  );
+  if (found === undefined) throw new Error(`no user ${user} in the registrations`);
+  return found;
+}
+
+function findClient(registrations: Registrations, name: string): ApplicationRegistration {
+  const found = registrations.applications.find((a) => a.name === name);
+  if (found === undefined) throw new Error(`no application ${name} in the registrations`);
+  return found;
+}

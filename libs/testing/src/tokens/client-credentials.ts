@@ -1,0 +1,46 @@
+import { formPost, harnessRequest } from '../http/http-request';
+import type { IdentityTarget } from '../sign-in/sign-in';
+import { decodeClaims } from './decode-claims';
+
+/** An app-only token and its decoded claims. `toJSON()` leaves the token out, so a failing test never prints it. */
+export interface AppToken {
+  readonly accessToken: string;
+  readonly claims: Readonly<Record<string, unknown>>;
+  toJSON(): Record<string, unknown>;
+}
+
+/**
+ * A client-credentials token (ENTRA.md §3) for `scope` (`<App ID URI>/.default`), requested with the
+ * registered secret of the client named `clientName` — as that app's own TokenBroker would.
+ */
+export async function clientCredentialsToken(
+  target: IdentityTarget,
+  clientName: string,
+  scope: string,
+): Promise<AppToken> {
+  const client = target.registrations.applications.find((a) => a.name === clientName);
+  const secret = client?.secrets[0]?.value;
+  if (client === undefined || secret === undefined)
+    throw new Error(`no confidential client ${clientName} with a secret`);
+  const { body, headers } = formPost({
+    client_id: client.clientId,
+    client_secret: secret,
+    grant_type: 'client_credentials',
+    scope,
+  });
+  const res = await harnessRequest(`${target.emulatorUrl}/${target.tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    ca: target.caPem,
+    body,
+    headers,
+  });
+  const json = res.json<Record<string, unknown>>();
+  const token = json['access_token'];
+  if (res.status !== 200 || typeof token !== 'string') {
+    throw new Error(
+      `client credentials for ${clientName} failed with ${res.status} ${String(json['error'])}: ${String(json['error_description'])}`,
+    );
+  }
+  const claims = decodeClaims(token);
+  return { accessToken: token, claims, toJSON: () => ({ claims }) };
+}

@@ -1,0 +1,38 @@
+import type { ApiClient } from './bff-api';
+
+/** A hop of `/api/chain` (CONTRACTS.md HopRecord), the fields the tests read. */
+export interface Hop {
+  readonly from: string;
+  readonly to: string;
+  readonly flow: 'on-behalf-of' | 'client-credentials';
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly token: { readonly source: string; readonly claims: Readonly<Record<string, unknown>> };
+  readonly children?: readonly Hop[];
+}
+
+/** A trace of `/api/chain`: one BFF request and its hops. */
+export interface Trace {
+  readonly correlationId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly hops: readonly Hop[];
+}
+
+/** The caller's trace of the BFF request that carried `correlationId`. */
+export async function traceOf(api: ApiClient, correlationId: string | null): Promise<Trace> {
+  const res = await api.get<{ traces: Trace[] }>('/api/chain');
+  if (res.status !== 200) throw new Error(`/api/chain answered ${res.status}`);
+  const trace = res.body.traces.find((t) => t.correlationId === correlationId);
+  if (trace === undefined) throw new Error(`no trace with correlation id ${String(correlationId)}`);
+  return trace;
+}
+
+/** The first hop to `to` (matched on the downstream name, e.g. `program-service` or `PROGRAM`). */
+export function hopTo(hops: readonly Hop[], to: string): Hop {
+  const hop = hops.find((h) => h.to.toLowerCase().includes(to.toLowerCase()));
+  if (hop === undefined) throw new Error(`no hop to ${to} among ${hops.map((h) => h.to).join(', ')}`);
+  return hop;
+}
