@@ -19,16 +19,37 @@ const serviceSchema = z
   .object({
     image: z.string().optional(),
     build: z
-      .union([z.string(), z.object({ context: z.string().optional(), dockerfile: z.string().optional(), target: z.string().optional() })])
+      .union([
+        z.string(),
+        z.object({
+          context: z.string().optional(),
+          dockerfile: z.string().optional(),
+          target: z.string().optional(),
+        }),
+      ])
       .optional(),
     environment: z.union([z.record(z.string(), scalar), z.array(z.string())]).optional(),
     env_file: z.union([z.string(), z.array(z.string())]).optional(),
     ports: z
-      .array(z.union([z.string(), z.number(), z.object({ target: z.number(), published: z.union([z.string(), z.number()]).optional(), host_ip: z.string().optional() })]))
+      .array(
+        z.union([
+          z.string(),
+          z.number(),
+          z.object({
+            target: z.number(),
+            published: z.union([z.string(), z.number()]).optional(),
+            host_ip: z.string().optional(),
+          }),
+        ]),
+      )
       .optional(),
-    depends_on: z.union([z.array(z.string()), z.record(z.string(), z.object({ condition: z.string().optional() }))]).optional(),
+    depends_on: z
+      .union([z.array(z.string()), z.record(z.string(), z.object({ condition: z.string().optional() }))])
+      .optional(),
     healthcheck: z.object({ test: z.unknown().optional(), disable: z.boolean().optional() }).optional(),
-    volumes: z.array(z.union([z.string(), z.object({ source: z.string().optional(), target: z.string() })])).optional(),
+    volumes: z
+      .array(z.union([z.string(), z.object({ source: z.string().optional(), target: z.string() })]))
+      .optional(),
   })
   .passthrough();
 
@@ -49,7 +70,10 @@ export function appOf(service: ComposeService): string | undefined {
 }
 
 /** A service's environment as the container sees it: env files in order, then `environment:` on top. */
-export function serviceEnvironment(service: ComposeService, composeDir: string = dirname(composeFilePath)): Record<string, string> {
+export function serviceEnvironment(
+  service: ComposeService,
+  composeDir: string = dirname(composeFilePath),
+): Record<string, string> {
   const files = service.env_file === undefined ? [] : [service.env_file].flat();
   const env: Record<string, string> = {};
   for (const file of files) Object.assign(env, parseEnvFile(readFileSync(resolve(composeDir, file), 'utf8')));
@@ -96,12 +120,24 @@ export interface PublishedPort {
 export function publishedPorts(service: ComposeService): PublishedPort[] {
   return (service.ports ?? []).map((port) => {
     if (typeof port === 'object') {
-      return { spec: JSON.stringify(port), hostIp: port.host_ip, hostPort: port.published === undefined ? undefined : String(port.published) };
+      return {
+        spec: JSON.stringify(port),
+        hostIp: port.host_ip,
+        hostPort: port.published === undefined ? undefined : String(port.published),
+      };
     }
     const spec = String(port);
     const parts = spec.replace(/\/(tcp|udp)$/, '').split(':');
     // ip:host:container, host:container, or container alone (a random host port on every interface).
-    if (parts.length >= 3) return { spec, hostIp: parts.slice(0, -2).join(':').replace(/^\[|\]$/g, ''), hostPort: parts.at(-2) };
+    if (parts.length >= 3)
+      return {
+        spec,
+        hostIp: parts
+          .slice(0, -2)
+          .join(':')
+          .replace(/^\[|\]$/g, ''),
+        hostPort: parts.at(-2),
+      };
     return { spec, hostIp: undefined, hostPort: parts.length === 2 ? parts[0] : undefined };
   });
 }
@@ -111,11 +147,19 @@ export function dependencies(service: ComposeService): Array<{ name: string; con
   const dependsOn = service.depends_on;
   if (dependsOn === undefined) return [];
   if (Array.isArray(dependsOn)) return dependsOn.map((name) => ({ name, condition: 'service_started' }));
-  return Object.entries(dependsOn).map(([name, d]) => ({ name, condition: d.condition ?? 'service_started' }));
+  return Object.entries(dependsOn).map(([name, d]) => ({
+    name,
+    condition: d.condition ?? 'service_started',
+  }));
 }
 
 /** Whether a service declares a healthcheck that is not disabled. */
 export function hasHealthcheck(service: ComposeService): boolean {
   const hc = service.healthcheck;
-  return hc !== undefined && hc.disable !== true && hc.test !== undefined && !(Array.isArray(hc.test) && hc.test[0] === 'NONE');
+  return (
+    hc !== undefined &&
+    hc.disable !== true &&
+    hc.test !== undefined &&
+    !(Array.isArray(hc.test) && hc.test[0] === 'NONE')
+  );
 }

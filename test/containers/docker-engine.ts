@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 
 /** Whether a Docker engine answers, and why not when it does not. */
-export type EngineProbe = { readonly available: true } | { readonly available: false; readonly reason: string };
+export type EngineProbe =
+  { readonly available: true } | { readonly available: false; readonly reason: string };
 
 // testcontainers' own discovery (DOCKER_HOST, ~/.testcontainers.properties, the default socket,
 // rootless, Docker Desktop): exits 0 once an engine answers a ping.
@@ -17,6 +18,8 @@ const PROBE = `require('testcontainers').getContainerRuntimeClient().then(
 export function probeDockerEngine(cwd: string): EngineProbe {
   const result = spawnSync(process.execPath, ['-e', PROBE], { cwd, encoding: 'utf8', timeout: 60_000 });
   if (result.status === 0) return { available: true };
-  const reason = (result.stderr || result.error?.message || `probe exited with ${String(result.status)}`).trim().split('\n')[0];
+  const reason = (result.stderr || result.error?.message || `probe exited with ${String(result.status)}`)
+    .trim()
+    .split('\n')[0];
   return { available: false, reason: reason ?? 'unknown' };
 }

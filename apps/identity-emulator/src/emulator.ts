@@ -52,7 +52,10 @@ export interface RunningEmulator {
 /** Starts the emulator: TLS material and signing keys from `dataDir`, registrations validated, HTTPS listening. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const dataDir = resolve(options.dataDir);
-  const registrations = typeof options.registrations === 'object' ? options.registrations : loadRegistrations(options.registrations);
+  const registrations =
+    typeof options.registrations === 'object'
+      ? options.registrations
+      : loadRegistrations(options.registrations);
   const directory = new Directory(registrations);
   const extraHostnames = options.hostnames ?? [];
   const publicHost = options.publicUrl === undefined ? [] : [new URL(options.publicUrl).hostname];
@@ -66,10 +69,24 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   });
   const port = (server.address() as AddressInfo).port;
   const publicUrl = (options.publicUrl ?? `https://localhost:${port}`).replace(/\/$/, '');
-  const ctx = buildContext({ options, directory, keys, publicUrl, hostnames: [...extraHostnames, ...publicHost] });
+  const ctx = buildContext({
+    options,
+    directory,
+    keys,
+    publicUrl,
+    hostnames: [...extraHostnames, ...publicHost],
+  });
   server.on('request', createRequestHandler(ctx));
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  return { url, port, publicUrl, caFile: tls.caFile, caPem: tls.caPem, issuerFor: ctx.issuerFor, close: () => closeAll(server, ctx) };
+  return {
+    url,
+    port,
+    publicUrl,
+    caFile: tls.caFile,
+    caPem: tls.caPem,
+    issuerFor: ctx.issuerFor,
+    close: () => closeAll(server, ctx),
+  };
 }
 
 function buildContext(input: {
@@ -81,7 +98,9 @@ function buildContext(input: {
 }): EmulatorContext {
   const nowMs = input.options.now ?? Date.now;
   const nowSeconds = (): number => Math.floor(nowMs() / 1000);
-  const issuerFor = (tid: string): string => `${input.publicUrl}/${tid}/v2.0`;
+  // B2C issuers end with a slash (ENTRA.md §6); Entra v2 issuers do not (§1.2).
+  const issuerFor = (tid: string): string =>
+    `${input.publicUrl}/${tid}/v2.0${input.directory.tenant(tid)?.isB2c === true ? '/' : ''}`;
   return {
     directory: input.directory,
     keys: input.keys,
@@ -101,7 +120,13 @@ function buildContext(input: {
     issuerFor,
     nowMs,
     nowSeconds,
-    hostnames: new Set(['localhost', '127.0.0.1', '::1', new URL(input.publicUrl).hostname, ...input.hostnames]),
+    hostnames: new Set([
+      'localhost',
+      '127.0.0.1',
+      '::1',
+      new URL(input.publicUrl).hostname,
+      ...input.hostnames,
+    ]),
   };
 }
 

@@ -13,16 +13,28 @@ import {
   sendHtml,
   sendJson,
 } from './common/http-kit';
-import { handleInstanceDiscovery, handleKeys, handleOpenIdConfiguration } from './discovery/discovery.endpoint';
+import {
+  handleInstanceDiscovery,
+  handleKeys,
+  handleOpenIdConfiguration,
+} from './discovery/discovery.endpoint';
 import type { EmulatorContext } from './emulator-context';
 import { EntraError, OAuthError, renderEntraError } from './oauth/entra-error';
 import { describeTokenRequest, handleToken } from './oauth/token.endpoint';
 import type { TenantView } from './tenant/directory';
 
-type TenantHandler = (req: EmulatorRequest, res: ServerResponse, tenant: TenantView, ctx: EmulatorContext) => void;
+type TenantHandler = (
+  req: EmulatorRequest,
+  res: ServerResponse,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+) => void;
 
 const TENANT_ROUTES: Readonly<Record<string, { endpoint: FaultEndpoint; handle: TenantHandler }>> = {
-  'v2.0/.well-known/openid-configuration': { endpoint: FaultEndpoint.Discovery, handle: handleOpenIdConfiguration },
+  'v2.0/.well-known/openid-configuration': {
+    endpoint: FaultEndpoint.Discovery,
+    handle: handleOpenIdConfiguration,
+  },
   'discovery/v2.0/keys': { endpoint: FaultEndpoint.Keys, handle: handleKeys },
   'oauth2/v2.0/authorize': { endpoint: FaultEndpoint.Authorize, handle: handleAuthorize },
   'oauth2/v2.0/token': { endpoint: FaultEndpoint.Token, handle: handleToken },
@@ -30,10 +42,14 @@ const TENANT_ROUTES: Readonly<Record<string, { endpoint: FaultEndpoint; handle: 
 };
 
 /** The HTTPS request handler: health, test-only admin, instance discovery and the tenant endpoints. */
-export function createRequestHandler(ctx: EmulatorContext): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestHandler(
+  ctx: EmulatorContext,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (raw, res) => {
     route(raw, res, ctx).catch((error: unknown) => {
-      process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'request failed', error: (error as Error).message })}\n`);
+      process.stderr.write(
+        `${JSON.stringify({ level: 'error', msg: 'request failed', error: (error as Error).message })}\n`,
+      );
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
       else res.destroy();
     });
@@ -44,20 +60,36 @@ async function route(raw: IncomingMessage, res: ServerResponse, ctx: EmulatorCon
   const url = new URL(raw.url ?? '/', 'https://emulator.invalid');
   const fromLoopback = isLoopback(raw.socket.remoteAddress);
   if (raw.method === 'OPTIONS') return preflight(raw, res);
-  if (url.pathname === '/health/live' || url.pathname === '/health/ready') return sendJson(res, 200, { status: 'ok' });
+  if (url.pathname === '/health/live' || url.pathname === '/health/ready')
+    return sendJson(res, 200, { status: 'ok' });
   if (url.pathname.startsWith('/_admin/')) {
     if (!ctx.testEndpoints || !fromLoopback) return sendJson(res, 404, { error: 'not_found' });
     return handleAdmin(requestOf(raw, url, new URLSearchParams(), ctx, fromLoopback), res, ctx);
   }
   const req = requestOf(raw, url, await readForm(raw), ctx, fromLoopback);
-  const match = /^\/([^/]+)\/(.+?)\/?$/.exec(url.pathname);
-  if (match?.[2] === 'discovery/instance') return handleInstanceDiscovery(req, res);
-  const routed = match === null ? undefined : TENANT_ROUTES[match[2] as string];
+  if (/^\/[^/]+\/discovery\/instance\/?$/.test(url.pathname)) return handleInstanceDiscovery(req, res);
+  const match = ROUTE_PATTERN.exec(url.pathname);
+  const routed = match === null ? undefined : TENANT_ROUTES[match[3] as string];
   if (match === null || routed === undefined) return sendJson(res, 404, { error: 'not_found' });
   const tenant = ctx.directory.tenant(decodeURIComponent(match[1] as string));
   if (tenant === undefined) return unknownTenant(req, res, match[1] as string, routed.endpoint, ctx);
+  const policy = policyOf(tenant, match[2]);
+  if (policy === null) return sendJson(res, 404, { error: 'not_found' });
   if (await injectFault(req, res, routed.endpoint, ctx)) return;
-  routed.handle(req, res, tenant, ctx);
+  routed.handle(policy === undefined ? req : { ...req, policy }, res, tenant, ctx);
+}
+
+/** `/{tenant}[/{policy}]/<endpoint>`: a policy segment only for B2C tenants (ENTRA.md §6). */
+const ROUTE_PATTERN =
+  /^\/([^/]+)\/(?:([^/]+)\/)?(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/(?:authorize|token|logout))\/?$/;
+
+/** The registered policy name, undefined for Entra tenants, or null when the path does not fit the tenant kind. */
+function policyOf(tenant: TenantView, segment: string | undefined): string | undefined | null {
+  if (!tenant.isB2c) return segment === undefined ? undefined : null;
+  if (segment === undefined) return null;
+  return (
+    tenant.reg.policies.find((p) => p.toLowerCase() === decodeURIComponent(segment).toLowerCase()) ?? null
+  );
 }
 
 function requestOf(
@@ -104,18 +136,30 @@ function preflight(raw: IncomingMessage, res: ServerResponse): void {
   res.end();
 }
 
-function unknownTenant(req: EmulatorRequest, res: ServerResponse, key: string, endpoint: FaultEndpoint, ctx: EmulatorContext): void {
+function unknownTenant(
+  req: EmulatorRequest,
+  res: ServerResponse,
+  key: string,
+  endpoint: FaultEndpoint,
+  ctx: EmulatorContext,
+): void {
   const error = new EntraError(
     OAuthError.InvalidRequest,
     90002,
     `Tenant '${key}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
   );
-  if (endpoint === FaultEndpoint.Authorize) return sendHtml(res, 400, `<!doctype html><p>AADSTS90002: Tenant not found.</p>`);
+  if (endpoint === FaultEndpoint.Authorize)
+    return sendHtml(res, 400, `<!doctype html><p>AADSTS90002: Tenant not found.</p>`);
   sendJson(res, 400, renderEntraError(error, req, ctx.nowMs()), { 'x-ms-request-id': req.traceId });
 }
 
 /** Test-only faults: the `fault-inject` header (loopback peers) or an admin rule. True when the request was answered. */
-async function injectFault(req: EmulatorRequest, res: ServerResponse, endpoint: FaultEndpoint, ctx: EmulatorContext): Promise<boolean> {
+async function injectFault(
+  req: EmulatorRequest,
+  res: ServerResponse,
+  endpoint: FaultEndpoint,
+  ctx: EmulatorContext,
+): Promise<boolean> {
   if (!ctx.testEndpoints || !req.fromLoopback) return false;
   const target = endpoint === FaultEndpoint.Token ? { endpoint, ...describeTokenRequest(req) } : { endpoint };
   const fault: Fault | undefined = parseFaultHeader(req.headers['fault-inject']) ?? ctx.faults.take(target);
@@ -130,7 +174,9 @@ async function injectFault(req: EmulatorRequest, res: ServerResponse, endpoint: 
   const error = new EntraError(
     OAuthError.TemporarilyUnavailable,
     throttled ? 90055 : 90033,
-    throttled ? 'There are too many incoming requests. Retry later.' : 'A transient error has occurred. Please try again. (injected fault)',
+    throttled
+      ? 'There are too many incoming requests. Retry later.'
+      : 'A transient error has occurred. Please try again. (injected fault)',
     { status: fault.status },
   );
   const headers: Record<string, string> = { 'x-ms-request-id': req.traceId };

@@ -2,7 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { decodeJwt, httpsRequest } from './support/https-client';
 import { authorizeResult, authorizeUrl, inputValue, redeem, signIn } from './support/sign-in';
-import { CLIENT, SECRET, startTestEmulator, TENANT_ID, type TestEmulator, USERS } from './support/test-emulator';
+import {
+  CLIENT,
+  SECRET,
+  startTestEmulator,
+  TENANT_ID,
+  type TestEmulator,
+  USERS,
+} from './support/test-emulator';
 
 describe('authorization code + PKCE through the login form', () => {
   let te: TestEmulator;
@@ -36,7 +43,11 @@ describe('authorization code + PKCE through the login form', () => {
       amr: ['pwd'],
       preferred_username: USERS.alice.username,
     });
-    expect(decodeJwt(body['id_token'] as string).payload).toMatchObject({ aud: CLIENT.web, nonce: signedIn.nonce, tid: TENANT_ID });
+    expect(decodeJwt(body['id_token'] as string).payload).toMatchObject({
+      aud: CLIENT.web,
+      nonce: signedIn.nonce,
+      tid: TENANT_ID,
+    });
   });
 
   it('echoes state and delivers the code by fragment and by form_post', async () => {
@@ -69,7 +80,11 @@ describe('authorization code + PKCE through the login form', () => {
 
   it('never redirects to a redirect URI that is not registered (AADSTS50011 page)', async () => {
     const challenge = createHash('sha256').update('v').digest('base64url');
-    const url = authorizeUrl(te, { ...USERS.alice, redirectUri: 'https://evil.example/callback' }, { challenge, state: 's', nonce: 'n' });
+    const url = authorizeUrl(
+      te,
+      { ...USERS.alice, redirectUri: 'https://evil.example/callback' },
+      { challenge, state: 's', nonce: 'n' },
+    );
     const res = await httpsRequest(url, te.ca);
     expect(res.status).toBe(400);
     expect(res.headers.location).toBeUndefined();
@@ -78,7 +93,10 @@ describe('authorization code + PKCE through the login form', () => {
 
   it('shows the form again with AADSTS50126 after a wrong password', async () => {
     const challenge = createHash('sha256').update('v').digest('base64url');
-    const form = await httpsRequest(authorizeUrl(te, USERS.alice, { challenge, state: 's', nonce: 'n' }), te.ca);
+    const form = await httpsRequest(
+      authorizeUrl(te, USERS.alice, { challenge, state: 's', nonce: 'n' }),
+      te.ca,
+    );
     const res = await httpsRequest(te.url('/oauth2/v2.0/authorize'), te.ca, {
       form: { tx: inputValue(form.body, 'tx') ?? '', username: USERS.alice.username, password: 'wrong' },
     });
@@ -108,15 +126,25 @@ describe('authorization code + PKCE through the login form', () => {
 
   it('shows the second-factor form again with AADSTS500121 after a wrong code', async () => {
     const challenge = createHash('sha256').update('v').digest('base64url');
-    const url = authorizeUrl(te, { ...USERS.alice, scope: 'api://bff/access_as_user openid' }, { challenge, state: 's', nonce: 'n' });
+    const url = authorizeUrl(
+      te,
+      { ...USERS.alice, scope: 'api://bff/access_as_user openid' },
+      { challenge, state: 's', nonce: 'n' },
+    );
     const withClaims = `${url}&claims=${encodeURIComponent('{"access_token":{"acrs":{"essential":true,"value":"c1"}}}')}`;
     const form = await httpsRequest(withClaims, te.ca);
     const action = te.url('/oauth2/v2.0/authorize');
     const otpForm = await httpsRequest(action, te.ca, {
-      form: { tx: inputValue(form.body, 'tx') ?? '', username: USERS.alice.username, password: USERS.alice.password },
+      form: {
+        tx: inputValue(form.body, 'tx') ?? '',
+        username: USERS.alice.username,
+        password: USERS.alice.password,
+      },
     });
     expect(otpForm.body).toContain('name="otp"');
-    const wrong = await httpsRequest(action, te.ca, { form: { tx: inputValue(otpForm.body, 'tx') ?? '', otp: '000000' } });
+    const wrong = await httpsRequest(action, te.ca, {
+      form: { tx: inputValue(otpForm.body, 'tx') ?? '', otp: '000000' },
+    });
     expect(wrong.status).toBe(200);
     expect(wrong.body).toContain('AADSTS500121');
     expect(wrong.body).toContain('id="verify"');
@@ -132,11 +160,19 @@ describe('authorization code + PKCE through the login form', () => {
     const first = (await redeem(te, await signIn(te, USERS.alice))).json();
     const refresh = (clientId: string): ReturnType<typeof httpsRequest> =>
       httpsRequest(te.url('/oauth2/v2.0/token'), te.ca, {
-        form: { client_id: clientId, grant_type: 'refresh_token', refresh_token: first['refresh_token'] as string, scope: 'api://bff/access_as_user' },
+        form: {
+          client_id: clientId,
+          grant_type: 'refresh_token',
+          refresh_token: first['refresh_token'] as string,
+          scope: 'api://bff/access_as_user',
+        },
       });
     const ok = await refresh(CLIENT.web);
     expect(ok.status).toBe(200);
-    expect(decodeJwt(ok.json()['access_token'] as string).payload).toMatchObject({ aud: CLIENT.bff, scp: 'access_as_user' });
+    expect(decodeJwt(ok.json()['access_token'] as string).payload).toMatchObject({
+      aud: CLIENT.bff,
+      scp: 'access_as_user',
+    });
     const stolen = await httpsRequest(te.url('/oauth2/v2.0/token'), te.ca, {
       form: {
         client_id: CLIENT.bff,

@@ -33,7 +33,11 @@ function draft(overrides: Partial<NewProgramme> = {}): NewProgramme {
 }
 
 /** The same migrations and repository behaviour, whatever engine answers. */
-function describeRepositories(engine: string, open: () => Promise<SqlClient>, dispose: () => Promise<void>): void {
+function describeRepositories(
+  engine: string,
+  open: () => Promise<SqlClient>,
+  dispose: () => Promise<void>,
+): void {
   describe(`repositories on ${engine}`, () => {
     let sql: SqlClient;
     let programmes: SqlProgrammeRepository;
@@ -51,7 +55,10 @@ function describeRepositories(engine: string, open: () => Promise<SqlClient>, di
     });
 
     it('applies every migration exactly once even when two runs race, then nothing on a rerun', async () => {
-      const [first, second] = await Promise.all([runMigrations(sql, MIGRATIONS), runMigrations(sql, MIGRATIONS)]);
+      const [first, second] = await Promise.all([
+        runMigrations(sql, MIGRATIONS),
+        runMigrations(sql, MIGRATIONS),
+      ]);
       expect([...first, ...second].sort()).toEqual(MIGRATIONS.map((m) => m.id));
       await expect(runMigrations(sql, MIGRATIONS)).resolves.toEqual([]);
     });
@@ -80,20 +87,30 @@ function describeRepositories(engine: string, open: () => Promise<SqlClient>, di
       const tid = randomUUID();
       const nwDraft = await programmes.insert(tid, draft());
       const fbDraft = await programmes.insert(tid, draft({ brokerage: 'Fabrikam', ownerOid: BOB }));
-      const fbSubmitted = await programmes.insert(tid, draft({ brokerage: 'Fabrikam', ownerOid: BOB, status: 'submitted' }));
+      const fbSubmitted = await programmes.insert(
+        tid,
+        draft({ brokerage: 'Fabrikam', ownerOid: BOB, status: 'submitted' }),
+      );
       const ids = async (filter: Parameters<SqlProgrammeRepository['list']>[1]) =>
         (await programmes.list(tid, filter, 100)).map((p) => p.id).sort();
       expect(await ids({ brokerage: 'Northwind', allNonDrafts: false })).toEqual([nwDraft!.id]);
-      expect(await ids({ brokerage: 'Fabrikam', allNonDrafts: false })).toEqual([fbDraft!.id, fbSubmitted!.id].sort());
+      expect(await ids({ brokerage: 'Fabrikam', allNonDrafts: false })).toEqual(
+        [fbDraft!.id, fbSubmitted!.id].sort(),
+      );
       expect(await ids({ allNonDrafts: true })).toEqual([fbSubmitted!.id]);
       expect(await ids({ allNonDrafts: false })).toEqual([]);
-      expect(await ids({ brokerage: 'Fabrikam', allNonDrafts: false, status: 'draft' })).toEqual([fbDraft!.id]);
+      expect(await ids({ brokerage: 'Fabrikam', allNonDrafts: false, status: 'draft' })).toEqual([
+        fbDraft!.id,
+      ]);
     });
 
     it('updates only while the programme is in the expected status', async () => {
       const created = await programmes.insert(TID, draft());
       const updatedAt = '2026-02-03T04:05:06.000Z';
-      const submitted = await programmes.updateIfStatus(TID, created!.id, 'draft', { status: 'submitted', updatedAt });
+      const submitted = await programmes.updateIfStatus(TID, created!.id, 'draft', {
+        status: 'submitted',
+        updatedAt,
+      });
       expect(submitted).toMatchObject({ status: 'submitted', updatedAt, createdAt: created!.createdAt });
       await expect(
         programmes.updateIfStatus(TID, created!.id, 'draft', { name: 'late edit', updatedAt }),
@@ -112,7 +129,13 @@ function describeRepositories(engine: string, open: () => Promise<SqlClient>, di
     });
 
     it('saves and replaces members by tenant and object id', async () => {
-      await members.save({ tid: TID, oid: ALICE, role: MemberRole.Broker, brokerage: 'Northwind', displayName: 'Alice' });
+      await members.save({
+        tid: TID,
+        oid: ALICE,
+        role: MemberRole.Broker,
+        brokerage: 'Northwind',
+        displayName: 'Alice',
+      });
       await expect(members.find(TID, ALICE)).resolves.toEqual({
         tid: TID,
         oid: ALICE,
@@ -127,7 +150,11 @@ function describeRepositories(engine: string, open: () => Promise<SqlClient>, di
   });
 }
 
-describeRepositories('PGlite', () => PgliteSqlClient.open(), async () => undefined);
+describeRepositories(
+  'PGlite',
+  () => PgliteSqlClient.open(),
+  async () => undefined,
+);
 
 const schema = `test_programmes_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 const postgresReachable = postgresAnswers();

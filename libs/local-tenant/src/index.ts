@@ -8,7 +8,12 @@ export {
   type LocalEndpoints,
   ServiceApp,
 } from './app-env';
-export { defaultRegistrationsPath, loadRegistrations, parseRegistrations, RegistrationsError } from './load-registrations';
+export {
+  defaultRegistrationsPath,
+  loadRegistrations,
+  parseRegistrations,
+  RegistrationsError,
+} from './load-registrations';
 export type {
   ApplicationRegistration,
   AppRoleRegistration,

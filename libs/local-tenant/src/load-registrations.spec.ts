@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 
 import { stringify } from 'yaml';
 
-import { defaultRegistrationsPath, loadRegistrations, parseRegistrations, RegistrationsError } from './load-registrations';
+import {
+  defaultRegistrationsPath,
+  loadRegistrations,
+  parseRegistrations,
+  RegistrationsError,
+} from './load-registrations';
 
 const defaultYaml = readFileSync(defaultRegistrationsPath(), 'utf8');
 
@@ -27,7 +32,10 @@ describe('loadRegistrations', () => {
   });
 
   it('names the entry and field of a bad client id', () => {
-    const broken = defaultYaml.replace('clientId: 1c8d3e0f-2b5e-4f9c-8d4a-7e6f5b4c3d22', 'clientId: not-a-guid');
+    const broken = defaultYaml.replace(
+      'clientId: 1c8d3e0f-2b5e-4f9c-8d4a-7e6f5b4c3d22',
+      'clientId: not-a-guid',
+    );
     expect(problemsOf(broken)).toEqual(['applications[1] (bff).clientId: must be a GUID']);
   });
 
@@ -41,7 +49,12 @@ describe('loadRegistrations', () => {
   it('rejects an application permission that is not an application role', () => {
     const reg = loadRegistrations();
     const bff = reg.applications.find((a) => a.name === 'bff')!;
-    bff.requiredResourceAccess.push({ resource: 'program-service', delegated: [], application: ['Underwriter'], consented: true });
+    bff.requiredResourceAccess.push({
+      resource: 'program-service',
+      delegated: [],
+      application: ['Underwriter'],
+      consented: true,
+    });
     expect(problemsOf(stringify(reg))[0]).toMatch(/program-service has no application role Underwriter/);
   });
 
@@ -50,22 +63,30 @@ describe('loadRegistrations', () => {
     reg.applications[1]!['clientId'] = reg.applications[0]!['clientId'];
     reg.applications[2]!['colour'] = 'blue';
     const problems = problemsOf(stringify(reg));
-    expect(problems).toEqual([expect.stringMatching(/^applications\[2\] \(program-service\): Unrecognized key/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^applications\[2\] \(program-service\): Unrecognized key/),
+    ]);
   });
 
   it('reports duplicate client ids after the schema passes', () => {
     const reg = loadRegistrations() as unknown as { applications: Record<string, unknown>[] };
     reg.applications[1]!['clientId'] = reg.applications[0]!['clientId'];
-    expect(problemsOf(stringify(reg))).toEqual([`duplicate clientId ${String(reg.applications[0]!['clientId'])}`]);
+    expect(problemsOf(stringify(reg))).toEqual([
+      `duplicate clientId ${String(reg.applications[0]!['clientId'])}`,
+    ]);
   });
 
   it('refuses a secret on a public client', () => {
     const reg = loadRegistrations();
     reg.applications[0]!.secrets.push({ value: 'a-secret-of-sufficient-length' });
-    expect(problemsOf(stringify(reg))).toEqual(['applications[0] (web): a spa is a public client and cannot have secrets or certificates']);
+    expect(problemsOf(stringify(reg))).toEqual([
+      'applications[0] (web): a spa is a public client and cannot have secrets or certificates',
+    ]);
   });
 
   it('says when the file cannot be read', () => {
-    expect(() => loadRegistrations('/nonexistent/registrations.yaml')).toThrow(/cannot read the file: ENOENT/);
+    expect(() => loadRegistrations('/nonexistent/registrations.yaml')).toThrow(
+      /cannot read the file: ENOENT/,
+    );
   });
 });

@@ -52,7 +52,10 @@ export function parseRegistrations(yamlText: string, file: string): Registration
   }
   const parsed = registrationsSchema.safeParse(data);
   if (!parsed.success) {
-    throw new RegistrationsError(file, parsed.error.issues.map((i) => describeIssue(i, data)));
+    throw new RegistrationsError(
+      file,
+      parsed.error.issues.map((i) => describeIssue(i, data)),
+    );
   }
   const problems = crossCheck(parsed.data);
   if (problems.length > 0) throw new RegistrationsError(file, problems);
@@ -72,7 +75,8 @@ function describeIssue(issue: ZodIssue, data: unknown): string {
   let node: unknown = data;
   let where = '';
   for (const key of issue.path) {
-    node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
+    node =
+      node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
     where += typeof key === 'number' ? `[${key}]` : where === '' ? key : `.${key}`;
     const label = entryLabel(node);
     if (typeof key === 'number' && label !== undefined) where += ` (${label})`;
@@ -119,20 +123,26 @@ function checkApplication(
 ): string[] {
   const at = `applications[${index}] (${app.name})`;
   const problems: string[] = [];
-  if (app.tenant !== undefined && !tenants.has(app.tenant)) problems.push(`${at}.tenant: unknown tenant ${app.tenant}`);
+  if (app.tenant !== undefined && !tenants.has(app.tenant))
+    problems.push(`${at}.tenant: unknown tenant ${app.tenant}`);
   if (app.type === 'spa' && (app.secrets.length > 0 || app.certificates.length > 0)) {
     problems.push(`${at}: a spa is a public client and cannot have secrets or certificates`);
   }
   app.requiredResourceAccess.forEach((access, j) => {
     const where = `${at}.requiredResourceAccess[${j}] (${access.resource})`;
     const resource = apps.get(access.resource);
-    if (resource === undefined) return problems.push(`${where}.resource: no application named ${access.resource}`);
+    if (resource === undefined)
+      return problems.push(`${where}.resource: no application named ${access.resource}`);
     for (const scope of access.delegated) {
-      if (!resource.scopes.includes(scope)) problems.push(`${where}.delegated: ${access.resource} exposes no scope ${scope}`);
+      if (!resource.scopes.includes(scope))
+        problems.push(`${where}.delegated: ${access.resource} exposes no scope ${scope}`);
     }
     for (const role of access.application) {
-      const found = resource.appRoles.find((r) => r.value === role && r.allowedMemberTypes.includes('Application'));
-      if (found === undefined) problems.push(`${where}.application: ${access.resource} has no application role ${role}`);
+      const found = resource.appRoles.find(
+        (r) => r.value === role && r.allowedMemberTypes.includes('Application'),
+      );
+      if (found === undefined)
+        problems.push(`${where}.application: ${access.resource} has no application role ${role}`);
     }
   });
   return problems;
@@ -146,12 +156,17 @@ function checkUser(
 ): string[] {
   const at = `users[${index}] (${user.username})`;
   const problems: string[] = [];
-  if (user.tenant !== undefined && !tenants.has(user.tenant)) problems.push(`${at}.tenant: unknown tenant ${user.tenant}`);
+  if (user.tenant !== undefined && !tenants.has(user.tenant))
+    problems.push(`${at}.tenant: unknown tenant ${user.tenant}`);
   user.appRoleAssignments.forEach((assignment, j) => {
     const resource = apps.get(assignment.resource);
-    const role = resource?.appRoles.find((r) => r.value === assignment.role && r.allowedMemberTypes.includes('User'));
+    const role = resource?.appRoles.find(
+      (r) => r.value === assignment.role && r.allowedMemberTypes.includes('User'),
+    );
     if (role === undefined) {
-      problems.push(`${at}.appRoleAssignments[${j}]: ${assignment.resource} has no user-assignable role ${assignment.role}`);
+      problems.push(
+        `${at}.appRoleAssignments[${j}]: ${assignment.resource} has no user-assignable role ${assignment.role}`,
+      );
     }
   });
   return problems;

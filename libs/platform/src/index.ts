@@ -8,6 +8,7 @@ export {
   configureApp,
   type ConfigureAppOptions,
   listeningUrl,
+  runMain,
 } from './bootstrap/bootstrap-app';
 export {
   booleanFlag,

@@ -42,4 +42,8 @@ export class PlatformModule {
 }
 
 /** Unknown properties are refused (400) rather than silently dropped; payloads become DTO instances. */
-export const VALIDATION_PIPE_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, transform: true } as const;
+export const VALIDATION_PIPE_OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+} as const;

@@ -32,7 +32,7 @@ export class ApiClient {
 
   upload<T = Record<string, unknown>>(path: string, file: UploadFile): Promise<ApiResponse<T>> {
     const form = new FormData();
-    form.append('file', new Blob([file.bytes], { type: file.type }), file.name);
+    form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
     return this.send<T>('POST', path, form);
   }
 
@@ -40,10 +40,19 @@ export class ApiClient {
     const headers: Record<string, string> = {};
     if (this.token !== undefined) headers['authorization'] = `Bearer ${this.token.accessToken}`;
     if (typeof body === 'string') headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
     const bytes = Buffer.from(await res.arrayBuffer());
     const json = /json/.test(res.headers.get('content-type') ?? '') && bytes.length > 0;
-    return { status: res.status, headers: res.headers, bytes, body: (json ? JSON.parse(bytes.toString('utf8')) : {}) as T };
+    return {
+      status: res.status,
+      headers: res.headers,
+      bytes,
+      body: (json ? JSON.parse(bytes.toString('utf8')) : {}) as T,
+    };
   }
 }
 

@@ -21,13 +21,19 @@ export interface Trace {
   readonly hops: readonly Hop[];
 }
 
-/** The caller's trace of the BFF request that carried `correlationId`. */
+/**
+ * The caller's trace of the BFF request that carried `correlationId`. Polls briefly: the BFF may record
+ * a trace as the response finishes, just after the client has read it.
+ */
 export async function traceOf(api: ApiClient, correlationId: string | null): Promise<Trace> {
-  const res = await api.get<{ traces: Trace[] }>('/api/chain');
-  if (res.status !== 200) throw new Error(`/api/chain answered ${res.status}`);
-  const trace = res.body.traces.find((t) => t.correlationId === correlationId);
-  if (trace === undefined) throw new Error(`no trace with correlation id ${String(correlationId)}`);
-  return trace;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const res = await api.get<{ traces: Trace[] }>('/api/chain');
+    if (res.status !== 200) throw new Error(`/api/chain answered ${res.status}`);
+    const trace = res.body.traces.find((t) => t.correlationId === correlationId);
+    if (trace !== undefined) return trace;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no trace with correlation id ${String(correlationId)}`);
 }
 
 /** The first hop to `to` (matched on the downstream name, e.g. `program-service` or `PROGRAM`). */

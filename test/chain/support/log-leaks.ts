@@ -1,11 +1,24 @@
-import { type Chain, registeredSecrets, scanLogsForLeaks } from '@chain/testing';
+import { basename } from 'node:path';
+
+import { type Chain, filesUnder, registeredSecrets, scanLogsForLeaks } from '@chain/testing';
+
+/** What a log scan found: the log files read and the leaks (file:line kind — never the value). */
+export interface LogScan {
+  readonly logs: string[];
+  readonly leaks: string[];
+}
 
 /**
  * Stops the chain (so every log is complete and flushed) and scans its logs for JWTs and client
- * secrets. `extraSecrets`: secrets of a test-only tenant file. Returns the leaks (file, line, kind).
+ * secrets. `extraSecrets`: secrets of a test-only tenant file.
  */
-export async function stopAndScanLogs(chain: Chain, extraSecrets: readonly string[] = []): Promise<string[]> {
+export async function stopAndScanLogs(chain: Chain, extraSecrets: readonly string[] = []): Promise<LogScan> {
   await chain.stop();
   const secrets = [...registeredSecrets(chain.registrations), ...extraSecrets];
-  return scanLogsForLeaks(chain.logDir, secrets).map((l) => `${l.file}:${l.line} ${l.kind}`);
+  return {
+    logs: filesUnder(chain.logDir)
+      .map((f) => basename(f))
+      .sort(),
+    leaks: scanLogsForLeaks(chain.logDir, secrets).map((l) => `${l.file}:${l.line} ${l.kind}`),
+  };
 }

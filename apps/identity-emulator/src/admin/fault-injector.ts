@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
 /** Endpoints a fault can target. */
-export const FaultEndpoint = { Token: 'token', Keys: 'keys', Discovery: 'discovery', Authorize: 'authorize' } as const;
+export const FaultEndpoint = {
+  Token: 'token',
+  Keys: 'keys',
+  Discovery: 'discovery',
+  Authorize: 'authorize',
+} as const;
 export type FaultEndpoint = (typeof FaultEndpoint)[keyof typeof FaultEndpoint];
 
 /** One injected fault: delay the answer, answer with a status (429/5xx, optionally Retry-After), or drop the connection. */
@@ -19,7 +24,9 @@ export const faultRuleSchema = z
       .object({
         grant: z.string().optional(),
         clientId: z.string().optional(),
-        endpoint: z.enum([FaultEndpoint.Token, FaultEndpoint.Keys, FaultEndpoint.Discovery, FaultEndpoint.Authorize]).optional(),
+        endpoint: z
+          .enum([FaultEndpoint.Token, FaultEndpoint.Keys, FaultEndpoint.Discovery, FaultEndpoint.Authorize])
+          .optional(),
       })
       .strict()
       .optional(),
@@ -31,7 +38,10 @@ export const faultRuleSchema = z
     count: z.number().int().min(1).optional(),
   })
   .strict()
-  .refine((r) => r.latencyMs !== undefined || r.status !== undefined || r.drop === true, 'give latencyMs, status or drop');
+  .refine(
+    (r) => r.latencyMs !== undefined || r.status !== undefined || r.drop === true,
+    'give latencyMs, status or drop',
+  );
 export type FaultRule = z.infer<typeof faultRuleSchema>;
 
 export interface FaultTarget {
@@ -81,5 +91,8 @@ export function parseFaultHeader(value: string | string[] | undefined): Fault | 
   if (latency) return { latencyMs: Number(latency[1]) };
   const status = /^([45]\d\d)(?:;\s*retry-after=(\d{1,4}))?$/.exec(text);
   if (!status) return undefined;
-  return { status: Number(status[1]), retryAfterSeconds: status[2] === undefined ? undefined : Number(status[2]) };
+  return {
+    status: Number(status[1]),
+    retryAfterSeconds: status[2] === undefined ? undefined : Number(status[2]),
+  };
 }

@@ -35,7 +35,10 @@ export function parseAuthorizeRequest(
   const clientId = input.get('client_id') ?? '';
   const client = ctx.directory.app(clientId);
   if (client === undefined || !tenant.apps.includes(client)) {
-    throw new AuthorizePageError(700016, `Application with identifier '${clientId}' was not found in the directory '${tenant.reg.name}'.`);
+    throw new AuthorizePageError(
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenant.reg.name}'.`,
+    );
   }
   const redirectUri = input.get('redirect_uri') ?? '';
   if (!client.reg.redirectUris.includes(redirectUri)) {
@@ -48,7 +51,9 @@ export function parseAuthorizeRequest(
   const params: AuthorizeParams = {
     clientId: client.clientId,
     redirectUri,
-    responseMode: (Object.values(ResponseMode) as string[]).includes(mode) ? (mode as ResponseMode) : ResponseMode.Query,
+    responseMode: (Object.values(ResponseMode) as string[]).includes(mode)
+      ? (mode as ResponseMode)
+      : ResponseMode.Query,
     scope: input.get('scope') ?? '',
     state: input.get('state') ?? undefined,
     nonce: input.get('nonce') ?? undefined,
@@ -66,20 +71,34 @@ function checkProtocol(input: URLSearchParams, params: AuthorizeParams, client: 
   const fail = (code: number, error: string, text: string): never => {
     throw new AuthorizeRedirectError(params, error, `AADSTS${code}: ${text}`);
   };
-  if (!(Object.values(ResponseMode) as string[]).includes(mode)) fail(900144, 'invalid_request', `The response_mode '${mode}' is not supported.`);
+  if (!(Object.values(ResponseMode) as string[]).includes(mode))
+    fail(900144, 'invalid_request', `The response_mode '${mode}' is not supported.`);
   if (input.get('response_type') !== 'code') {
-    fail(700054, 'unsupported_response_type', `response_type '${input.get('response_type') ?? ''}' is not enabled for the application.`);
+    fail(
+      700054,
+      'unsupported_response_type',
+      `response_type '${input.get('response_type') ?? ''}' is not enabled for the application.`,
+    );
   }
   const method = input.get('code_challenge_method');
   if (params.codeChallenge !== undefined && method !== 'S256') {
     fail(900144, 'invalid_request', "The emulator supports only code_challenge_method 'S256'.");
   }
   if (client.isPublic && params.codeChallenge === undefined) {
-    fail(9002325, 'invalid_request', 'Proof Key for Code Exchange is required for cross-origin authorization code redemption.');
+    fail(
+      9002325,
+      'invalid_request',
+      'Proof Key for Code Exchange is required for cross-origin authorization code redemption.',
+    );
   }
 }
 
-function checkScopes(params: AuthorizeParams, client: AppView, tenant: TenantView, ctx: EmulatorContext): void {
+function checkScopes(
+  params: AuthorizeParams,
+  client: AppView,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+): void {
   try {
     parseClaimsRequest(params.claims);
     const scopes = parseScopes(params.scope, ctx.directory, tenant.reg.name);

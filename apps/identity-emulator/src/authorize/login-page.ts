@@ -17,7 +17,13 @@ function errorLine(error: string | undefined): string {
 }
 
 /** The sign-in form (CONTRACTS.md "Emulator login form"). */
-export function signInPage(input: { action: string; tx: string; appName: string; loginHint?: string; error?: string }): string {
+export function signInPage(input: {
+  action: string;
+  tx: string;
+  appName: string;
+  loginHint?: string;
+  error?: string;
+}): string {
   return page(
     'Sign in',
     `<h1>Sign in</h1><p class="app">to continue to ${escapeHtml(input.appName)}</p>${errorLine(input.error)}
@@ -32,7 +38,12 @@ export function signInPage(input: { action: string; tx: string; appName: string;
 }
 
 /** The second-factor step: a one-time code (the demo code is in the registrations). */
-export function secondFactorPage(input: { action: string; tx: string; username: string; error?: string }): string {
+export function secondFactorPage(input: {
+  action: string;
+  tx: string;
+  username: string;
+  error?: string;
+}): string {
   return page(
     'Verify your identity',
     `<h1>Verify your identity</h1><p class="app">${escapeHtml(input.username)}: enter the code from your authenticator app.</p>${errorLine(input.error)}
@@ -54,7 +65,9 @@ export function errorPage(code: number, message: string, traceId: string): strin
 
 /** response_mode=form_post: an auto-submitting form to the redirect URI (OAuth 2.0 Form Post Response Mode). */
 export function formPostPage(redirectUri: string, params: URLSearchParams): string {
-  const fields = [...params].map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
+  const fields = [...params]
+    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+    .join('');
   return page(
     'Working...',
     `<form method="post" name="hiddenform" action="${escapeHtml(redirectUri)}">${fields}<noscript><button type="submit">Continue</button></noscript></form>
@@ -64,5 +77,8 @@ export function formPostPage(redirectUri: string, params: URLSearchParams): stri
 
 /** The logout confirmation when there is nowhere registered to go back to. */
 export function signedOutPage(): string {
-  return page('Signed out', '<h1>You signed out of your account</h1><p>It\u2019s a good idea to close all browser windows.</p>');
+  return page(
+    'Signed out',
+    '<h1>You signed out of your account</h1><p>It\u2019s a good idea to close all browser windows.</p>',
+  );
 }

@@ -16,6 +16,8 @@ export interface EmulatorRequest {
   /** `client-request-id` from the query or header, else a fresh GUID (Entra echoes it as `correlation_id`). */
   readonly correlationId: string;
   readonly fromLoopback: boolean;
+  /** B2C user-flow policy from the path (`/{tenant}/{policy}/...`); absent for Entra ID tenants. */
+  readonly policy?: string;
   readonly raw: IncomingMessage;
 }
 
@@ -44,9 +46,16 @@ export function isLoopback(address: string | undefined): boolean {
 }
 
 /** Entra echoes a GUID `client-request-id`; anything else is replaced by a fresh id. */
-export function correlationIdOf(query: URLSearchParams, headers: IncomingHttpHeaders, form?: URLSearchParams): string {
+export function correlationIdOf(
+  query: URLSearchParams,
+  headers: IncomingHttpHeaders,
+  form?: URLSearchParams,
+): string {
   const header = headers['client-request-id'];
-  const candidate = query.get('client-request-id') ?? (typeof header === 'string' ? header : undefined) ?? form?.get('client-request-id');
+  const candidate =
+    query.get('client-request-id') ??
+    (typeof header === 'string' ? header : undefined) ??
+    form?.get('client-request-id');
   return candidate !== null && candidate !== undefined && GUID.test(candidate) ? candidate : randomUUID();
 }
 
@@ -69,13 +78,19 @@ export function sendJson(
   res.end(payload);
 }
 
-export function sendHtml(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
+export function sendHtml(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
     'cache-control': 'no-store',
     'x-frame-options': 'DENY',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; form-action *",
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; form-action *",
     ...headers,
   });
   res.end(html);

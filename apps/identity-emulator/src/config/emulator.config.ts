@@ -3,7 +3,10 @@ import { resolve } from 'node:path';
 import { defaultRegistrationsPath } from '@chain/local-tenant';
 import { z } from 'zod';
 
-const booleanFlag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
+const booleanFlag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
 
 /** The emulator's environment (CONTRACTS.md "Identity emulator"). */
 export const emulatorEnvSchema = z.object({
@@ -20,7 +23,12 @@ export const emulatorEnvSchema = z.object({
   EMULATOR_HOSTNAMES: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((h) => h.trim()).filter((h) => h.length > 0)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h.length > 0),
+    ),
   EMULATOR_TEST_ENDPOINTS: booleanFlag,
   EMULATOR_ACCESS_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3599),
 });

@@ -16,8 +16,17 @@ const DISCOVERY_HEADERS = {
  * client came in on (so a container reaches the emulator by its service name) and the tenant GUID;
  * `issuer` is always the public issuer.
  */
-export function handleOpenIdConfiguration(req: EmulatorRequest, res: ServerResponse, tenant: TenantView, ctx: EmulatorContext): void {
-  const base = `${req.baseUrl}/${tenant.id}`;
+export function handleOpenIdConfiguration(
+  req: EmulatorRequest,
+  res: ServerResponse,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+): void {
+  // B2C endpoints carry the tenant domain and the policy (ENTRA.md §6).
+  const base =
+    req.policy === undefined
+      ? `${req.baseUrl}/${tenant.id}`
+      : `${req.baseUrl}/${tenant.reg.domain}/${req.policy.toLowerCase()}`;
   sendJson(
     res,
     200,
@@ -39,8 +48,25 @@ export function handleOpenIdConfiguration(req: EmulatorRequest, res: ServerRespo
       frontchannel_logout_supported: true,
       end_session_endpoint: `${base}/oauth2/v2.0/logout`,
       claims_supported: [
-        'sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud',
-        'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email',
+        'sub',
+        'iss',
+        'cloud_instance_name',
+        'cloud_instance_host_name',
+        'cloud_graph_host_name',
+        'msgraph_host',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'acr',
+        'nonce',
+        'preferred_username',
+        'name',
+        'tid',
+        'ver',
+        'at_hash',
+        'c_hash',
+        'email',
       ],
       code_challenge_methods_supported: ['S256'],
       tenant_region_scope: 'WW',
@@ -54,8 +80,16 @@ export function handleOpenIdConfiguration(req: EmulatorRequest, res: ServerRespo
 }
 
 /** `GET /{tenant}/discovery/v2.0/keys`: the published keys with `kid`, `x5t`, `x5c`, `n`, `e`, `issuer`. */
-export function handleKeys(req: EmulatorRequest, res: ServerResponse, tenant: TenantView, ctx: EmulatorContext): void {
-  sendJson(res, 200, ctx.keys.jwks(ctx.issuerFor(tenant.id)), { ...DISCOVERY_HEADERS, 'x-ms-request-id': req.traceId });
+export function handleKeys(
+  req: EmulatorRequest,
+  res: ServerResponse,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+): void {
+  sendJson(res, 200, ctx.keys.jwks(ctx.issuerFor(tenant.id)), {
+    ...DISCOVERY_HEADERS,
+    'x-ms-request-id': req.traceId,
+  });
 }
 
 /** `GET /common/discovery/instance` (ENTRA.md §1.2): this host is its own cloud, with no aliases. */

@@ -11,19 +11,40 @@ import type { CodeRecord } from './grant-stores';
 import { issueUserTokens } from './user-token-response';
 
 /** `grant_type=authorization_code`: single-use code, same client and redirect URI, PKCE S256 (RFC 7636 §4.6). */
-export function authorizationCodeGrant(req: EmulatorRequest, tenant: TenantView, ctx: EmulatorContext): Record<string, unknown> {
+export function authorizationCodeGrant(
+  req: EmulatorRequest,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+): Record<string, unknown> {
   const client = authenticateClient(req, tenant, ctx);
   const code = req.form.get('code') ?? '';
   const record = ctx.codes.get(code);
-  if (record === undefined) throw new EntraError(OAuthError.InvalidGrant, 9002313, 'Invalid request. Request is malformed or invalid.');
+  if (record === undefined)
+    throw new EntraError(
+      OAuthError.InvalidGrant,
+      9002313,
+      'Invalid request. Request is malformed or invalid.',
+    );
   if (record === 'expired') {
-    throw new EntraError(OAuthError.InvalidGrant, 70008, 'The provided authorization code or refresh token has expired due to inactivity.');
+    throw new EntraError(
+      OAuthError.InvalidGrant,
+      70008,
+      'The provided authorization code or refresh token has expired due to inactivity.',
+    );
   }
   if (record.redeemed) {
-    throw new EntraError(OAuthError.InvalidGrant, 54005, 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.');
+    throw new EntraError(
+      OAuthError.InvalidGrant,
+      54005,
+      'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+    );
   }
-  if (record.clientId !== client.app.clientId || record.tid !== tenant.id) {
-    throw new EntraError(OAuthError.InvalidGrant, 70000, 'The provided grant is invalid or malformed: the code was issued to another client.');
+  if (record.clientId !== client.app.clientId || record.tid !== tenant.id || record.policy !== req.policy) {
+    throw new EntraError(
+      OAuthError.InvalidGrant,
+      70000,
+      'The provided grant is invalid or malformed: the code was issued to another client.',
+    );
   }
   const redirectUri = req.form.get('redirect_uri') ?? '';
   if (redirectUri !== record.redirectUri) {
@@ -39,6 +60,7 @@ export function authorizationCodeGrant(req: EmulatorRequest, tenant: TenantView,
   return issueUserTokens(
     {
       tenant,
+      policy: req.policy,
       client: client.app,
       clientAuth: client.method,
       scopes,
@@ -53,9 +75,17 @@ export function authorizationCodeGrant(req: EmulatorRequest, tenant: TenantView,
 
 function verifyPkce(record: CodeRecord, verifier: string | null): void {
   if (record.codeChallenge === undefined) return;
-  const computed = Buffer.from(createHash('sha256').update(verifier ?? '').digest('base64url'));
+  const computed = Buffer.from(
+    createHash('sha256')
+      .update(verifier ?? '')
+      .digest('base64url'),
+  );
   const expected = Buffer.from(record.codeChallenge);
   if (verifier === null || computed.length !== expected.length || !timingSafeEqual(computed, expected)) {
-    throw new EntraError(OAuthError.InvalidGrant, 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+    throw new EntraError(
+      OAuthError.InvalidGrant,
+      501481,
+      'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+    );
   }
 }

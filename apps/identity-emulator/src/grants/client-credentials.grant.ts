@@ -10,21 +10,40 @@ import { ClientAuthMethod } from '../tokens/token-factory';
  * `grant_type=client_credentials` (ENTRA.md §3): one resource, `/.default` only, `roles` from the
  * client's consented application permissions; no `scope`, `refresh_token` or `id_token` in the response.
  */
-export function clientCredentialsGrant(req: EmulatorRequest, tenant: TenantView, ctx: EmulatorContext): Record<string, unknown> {
+export function clientCredentialsGrant(
+  req: EmulatorRequest,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+): Record<string, unknown> {
   const client = authenticateClient(req, tenant, ctx);
   if (client.method === ClientAuthMethod.None) throw credentialRequired();
   const scopes = parseScopes(req.form.get('scope'), ctx.directory, tenant.reg.name);
   const roles = grantApplication(client.app, scopes);
   const resource = scopes.resource as AppView;
+  const realm = { tid: tenant.id, policy: req.policy };
+  const accessToken = ctx.tokens.appAccessToken(realm, client.app, client.method, resource, roles);
+  if (req.policy !== undefined)
+    return { ...b2cTimes(ctx), resource: resource.clientId, access_token: accessToken };
   return {
     token_type: 'Bearer',
     expires_in: ctx.tokens.lifetimeSeconds,
     ext_expires_in: ctx.tokens.lifetimeSeconds,
-    access_token: ctx.tokens.appAccessToken(tenant.id, client.app, client.method, resource, roles),
+    access_token: accessToken,
   };
+}
+
+/** B2C's response fields (ENTRA.md §6): `not_before`, `expires_in`, `expires_on`. */
+export function b2cTimes(ctx: EmulatorContext): Record<string, unknown> {
+  const now = Math.floor(ctx.nowMs() / 1000);
+  const lifetime = ctx.tokens.lifetimeSeconds;
+  return { token_type: 'Bearer', not_before: now, expires_in: lifetime, expires_on: now + lifetime };
 }
 
 /** A public client (SPA) has no credential, so it cannot use a confidential-client grant. */
 export function credentialRequired(): EntraError {
-  return new EntraError(OAuthError.InvalidClient, 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+  return new EntraError(
+    OAuthError.InvalidClient,
+    7000218,
+    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+  );
 }

@@ -41,6 +41,7 @@ export class ExpiringStore<T extends { readonly expiresAtMs: number }> {
 /** What an authorization code stands for (single use; Entra's codes live about ten minutes). */
 export interface CodeRecord {
   readonly tid: string;
+  readonly policy?: string;
   readonly clientId: string;
   readonly redirectUri: string;
   readonly scope: string;
@@ -55,6 +56,7 @@ export interface CodeRecord {
 /** What a refresh token stands for: the user's sign-in (with its factors) for one client. */
 export interface RefreshRecord {
   readonly tid: string;
+  readonly policy?: string;
   readonly clientId: string;
   readonly user: UserSubject;
   readonly expiresAtMs: number;

@@ -16,32 +16,63 @@ import { issueUserTokens } from './user-token-response';
  * a user access token this tenant signed, within its lifetime, addressed to the calling app; the new
  * token keeps the user (oid, name, amr, acrs), gets `azp` = the caller and the consented scopes.
  */
-export function onBehalfOfGrant(req: EmulatorRequest, tenant: TenantView, ctx: EmulatorContext): Record<string, unknown> {
+export function onBehalfOfGrant(
+  req: EmulatorRequest,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+): Record<string, unknown> {
   if (req.form.get('requested_token_use') !== 'on_behalf_of') {
-    throw new EntraError(OAuthError.InvalidRequest, 900144, "The request body must contain the following parameter: 'requested_token_use'.");
+    throw new EntraError(
+      OAuthError.InvalidRequest,
+      900144,
+      "The request body must contain the following parameter: 'requested_token_use'.",
+    );
   }
   const client = authenticateClient(req, tenant, ctx);
   if (client.method === ClientAuthMethod.None) throw credentialRequired();
   const assertion = req.form.get('assertion');
   if (assertion === null || assertion === '') {
-    throw new EntraError(OAuthError.InvalidRequest, 900144, "The request body must contain the following parameter: 'assertion'.");
+    throw new EntraError(
+      OAuthError.InvalidRequest,
+      900144,
+      "The request body must contain the following parameter: 'assertion'.",
+    );
   }
-  const user = verifyUserAssertion(assertion, client.app, tenant, ctx);
   const claims = parseClaimsRequest(req.form.get('claims'));
+  const user = verifyUserAssertion(assertion, client.app, tenant, ctx);
   const scopes = parseScopes(req.form.get('scope'), ctx.directory, tenant.reg.name);
   if (scopes.resource === undefined) {
-    throw new EntraError(OAuthError.InvalidScope, 70011, "The provided value for the input parameter 'scope' is not valid. The On-Behalf-Of flow needs a resource scope.");
+    throw new EntraError(
+      OAuthError.InvalidScope,
+      70011,
+      "The provided value for the input parameter 'scope' is not valid. The On-Behalf-Of flow needs a resource scope.",
+    );
   }
   return issueUserTokens(
-    { tenant, client: client.app, clientAuth: client.method, scopes, user, claims, clientInfoRequested: req.form.get('client_info') === '1' },
+    {
+      tenant,
+      client: client.app,
+      clientAuth: client.method,
+      scopes,
+      user,
+      claims,
+      clientInfoRequested: req.form.get('client_info') === '1',
+    },
     ctx,
   );
 }
 
-function verifyUserAssertion(assertion: string, caller: AppView, tenant: TenantView, ctx: EmulatorContext): UserSubject {
+function verifyUserAssertion(
+  assertion: string,
+  caller: AppView,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+): UserSubject {
   const payload = verifySignatureAndLifetime(assertion, ctx);
   if (payload['iss'] !== ctx.issuerFor(tenant.id) || payload['tid'] !== tenant.id) {
-    throw invalidAssertion(`Assertion is not issued by this tenant. Expected issuer '${ctx.issuerFor(tenant.id)}'.`);
+    throw invalidAssertion(
+      `Assertion is not issued by this tenant. Expected issuer '${ctx.issuerFor(tenant.id)}'.`,
+    );
   }
   const audience = typeof payload['aud'] === 'string' ? payload['aud'] : '';
   if (audience !== caller.clientId && !caller.reg.identifierUris.includes(audience)) {
@@ -52,8 +83,14 @@ function verifyUserAssertion(assertion: string, caller: AppView, tenant: TenantV
     );
   }
   // [unverified] Entra's exact error for an app-only assertion is not documented (ENTRA.md §12).
-  if (payload['idtyp'] === 'app' || typeof payload['scp'] !== 'string' || typeof payload['oid'] !== 'string') {
-    throw invalidAssertion('The assertion is an app-only token. The On-Behalf-Of flow only works for user principals.');
+  if (
+    payload['idtyp'] === 'app' ||
+    typeof payload['scp'] !== 'string' ||
+    typeof payload['oid'] !== 'string'
+  ) {
+    throw invalidAssertion(
+      'The assertion is an app-only token. The On-Behalf-Of flow only works for user principals.',
+    );
   }
   return {
     oid: payload['oid'],
@@ -66,14 +103,16 @@ function verifyUserAssertion(assertion: string, caller: AppView, tenant: TenantV
 
 function verifySignatureAndLifetime(assertion: string, ctx: EmulatorContext): Record<string, unknown> {
   const decoded = decode(assertion, { complete: true });
-  if (decoded === null || typeof decoded.payload === 'string') throw invalidAssertion('Assertion is not a valid JWT.');
+  if (decoded === null || typeof decoded.payload === 'string')
+    throw invalidAssertion('Assertion is not a valid JWT.');
   const key = ctx.keys.verificationKey(decoded.header.kid ?? '');
-  if (key === undefined) throw invalidAssertion('Assertion failed signature validation. [Reason - The key was not found.]');
+  if (key === undefined)
+    throw invalidAssertion('Assertion failed signature validation. [Reason - The key was not found.]');
   try {
-    return verify(assertion, key.publicKey, { algorithms: ['RS256'], clockTimestamp: Math.floor(ctx.nowMs() / 1000) }) as Record<
-      string,
-      unknown
-    >;
+    return verify(assertion, key.publicKey, {
+      algorithms: ['RS256'],
+      clockTimestamp: Math.floor(ctx.nowMs() / 1000),
+    }) as Record<string, unknown>;
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'TokenExpiredError' || name === 'NotBeforeError') {

@@ -12,20 +12,34 @@ import { issueUserTokens } from './user-token-response';
  * as in Entra, may be redeemed for any resource the client is consented to. A new refresh token is issued;
  * the old one stays valid until it expires.
  */
-export function refreshTokenGrant(req: EmulatorRequest, tenant: TenantView, ctx: EmulatorContext): Record<string, unknown> {
+export function refreshTokenGrant(
+  req: EmulatorRequest,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+): Record<string, unknown> {
   const client = authenticateClient(req, tenant, ctx);
   const record = ctx.refreshTokens.get(req.form.get('refresh_token') ?? '');
-  if (record === undefined) throw new EntraError(OAuthError.InvalidGrant, 9002313, 'Invalid request. Request is malformed or invalid.');
+  if (record === undefined)
+    throw new EntraError(
+      OAuthError.InvalidGrant,
+      9002313,
+      'Invalid request. Request is malformed or invalid.',
+    );
   if (record === 'expired') {
     throw new EntraError(OAuthError.InvalidGrant, 700082, 'The refresh token has expired due to inactivity.');
   }
-  if (record.clientId !== client.app.clientId || record.tid !== tenant.id) {
-    throw new EntraError(OAuthError.InvalidGrant, 70000, 'The provided grant is invalid or malformed: the refresh token was issued to another client.');
+  if (record.clientId !== client.app.clientId || record.tid !== tenant.id || record.policy !== req.policy) {
+    throw new EntraError(
+      OAuthError.InvalidGrant,
+      70000,
+      'The provided grant is invalid or malformed: the refresh token was issued to another client.',
+    );
   }
   const scopes = parseScopes(req.form.get('scope'), ctx.directory, tenant.reg.name);
   return issueUserTokens(
     {
       tenant,
+      policy: req.policy,
       client: client.app,
       clientAuth: client.method,
       scopes,

@@ -1,13 +1,16 @@
 import type { EmulatorContext } from '../emulator-context';
+import { grantDelegated, responseScope, type ScopeRequest } from '../oauth/scopes';
 import type { ClaimsRequest } from '../oauth/step-up';
 import { mfaRequired, needsMfa, userRoles } from '../oauth/step-up';
-import { grantDelegated, responseScope, type ScopeRequest } from '../oauth/scopes';
 import type { AppView, TenantView } from '../tenant/directory';
-import { type ClientAuthMethod, clientInfo, type UserSubject } from '../tokens/token-factory';
+import { type ClientAuthMethod, clientInfo, type Realm, type UserSubject } from '../tokens/token-factory';
+import { b2cTimes } from './client-credentials.grant';
 import { REFRESH_LIFETIME_SECONDS, SPA_REFRESH_LIFETIME_SECONDS } from './grant-stores';
 
 export interface UserGrantInput {
   readonly tenant: TenantView;
+  /** B2C policy of the request path, if any. */
+  readonly policy?: string;
   readonly client: AppView;
   readonly clientAuth: ClientAuthMethod;
   readonly scopes: ScopeRequest;
@@ -24,44 +27,88 @@ export interface UserGrantInput {
  * sign-in did not have.
  */
 export function issueUserTokens(input: UserGrantInput, ctx: EmulatorContext): Record<string, unknown> {
-  const { tenant, client, scopes, user } = input;
-  const directoryUser = ctx.directory.userByOid(user.oid);
-  if (needsMfa(input.claims, scopes.resource, directoryUser) && !user.amr.includes('mfa')) {
+  const { client, scopes, user } = input;
+  const realm: Realm = { tid: input.tenant.id, policy: input.policy };
+  if (
+    needsMfa(input.claims, scopes.resource, ctx.directory.userByOid(user.oid)) &&
+    !user.amr.includes('mfa')
+  ) {
     throw mfaRequired(input.claims);
   }
-  const body: Record<string, unknown> = { token_type: 'Bearer' };
-  if (scopes.resource !== undefined) {
-    const granted = grantDelegated(client, scopes);
-    body['scope'] = responseScope(scopes, granted);
-    body['expires_in'] = ctx.tokens.lifetimeSeconds;
-    body['ext_expires_in'] = ctx.tokens.lifetimeSeconds;
-    body['access_token'] = ctx.tokens.userAccessToken({
-      tid: tenant.id,
-      client,
-      clientAuth: input.clientAuth,
-      resource: scopes.resource,
-      user,
-      scopes: granted,
-      roles: userRoles(directoryUser, scopes.resource),
-    });
-  } else {
-    body['scope'] = [...scopes.oidc].join(' ');
-  }
-  if (scopes.oidc.has('offline_access')) Object.assign(body, refreshToken(tenant, client, user, ctx));
+  const body: Record<string, unknown> = { token_type: 'Bearer', ...accessTokenPart(input, realm, ctx) };
+  if (scopes.oidc.has('offline_access')) Object.assign(body, refreshToken(realm, client, user, ctx));
   if (scopes.oidc.has('openid')) {
-    body['id_token'] = ctx.tokens.idToken(tenant.id, client, user, { nonce: input.nonce, email: scopes.oidc.has('email') });
+    body['id_token'] = ctx.tokens.idToken(realm, client, user, {
+      nonce: input.nonce,
+      email: scopes.oidc.has('email'),
+    });
   }
-  if (input.clientInfoRequested) body['client_info'] = clientInfo(user.oid, tenant.id);
+  if (input.clientInfoRequested) body['client_info'] = clientInfo(user.oid, realm);
+  if (realm.policy !== undefined) Object.assign(body, b2cExtras(body, realm, user, ctx));
   return body;
 }
 
-function refreshToken(tenant: TenantView, client: AppView, user: UserSubject, ctx: EmulatorContext): Record<string, unknown> {
+function accessTokenPart(input: UserGrantInput, realm: Realm, ctx: EmulatorContext): Record<string, unknown> {
+  const { scopes, user } = input;
+  if (scopes.resource === undefined) return { scope: [...scopes.oidc].join(' ') };
+  const granted = grantDelegated(input.client, scopes);
+  const accessToken = ctx.tokens.userAccessToken({
+    realm,
+    client: input.client,
+    clientAuth: input.clientAuth,
+    resource: scopes.resource,
+    user,
+    scopes: granted,
+    roles: userRoles(ctx.directory.userByOid(user.oid), scopes.resource),
+  });
+  return {
+    scope: responseScope(scopes, granted),
+    expires_in: ctx.tokens.lifetimeSeconds,
+    ext_expires_in: ctx.tokens.lifetimeSeconds,
+    access_token: accessToken,
+  };
+}
+
+/** B2C adds `not_before`, `expires_on`, `id_token_expires_in`, `profile_info` (ENTRA.md §6). */
+function b2cExtras(
+  body: Record<string, unknown>,
+  realm: Realm,
+  user: UserSubject,
+  ctx: EmulatorContext,
+): Record<string, unknown> {
+  const profile = {
+    ver: '1.0',
+    tid: realm.tid,
+    sub: null,
+    name: user.name,
+    preferred_username: user.username,
+    idp: 'LocalAccount',
+  };
+  const { not_before, expires_on } = b2cTimes(ctx);
+  const extras: Record<string, unknown> = {
+    not_before,
+    expires_on,
+    profile_info: Buffer.from(JSON.stringify(profile)).toString('base64url'),
+  };
+  if (body['id_token'] !== undefined) extras['id_token_expires_in'] = ctx.tokens.lifetimeSeconds;
+  return extras;
+}
+
+function refreshToken(
+  realm: Realm,
+  client: AppView,
+  user: UserSubject,
+  ctx: EmulatorContext,
+): Record<string, unknown> {
   const lifetime = client.isPublic ? SPA_REFRESH_LIFETIME_SECONDS : REFRESH_LIFETIME_SECONDS;
   const token = ctx.refreshTokens.put({
-    tid: tenant.id,
+    tid: realm.tid,
+    policy: realm.policy,
     clientId: client.clientId,
     user,
     expiresAtMs: ctx.nowMs() + lifetime * 1000,
   });
-  return client.isPublic ? { refresh_token: token, refresh_token_expires_in: lifetime } : { refresh_token: token };
+  return client.isPublic
+    ? { refresh_token: token, refresh_token_expires_in: lifetime }
+    : { refresh_token: token };
 }

@@ -67,7 +67,9 @@ export class SigningKeyStore {
 
   /** JWKS with the `issuer` property Entra's v2 keys carry (ENTRA.md §1.3). */
   jwks(issuer: string): { keys: Record<string, unknown>[] } {
-    return { keys: this.keys.filter((k) => k.status !== KeyStatus.Retired).map((k) => ({ ...k.jwk, issuer })) };
+    return {
+      keys: this.keys.filter((k) => k.status !== KeyStatus.Retired).map((k) => ({ ...k.jwk, issuer })),
+    };
   }
 
   list(): { kid: string; status: KeyStatus }[] {
@@ -87,7 +89,8 @@ export class SigningKeyStore {
     await this.save(
       this.stored.map((k) => ({
         ...k,
-        status: k.kid === kid ? KeyStatus.Active : k.status === KeyStatus.Active ? KeyStatus.Published : k.status,
+        status:
+          k.kid === kid ? KeyStatus.Active : k.status === KeyStatus.Active ? KeyStatus.Published : k.status,
       })),
     );
   }
@@ -122,7 +125,13 @@ async function generateKey(status: KeyStatus): Promise<StoredKey> {
   const der = new X509Certificate(pems.cert).raw;
   // Entra's v2 keys use the certificate's SHA-1 thumbprint (base64url) as both `kid` and `x5t`.
   const kid = createHash('sha1').update(der).digest('base64url');
-  return { kid, status, createdAt: new Date(now).toISOString(), certPem: pems.cert, privateKeyPem: pems.private };
+  return {
+    kid,
+    status,
+    createdAt: new Date(now).toISOString(),
+    certPem: pems.cert,
+    privateKeyPem: pems.private,
+  };
 }
 
 function toSigningKey(stored: StoredKey): SigningKey {

@@ -29,16 +29,28 @@ interface PresentedCredentials {
 }
 
 /** Client authentication at the token endpoint: none (public), secret in body or Basic, or private_key_jwt. */
-export function authenticateClient(req: EmulatorRequest, tenant: TenantView, ctx: ClientAuthContext): AuthenticatedClient {
+export function authenticateClient(
+  req: EmulatorRequest,
+  tenant: TenantView,
+  ctx: ClientAuthContext,
+): AuthenticatedClient {
   const presented = credentialsOf(req);
   if (presented.clientId === undefined || presented.clientId === '') {
-    throw new EntraError(OAuthError.InvalidRequest, 900144, "The request body must contain the following parameter: 'client_id'.");
+    throw new EntraError(
+      OAuthError.InvalidRequest,
+      900144,
+      "The request body must contain the following parameter: 'client_id'.",
+    );
   }
   const app = ctx.directory.app(presented.clientId);
   if (app === undefined || !tenant.apps.includes(app)) throw appNotFound(presented.clientId, tenant);
   if (app.isPublic) {
     if (presented.secret !== undefined || presented.assertion !== undefined) {
-      throw new EntraError(OAuthError.InvalidClient, 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
+      throw new EntraError(
+        OAuthError.InvalidClient,
+        700025,
+        "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+      );
     }
     return { app, method: ClientAuthMethod.None };
   }
@@ -50,7 +62,11 @@ export function authenticateClient(req: EmulatorRequest, tenant: TenantView, ctx
     verifySecret(presented.secret, app, ctx.nowSeconds());
     return { app, method: ClientAuthMethod.Secret };
   }
-  throw new EntraError(OAuthError.InvalidClient, 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+  throw new EntraError(
+    OAuthError.InvalidClient,
+    7000218,
+    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+  );
 }
 
 export function appNotFound(clientId: string, tenant: TenantView): EntraError {
@@ -97,13 +113,26 @@ function verifySecret(secret: string, app: AppView, nowSeconds: number): void {
     );
   }
   if (match.expiresAt !== undefined && Date.parse(match.expiresAt) / 1000 < nowSeconds) {
-    throw new EntraError(OAuthError.InvalidClient, 7000222, `The provided client secret keys for app '${app.clientId}' are expired.`);
+    throw new EntraError(
+      OAuthError.InvalidClient,
+      7000222,
+      `The provided client secret keys for app '${app.clientId}' are expired.`,
+    );
   }
 }
 
-function verifyClientAssertion(presented: PresentedCredentials, app: AppView, tenant: TenantView, ctx: ClientAuthContext): void {
+function verifyClientAssertion(
+  presented: PresentedCredentials,
+  app: AppView,
+  tenant: TenantView,
+  ctx: ClientAuthContext,
+): void {
   if (presented.assertionType !== CLIENT_ASSERTION_TYPE) {
-    throw new EntraError(OAuthError.InvalidRequest, 900144, "The request body must contain the following parameter: 'client_assertion_type'.");
+    throw new EntraError(
+      OAuthError.InvalidRequest,
+      900144,
+      "The request body must contain the following parameter: 'client_assertion_type'.",
+    );
   }
   const assertion = presented.assertion as string;
   const certificate = certificateFor(assertion, app);
@@ -116,15 +145,31 @@ function verifyClientAssertion(presented: PresentedCredentials, app: AppView, te
     }) as Record<string, unknown>;
   } catch (error) {
     if ((error as Error).name === 'TokenExpiredError' || (error as Error).name === 'NotBeforeError') {
-      throw new EntraError(OAuthError.InvalidClient, 700024, 'Client assertion is not within its valid time range.');
+      throw new EntraError(
+        OAuthError.InvalidClient,
+        700024,
+        'Client assertion is not within its valid time range.',
+      );
     }
     throw invalidAssertionSignature('The signature did not verify');
   }
-  if (payload['iss'] !== app.clientId || payload['sub'] !== app.clientId || typeof payload['exp'] !== 'number') {
-    throw new EntraError(OAuthError.InvalidClient, 700021, "Client assertion application identifier doesn't match 'client_id' parameter.");
+  if (
+    payload['iss'] !== app.clientId ||
+    payload['sub'] !== app.clientId ||
+    typeof payload['exp'] !== 'number'
+  ) {
+    throw new EntraError(
+      OAuthError.InvalidClient,
+      700021,
+      "Client assertion application identifier doesn't match 'client_id' parameter.",
+    );
   }
   if (!audienceIsTokenEndpoint(payload['aud'], tenant, ctx.hostnames)) {
-    throw new EntraError(OAuthError.InvalidClient, 700027, 'Client assertion failed signature validation. [Reason - The audience is not the token endpoint of this tenant.]');
+    throw new EntraError(
+      OAuthError.InvalidClient,
+      700027,
+      'Client assertion failed signature validation. [Reason - The audience is not the token endpoint of this tenant.]',
+    );
   }
 }
 
@@ -139,13 +184,19 @@ function certificateFor(assertion: string, app: AppView): CertificateCredential 
   const found = app.certificates.find((c) => c.x5t === x5t || c.x5tS256 === x5tS256);
   if (found === undefined) {
     const thumbprint = typeof x5tS256 === 'string' ? x5tS256 : typeof x5t === 'string' ? x5t : 'none';
-    throw invalidAssertionSignature(`The key was not found., Thumbprint of key used by client: '${thumbprint}'`);
+    throw invalidAssertionSignature(
+      `The key was not found., Thumbprint of key used by client: '${thumbprint}'`,
+    );
   }
   return found;
 }
 
 function invalidAssertionSignature(reason: string): EntraError {
-  return new EntraError(OAuthError.InvalidClient, 700027, `Client assertion contains an invalid signature. [Reason - ${reason}.]`);
+  return new EntraError(
+    OAuthError.InvalidClient,
+    700027,
+    `Client assertion contains an invalid signature. [Reason - ${reason}.]`,
+  );
 }
 
 function audienceIsTokenEndpoint(aud: unknown, tenant: TenantView, hostnames: ReadonlySet<string>): boolean {
@@ -157,7 +208,11 @@ function audienceIsTokenEndpoint(aud: unknown, tenant: TenantView, hostnames: Re
       const path = url.pathname.toLowerCase().replace(/\/$/, '');
       const tenantKeys = [tenant.id, tenant.reg.domain.toLowerCase()];
       const paths = tenantKeys.flatMap((t) => [`/${t}/oauth2/v2.0/token`, `/${t}/oauth2/token`]);
-      return url.protocol === 'https:' && hostnames.has(url.hostname.replace(/^\[|\]$/g, '')) && paths.includes(path);
+      return (
+        url.protocol === 'https:' &&
+        hostnames.has(url.hostname.replace(/^\[|\]$/g, '')) &&
+        paths.includes(path)
+      );
     } catch {
       return false;
     }

@@ -21,6 +21,8 @@ export interface EntraErrorOptions {
   /** Claims challenge as a JSON string (not base64), as Entra returns it. */
   readonly claims?: string;
   readonly retryAfterSeconds?: number;
+  /** Azure AD B2C's own codes are `AADB2C<code>`; everything else is `AADSTS<code>`. */
+  readonly prefix?: 'AADSTS' | 'AADB2C';
 }
 
 /** An error answered in Entra's token-endpoint shape: `AADSTS<code>: <message>` plus the trace fields. */
@@ -33,7 +35,7 @@ export class EntraError extends Error {
     readonly description: string,
     readonly options: EntraErrorOptions = {},
   ) {
-    super(`AADSTS${code}: ${description}`);
+    super(`${options.prefix ?? 'AADSTS'}${code}: ${description}`);
     this.name = 'EntraError';
     this.status = options.status ?? (error === OAuthError.InvalidClient ? 401 : 400);
   }
@@ -47,7 +49,10 @@ export interface TraceIds {
 
 /** Entra's timestamp format in error bodies: `2016-01-09 02:02:12Z`. */
 export function entraTimestamp(nowMs: number): string {
-  return new Date(nowMs).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(nowMs)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The JSON body of ENTRA.md §4.1. */
@@ -69,9 +74,8 @@ export function renderEntraError(err: EntraError, ids: TraceIds, nowMs: number):
 
 /** Azure AD B2C's error body: no `error_codes` or `trace_id` (ENTRA.md §6). */
 export function renderB2cError(err: EntraError, ids: TraceIds, nowMs: number): Record<string, unknown> {
-  const description = err.message.replace(/^AADSTS/, 'AADB2C');
   return {
     error: err.error,
-    error_description: `${description}\r\nCorrelation ID: ${ids.correlationId}\r\nTimestamp: ${entraTimestamp(nowMs)}\r\n`,
+    error_description: `${err.message}\r\nCorrelation ID: ${ids.correlationId}\r\nTimestamp: ${entraTimestamp(nowMs)}\r\n`,
   };
 }

@@ -24,7 +24,11 @@ export interface ScopeRequest {
 export function parseScopes(scope: string | null, directory: Directory, tenantName: string): ScopeRequest {
   const values = (scope ?? '').split(' ').filter((s) => s.length > 0);
   if (values.length === 0) {
-    throw new EntraError(OAuthError.InvalidRequest, 900144, "The request body must contain the following parameter: 'scope'.");
+    throw new EntraError(
+      OAuthError.InvalidRequest,
+      900144,
+      "The request body must contain the following parameter: 'scope'.",
+    );
   }
   const oidc = new Set(values.filter((v) => (OIDC_SCOPES as readonly string[]).includes(v.toLowerCase())));
   const rest = values.filter((v) => !oidc.has(v));
@@ -105,7 +109,11 @@ export function consentRequired(client: AppView): EntraError {
 
 /** Client credentials: `<resource>/.default` only (AADSTS1002012); roles = consented application permissions. */
 export function grantApplication(client: AppView, request: ScopeRequest): string[] {
-  if (request.resource === undefined || request.permissions.some((p) => p !== DEFAULT_PERMISSION) || request.oidc.size > 0) {
+  if (
+    request.resource === undefined ||
+    request.permissions.some((p) => p !== DEFAULT_PERMISSION) ||
+    request.oidc.size > 0
+  ) {
     throw new EntraError(
       OAuthError.InvalidScope,
       1002012,

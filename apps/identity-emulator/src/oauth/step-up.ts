@@ -27,9 +27,16 @@ export function parseClaimsRequest(raw: string | null | undefined): ClaimsReques
     throw new EntraError(OAuthError.InvalidRequest, 90100, "The parameter 'claims' is empty or not valid.");
   }
   const accessToken = (parsed as Record<string, unknown>)['access_token'];
-  const asks = accessToken !== null && typeof accessToken === 'object' ? (accessToken as Record<string, unknown>) : {};
-  const challenge = asks['acrs'] === undefined ? AUTH_CONTEXT_C1_CHALLENGE : JSON.stringify({ access_token: { acrs: asks['acrs'] } });
-  return { challenge, demandsMfa: asks['acrs'] !== undefined || JSON.stringify(asks['amr'] ?? '').includes('mfa') };
+  const asks =
+    accessToken !== null && typeof accessToken === 'object' ? (accessToken as Record<string, unknown>) : {};
+  const challenge =
+    asks['acrs'] === undefined
+      ? AUTH_CONTEXT_C1_CHALLENGE
+      : JSON.stringify({ access_token: { acrs: asks['acrs'] } });
+  return {
+    challenge,
+    demandsMfa: asks['acrs'] !== undefined || JSON.stringify(asks['amr'] ?? '').includes('mfa'),
+  };
 }
 
 /**
@@ -37,7 +44,11 @@ export function parseClaimsRequest(raw: string | null | undefined): ClaimsReques
  * resource requires it (a Conditional Access policy on the resource), or one of the user's app roles on
  * the resource does.
  */
-export function needsMfa(claims: ClaimsRequest | undefined, resource: AppView | undefined, user: UserRegistration | undefined): boolean {
+export function needsMfa(
+  claims: ClaimsRequest | undefined,
+  resource: AppView | undefined,
+  user: UserRegistration | undefined,
+): boolean {
   if (claims?.demandsMfa === true) return true;
   if (resource === undefined) return false;
   if (resource.reg.requireMfa) return true;

@@ -49,7 +49,9 @@ export function describeTokenRequest(req: EmulatorRequest): { grant: string; cli
   const authorization = req.headers.authorization;
   let clientId = req.form.get('client_id') ?? '';
   if (clientId === '' && authorization !== undefined && /^basic /i.test(authorization)) {
-    clientId = decodeURIComponent(Buffer.from(authorization.slice(6), 'base64').toString('utf8').split(':')[0] ?? '');
+    clientId = decodeURIComponent(
+      Buffer.from(authorization.slice(6), 'base64').toString('utf8').split(':')[0] ?? '',
+    );
   }
   return { grant: GRANTS[grantType]?.name ?? (grantType || '-'), clientId: clientId.toLowerCase() || '-' };
 }
@@ -63,32 +65,56 @@ function resourceOf(req: EmulatorRequest, ctx: EmulatorContext): string {
 }
 
 /** `POST /{tenant}/oauth2/v2.0/token`. */
-export function handleToken(req: EmulatorRequest, res: ServerResponse, tenant: TenantView, ctx: EmulatorContext): void {
+export function handleToken(
+  req: EmulatorRequest,
+  res: ServerResponse,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+): void {
   const described = describeTokenRequest(req);
   ctx.counter.record(described.grant, described.clientId, resourceOf(req, ctx));
   const headers = tokenHeaders(req);
   try {
     if (req.method !== 'POST') {
-      throw new EntraError(OAuthError.InvalidRequest, 900561, "The endpoint only accepts POST requests. Received a GET request.");
+      throw new EntraError(
+        OAuthError.InvalidRequest,
+        900561,
+        'The endpoint only accepts POST requests. Received a GET request.',
+      );
     }
     const grantType = req.form.get('grant_type');
     const grant = grantType === null ? undefined : GRANTS[grantType];
     if (tenant.isB2c && grantType === JWT_BEARER) {
-      throw new EntraError(OAuthError.InvalidRequest, 90086, `The supplied grant_type [${grantType}] is not supported.`);
+      throw new EntraError(
+        OAuthError.InvalidRequest,
+        90086,
+        `The supplied grant_type [${grantType}] is not supported.`,
+        { prefix: 'AADB2C' },
+      );
     }
     if (grant === undefined) throw unsupportedGrant(grantType);
     sendJson(res, 200, grant.run(req, tenant, ctx), headers);
   } catch (error) {
     if (!(error instanceof EntraError)) throw error;
     const ids = { traceId: req.traceId, correlationId: req.correlationId };
-    const body = tenant.isB2c ? renderB2cError(error, ids, ctx.nowMs()) : renderEntraError(error, ids, ctx.nowMs());
+    const body = tenant.isB2c
+      ? renderB2cError(error, ids, ctx.nowMs())
+      : renderEntraError(error, ids, ctx.nowMs());
     sendJson(res, error.status, body, { ...headers, 'x-ms-clitelem': `1,${error.code},0,,` });
   }
 }
 
 function unsupportedGrant(grantType: string | null): EntraError {
   if (grantType === null || grantType === '') {
-    return new EntraError(OAuthError.InvalidRequest, 900144, "The request body must contain the following parameter: 'grant_type'.");
+    return new EntraError(
+      OAuthError.InvalidRequest,
+      900144,
+      "The request body must contain the following parameter: 'grant_type'.",
+    );
   }
-  return new EntraError(OAuthError.UnsupportedGrantType, 70003, `The app requested an unsupported grant type '${grantType}'.`);
+  return new EntraError(
+    OAuthError.UnsupportedGrantType,
+    70003,
+    `The app requested an unsupported grant type '${grantType}'.`,
+  );
 }

@@ -44,9 +44,17 @@ export class Directory {
   constructor(readonly registrations: Registrations) {
     const firstTenant = registrations.tenants[0]?.name;
     for (const tenantReg of registrations.tenants) {
-      const apps = registrations.applications.filter((a) => (a.tenant ?? firstTenant) === tenantReg.name).map(toAppView);
+      const apps = registrations.applications
+        .filter((a) => (a.tenant ?? firstTenant) === tenantReg.name)
+        .map(toAppView);
       const users = registrations.users.filter((u) => (u.tenant ?? firstTenant) === tenantReg.name);
-      const tenant: TenantView = { reg: tenantReg, id: tenantReg.id.toLowerCase(), isB2c: tenantReg.kind === 'b2c', apps, users };
+      const tenant: TenantView = {
+        reg: tenantReg,
+        id: tenantReg.id.toLowerCase(),
+        isB2c: tenantReg.kind === 'b2c',
+        apps,
+        users,
+      };
       this.tenantsByKey.set(tenant.id, tenant);
       this.tenantsByKey.set(tenantReg.domain.toLowerCase(), tenant);
       for (const app of apps) this.indexApp(app);
@@ -77,7 +85,11 @@ export class Directory {
   /** Resolves a resource identifier: an App ID URI, the client id GUID, or `api://<client id>`. */
   resource(identifier: string): AppView | undefined {
     const key = identifier.replace(/\/+$/, '');
-    return this.appsByUri.get(key) ?? this.appsByUri.get(key.toLowerCase()) ?? this.app(key.replace(/^api:\/\//i, ''));
+    return (
+      this.appsByUri.get(key) ??
+      this.appsByUri.get(key.toLowerCase()) ??
+      this.app(key.replace(/^api:\/\//i, ''))
+    );
   }
 
   user(username: string): UserRegistration | undefined {
@@ -126,5 +138,8 @@ export function guidFrom(seed: string): string {
 
 /** Entra's pairwise `sub`: the same user gets a different, stable subject per application. */
 export function pairwiseSubject(oid: string, appClientId: string): string {
-  return createHash('sha256').update(`${oid.toLowerCase()}|${appClientId.toLowerCase()}`).digest('base64url').slice(0, 43);
+  return createHash('sha256')
+    .update(`${oid.toLowerCase()}|${appClientId.toLowerCase()}`)
+    .digest('base64url')
+    .slice(0, 43);
 }

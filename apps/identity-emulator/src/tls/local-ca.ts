@@ -23,7 +23,10 @@ const BASE_HOSTNAMES = ['localhost', '127.0.0.1', '::1'];
  * `extraHostnames`. An existing server certificate is re-issued (same CA) when a hostname is missing
  * or it expires within a week.
  */
-export async function ensureTlsMaterial(dataDir: string, extraHostnames: readonly string[]): Promise<TlsMaterial> {
+export async function ensureTlsMaterial(
+  dataDir: string,
+  extraHostnames: readonly string[],
+): Promise<TlsMaterial> {
   const hostnames = [...new Set([...BASE_HOSTNAMES, ...extraHostnames])];
   return withDirectoryLock(dataDir, async () => {
     const ca = await ensureCa(dataDir);
@@ -57,7 +60,11 @@ async function ensureCa(dataDir: string): Promise<Pair> {
   return { cert: generated.cert, key: generated.private };
 }
 
-async function ensureServerCertificate(dataDir: string, ca: Pair, hostnames: readonly string[]): Promise<Pair> {
+async function ensureServerCertificate(
+  dataDir: string,
+  ca: Pair,
+  hostnames: readonly string[],
+): Promise<Pair> {
   const cert = await readIfExists(join(dataDir, 'server.pem'));
   const key = await readIfExists(join(dataDir, 'server-key.pem'));
   if (cert !== undefined && key !== undefined && stillFits(cert, ca.cert, hostnames)) return { cert, key };
@@ -74,7 +81,9 @@ async function ensureServerCertificate(dataDir: string, ca: Pair, hostnames: rea
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
-        altNames: hostnames.map((h) => (isIP(h) !== 0 ? { type: 7 as const, ip: h } : { type: 2 as const, value: h })),
+        altNames: hostnames.map((h) =>
+          isIP(h) !== 0 ? { type: 7 as const, ip: h } : { type: 2 as const, value: h },
+        ),
       },
     ],
   });
@@ -87,5 +96,7 @@ function stillFits(certPem: string, caPem: string, hostnames: readonly string[])
   const cert = new X509Certificate(certPem);
   if (!cert.checkIssued(new X509Certificate(caPem))) return false;
   if (Date.parse(cert.validTo) - Date.now() < 7 * DAY_MS) return false;
-  return hostnames.every((h) => (isIP(h) !== 0 ? cert.checkIP(h) !== undefined : cert.checkHost(h) !== undefined));
+  return hostnames.every((h) =>
+    isIP(h) !== 0 ? cert.checkIP(h) !== undefined : cert.checkHost(h) !== undefined,
+  );
 }

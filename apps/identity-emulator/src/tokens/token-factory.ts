@@ -6,6 +6,13 @@ import { opaque, signJwt } from './jwt';
 export const ClientAuthMethod = { None: '0', Secret: '1', Certificate: '2' } as const;
 export type ClientAuthMethod = (typeof ClientAuthMethod)[keyof typeof ClientAuthMethod];
 
+/** Where a token is issued: an Entra tenant, or a B2C tenant under a user-flow policy. */
+export interface Realm {
+  readonly tid: string;
+  /** B2C policy (user flow); absent for Entra ID. */
+  readonly policy?: string;
+}
+
 /** The signed-in user a delegated token speaks for. */
 export interface UserSubject {
   readonly oid: string;
@@ -25,7 +32,7 @@ export interface TokenFactoryOptions {
 }
 
 export interface UserTokenInput {
-  readonly tid: string;
+  readonly realm: Realm;
   readonly client: AppView;
   readonly clientAuth: ClientAuthMethod;
   readonly resource: AppView;
@@ -34,7 +41,10 @@ export interface UserTokenInput {
   readonly roles: readonly string[];
 }
 
-/** Builds and signs Entra v2 access and id tokens (ENTRA.md §5). */
+/**
+ * Builds and signs access and id tokens: Entra v2 shapes (ENTRA.md §5), or B2C shapes when the realm has
+ * a policy (ENTRA.md §6: `ver` 1.0, `tfp`, `sub` = object id, application permissions in `scp`).
+ */
 export class TokenFactory {
   constructor(private readonly options: TokenFactoryOptions) {}
 
@@ -44,70 +54,97 @@ export class TokenFactory {
 
   /** A delegated (user) access token: `scp`, the user's roles on the resource, `idtyp: user`. */
   userAccessToken(input: UserTokenInput): string {
-    const { user, resource } = input;
+    const { user, resource, realm } = input;
     const claims: Record<string, unknown> = {
-      ...this.envelope(input.tid, resource.clientId),
+      ...this.envelope(realm, resource.clientId),
+      ...this.userClaims(realm, user, resource.clientId),
       azp: input.client.clientId,
-      azpacr: input.clientAuth,
-      idtyp: 'user',
-      name: user.name,
-      oid: user.oid,
-      preferred_username: user.username,
       scp: input.scopes.join(' '),
-      sub: pairwiseSubject(user.oid, resource.clientId),
-      amr: [...user.amr],
     };
+    if (realm.policy === undefined)
+      Object.assign(claims, { azpacr: input.clientAuth, idtyp: 'user', amr: [...user.amr] });
     if (input.roles.length > 0) claims['roles'] = [...input.roles];
     if (user.acrs.length > 0) claims['acrs'] = [...user.acrs];
     return signJwt(claims, this.options.keys.active());
   }
 
-  /** An app-only access token (client credentials): `roles`, `idtyp: app`, `oid` = `sub` = service principal. */
-  appAccessToken(tid: string, client: AppView, clientAuth: ClientAuthMethod, resource: AppView, roles: readonly string[]): string {
+  /** An app-only access token (client credentials): `oid` = `sub` = service principal; `roles` (B2C: `scp`). */
+  appAccessToken(
+    realm: Realm,
+    client: AppView,
+    clientAuth: ClientAuthMethod,
+    resource: AppView,
+    roles: readonly string[],
+  ): string {
     const claims: Record<string, unknown> = {
-      ...this.envelope(tid, resource.clientId),
+      ...this.envelope(realm, resource.clientId),
       azp: client.clientId,
-      azpacr: clientAuth,
-      idtyp: 'app',
       oid: client.servicePrincipalId,
       sub: client.servicePrincipalId,
     };
-    if (roles.length > 0) claims['roles'] = [...roles];
+    if (realm.policy !== undefined) {
+      if (roles.length > 0) claims['scp'] = roles.join(' ');
+    } else {
+      Object.assign(claims, { azpacr: clientAuth, idtyp: 'app' });
+      if (roles.length > 0) claims['roles'] = [...roles];
+    }
     return signJwt(claims, this.options.keys.active());
   }
 
   /** An id token for the client, with `nonce` when the authorize request had one. */
-  idToken(tid: string, client: AppView, user: UserSubject, extra: { nonce?: string; email?: boolean }): string {
+  idToken(
+    realm: Realm,
+    client: AppView,
+    user: UserSubject,
+    extra: { nonce?: string; email?: boolean },
+  ): string {
     const claims: Record<string, unknown> = {
-      ...this.envelope(tid, client.clientId),
-      name: user.name,
-      oid: user.oid,
-      preferred_username: user.username,
-      sub: pairwiseSubject(user.oid, client.clientId),
+      ...this.envelope(realm, client.clientId),
+      ...this.userClaims(realm, user, client.clientId),
     };
     if (extra.nonce !== undefined) claims['nonce'] = extra.nonce;
-    if (extra.email === true) claims['email'] = user.username;
+    if (extra.email === true && realm.policy === undefined) claims['email'] = user.username;
     return signJwt(claims, this.options.keys.active());
   }
 
-  private envelope(tid: string, aud: string): Record<string, unknown> {
-    const now = this.options.nowSeconds();
+  private userClaims(realm: Realm, user: UserSubject, appClientId: string): Record<string, unknown> {
+    if (realm.policy !== undefined) {
+      return {
+        sub: user.oid,
+        oid: user.oid,
+        name: user.name,
+        emails: [user.username],
+        auth_time: this.options.nowSeconds(),
+      };
+    }
     return {
+      sub: pairwiseSubject(user.oid, appClientId),
+      oid: user.oid,
+      name: user.name,
+      preferred_username: user.username,
+    };
+  }
+
+  private envelope(realm: Realm, aud: string): Record<string, unknown> {
+    const now = this.options.nowSeconds();
+    const common = {
       aud,
-      iss: this.options.issuerFor(tid),
+      iss: this.options.issuerFor(realm.tid),
       iat: now,
       nbf: now,
       exp: now + this.options.accessTokenLifetimeSeconds,
-      aio: opaque(24),
-      rh: `0.${opaque(16)}.`,
-      tid,
-      uti: opaque(16),
-      ver: '2.0',
+      tid: realm.tid,
     };
+    if (realm.policy !== undefined) return { ...common, ver: '1.0', tfp: realm.policy };
+    return { ...common, aio: opaque(24), rh: `0.${opaque(16)}.`, uti: opaque(16), ver: '2.0' };
   }
 }
 
-/** MSAL's `client_info`: base64url of `{"uid":oid,"utid":tid}` (ENTRA.md §9.5). */
-export function clientInfo(oid: string, tid: string): string {
-  return Buffer.from(JSON.stringify({ uid: oid, utid: tid })).toString('base64url');
+/**
+ * MSAL's `client_info`: base64url of `{"uid":oid,"utid":tid}` (ENTRA.md §9.5); for B2C the uid is
+ * `<oid>-<policy>` in lower case (ENTRA.md §6).
+ */
+export function clientInfo(oid: string, realm: Realm): string {
+  const uid = realm.policy === undefined ? oid : `${oid}-${realm.policy}`.toLowerCase();
+  return Buffer.from(JSON.stringify({ uid, utid: realm.tid })).toString('base64url');
 }

@@ -14,6 +14,8 @@ export interface HttpOptions {
   readonly form?: Record<string, string>;
   readonly json?: unknown;
   readonly agent?: Agent;
+  /** TLS server name to verify (defaults to the Host header / URL host). */
+  readonly servername?: string;
 }
 
 /** A tiny HTTPS client for tests that trusts the emulator's CA explicitly (no redirects followed). */
@@ -30,13 +32,24 @@ export function httpsRequest(url: string, ca: string, options: HttpOptions = {})
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: options.method ?? (payload === undefined ? 'GET' : 'POST'), headers, ca, agent: options.agent },
+      {
+        method: options.method ?? (payload === undefined ? 'GET' : 'POST'),
+        headers,
+        ca,
+        agent: options.agent,
+        servername: options.servername,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const body = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: <T>() => JSON.parse(body) as T });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body,
+            json: <T>() => JSON.parse(body) as T,
+          });
         });
       },
     );
@@ -46,7 +59,13 @@ export function httpsRequest(url: string, ca: string, options: HttpOptions = {})
 }
 
 /** Decodes a JWT's header and payload (tests only). */
-export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
-  const [header, payload] = token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>);
+export function decodeJwt(token: string): {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+} {
+  const [header, payload] = token
+    .split('.')
+    .slice(0, 2)
+    .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>);
   return { header: header ?? {}, payload: payload ?? {} };
 }

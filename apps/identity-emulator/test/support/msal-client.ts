@@ -29,7 +29,10 @@ export class MsalClient {
     return client;
   }
 
-  async acquire(app: MsalAppConfig, call: MsalCall): Promise<{ ok: true; result: MsalResult } | { ok: false; error: MsalFailure }> {
+  async acquire(
+    app: MsalAppConfig,
+    call: MsalCall,
+  ): Promise<{ ok: true; result: MsalResult } | { ok: false; error: MsalFailure }> {
     const id = this.nextId++;
     const reply = await new Promise<WorkerReply>((ok) => {
       this.pending.set(id, ok);
@@ -41,7 +44,8 @@ export class MsalClient {
   /** Acquires and fails the test with MSAL's error when the call does not succeed. */
   async token(app: MsalAppConfig, call: MsalCall): Promise<MsalResult> {
     const outcome = await this.acquire(app, call);
-    if (!outcome.ok) throw new Error(`${outcome.error.className} ${outcome.error.errorCode}: ${outcome.error.message}`);
+    if (!outcome.ok)
+      throw new Error(`${outcome.error.className} ${outcome.error.errorCode}: ${outcome.error.message}`);
     return outcome.result;
   }
 

@@ -4,12 +4,21 @@ export interface MsalAppConfig {
   readonly authority: string;
   readonly knownAuthorities: string[];
   readonly clientSecret?: string;
-  readonly certificate?: { readonly thumbprintSha256: string; readonly privateKey: string; readonly x5c?: string };
+  readonly certificate?: {
+    readonly thumbprintSha256: string;
+    readonly privateKey: string;
+    readonly x5c?: string;
+  };
 }
 
 export type MsalCall =
   | { readonly kind: 'cc'; readonly scopes: string[]; readonly claims?: string; readonly skipCache?: boolean }
-  | { readonly kind: 'obo'; readonly oboAssertion: string; readonly scopes: string[]; readonly claims?: string };
+  | {
+      readonly kind: 'obo';
+      readonly oboAssertion: string;
+      readonly scopes: string[];
+      readonly claims?: string;
+    };
 
 export interface WorkerRequest {
   readonly id: number;

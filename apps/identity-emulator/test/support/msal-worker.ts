@@ -34,22 +34,46 @@ async function run(request: WorkerRequest): Promise<WorkerReply> {
     const call = request.call;
     const result =
       call.kind === 'cc'
-        ? await app.acquireTokenByClientCredential({ scopes: call.scopes, claims: call.claims, skipCache: call.skipCache })
-        : await app.acquireTokenOnBehalfOf({ oboAssertion: call.oboAssertion, scopes: call.scopes, claims: call.claims });
+        ? await app.acquireTokenByClientCredential({
+            scopes: call.scopes,
+            claims: call.claims,
+            skipCache: call.skipCache,
+          })
+        : await app.acquireTokenOnBehalfOf({
+            oboAssertion: call.oboAssertion,
+            scopes: call.scopes,
+            claims: call.claims,
+          });
     if (result === null) throw new Error('MSAL returned null');
     return {
       id: request.id,
       ok: true,
-      result: { accessToken: result.accessToken, fromCache: result.fromCache, scopes: result.scopes, idToken: result.idToken },
+      result: {
+        accessToken: result.accessToken,
+        fromCache: result.fromCache,
+        scopes: result.scopes,
+        idToken: result.idToken,
+      },
     };
   } catch (error) {
     const e = error as ServerError & { claims?: string; status?: number };
     const className =
-      error instanceof InteractionRequiredAuthError ? 'InteractionRequiredAuthError' : error instanceof ServerError ? 'ServerError' : e.name;
+      error instanceof InteractionRequiredAuthError
+        ? 'InteractionRequiredAuthError'
+        : error instanceof ServerError
+          ? 'ServerError'
+          : e.name;
     return {
       id: request.id,
       ok: false,
-      error: { className, errorCode: e.errorCode, subError: e.subError, errorNo: e.errorNo, claims: e.claims, message: e.message },
+      error: {
+        className,
+        errorCode: e.errorCode,
+        subError: e.subError,
+        errorNo: e.errorNo === undefined ? undefined : Number(e.errorNo),
+        claims: e.claims,
+        message: e.message,
+      },
     };
   }
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-import { httpsRequest, type HttpResponse } from './https-client';
+import { type HttpResponse, httpsRequest } from './https-client';
 import { CLIENT, type TestEmulator } from './test-emulator';
 
 export interface SignInOptions {
@@ -31,7 +31,11 @@ export function inputValue(html: string, name: string): string | undefined {
 }
 
 /** The authorize URL with PKCE S256, state and nonce, as MSAL Browser builds it. */
-export function authorizeUrl(te: TestEmulator, options: SignInOptions, pkce: { challenge: string; state: string; nonce: string }): string {
+export function authorizeUrl(
+  te: TestEmulator,
+  options: SignInOptions,
+  pkce: { challenge: string; state: string; nonce: string },
+): string {
   const url = new URL(te.url('/oauth2/v2.0/authorize'));
   const params: Record<string, string> = {
     client_id: options.clientId ?? CLIENT.web,
@@ -80,16 +84,29 @@ export async function signIn(te: TestEmulator, options: SignInOptions): Promise<
   });
   const askedForSecondFactor = res.status === 200 && res.body.includes('name="otp"');
   if (askedForSecondFactor) {
-    res = await httpsRequest(action, te.ca, { form: { tx: inputValue(res.body, 'tx') ?? '', otp: options.otp ?? '' } });
+    res = await httpsRequest(action, te.ca, {
+      form: { tx: inputValue(res.body, 'tx') ?? '', otp: options.otp ?? '' },
+    });
   }
   const result = authorizeResult(res);
   const code = result.get('code');
   if (code === null) throw new Error(`no code: ${result.toString() || res.body.slice(0, 300)}`);
-  return { code, state: result.get('state') ?? '', nonce: pkce.nonce, verifier, redirectUri: options.redirectUri ?? 'http://localhost:8080/', askedForSecondFactor };
+  return {
+    code,
+    state: result.get('state') ?? '',
+    nonce: pkce.nonce,
+    verifier,
+    redirectUri: options.redirectUri ?? 'http://localhost:8080/',
+    askedForSecondFactor,
+  };
 }
 
 /** Redeems a code at the token endpoint as MSAL Browser does (public client, PKCE). */
-export function redeem(te: TestEmulator, signedIn: SignInResult, overrides: Record<string, string> = {}): Promise<HttpResponse> {
+export function redeem(
+  te: TestEmulator,
+  signedIn: SignInResult,
+  overrides: Record<string, string> = {},
+): Promise<HttpResponse> {
   return httpsRequest(te.url('/oauth2/v2.0/token'), te.ca, {
     headers: { origin: 'http://localhost:8080' },
     form: {

@@ -47,7 +47,10 @@ export interface TestEmulator {
 
 /** A certificate credential as a developer would create one (public part registered, private key kept). */
 export async function makeClientCertificate(): Promise<TestCertificate> {
-  const pems = await generate([{ name: 'commonName', value: 'bff client credential' }], { keySize: 2048, algorithm: 'sha256' });
+  const pems = await generate([{ name: 'commonName', value: 'bff client credential' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+  });
   const thumbprintSha256 = createHash('sha256').update(new X509Certificate(pems.cert).raw).digest('hex');
   return { pem: pems.cert, privateKey: pems.private, thumbprintSha256 };
 }
@@ -61,7 +64,12 @@ export function testRegistrations(certificate: TestCertificate): Registrations {
   const bff = reg.applications.find((a) => a.name === 'bff');
   if (bff === undefined) throw new Error('bff missing from registrations');
   bff.certificates.push({ pem: certificate.pem });
-  bff.requiredResourceAccess.push({ resource: 'audit-service', delegated: ['Audit.Read'], application: [], consented: true });
+  bff.requiredResourceAccess.push({
+    resource: 'audit-service',
+    delegated: ['Audit.Read'],
+    application: [],
+    consented: true,
+  });
   reg.applications.push({
     name: 'audit-service',
     displayName: 'Audit service',
@@ -85,7 +93,12 @@ export function testRegistrations(certificate: TestCertificate): Registrations {
 export async function startTestEmulator(options: Partial<EmulatorOptions> = {}): Promise<TestEmulator> {
   const dataDir = mkdtempSync(join(tmpdir(), 'identity-emulator-'));
   const bffCertificate = await makeClientCertificate();
-  const emulator = await startEmulator({ dataDir, registrations: testRegistrations(bffCertificate), testEndpoints: true, ...options });
+  const emulator = await startEmulator({
+    dataDir,
+    registrations: testRegistrations(bffCertificate),
+    testEndpoints: true,
+    ...options,
+  });
   const authority = `${emulator.publicUrl}/${TENANT_ID}`;
   const knownAuthorities = [new URL(emulator.publicUrl).host];
   return {
@@ -101,7 +114,12 @@ export async function startTestEmulator(options: Partial<EmulatorOptions> = {}):
       knownAuthorities,
       ...('secret' in credential
         ? { clientSecret: credential.secret }
-        : { certificate: { thumbprintSha256: credential.certificate.thumbprintSha256, privateKey: credential.certificate.privateKey } }),
+        : {
+            certificate: {
+              thumbprintSha256: credential.certificate.thumbprintSha256,
+              privateKey: credential.certificate.privateKey,
+            },
+          }),
     }),
     stop: async () => {
       await emulator.close();

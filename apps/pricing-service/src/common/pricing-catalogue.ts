@@ -1,5 +1,10 @@
 /** Lines of business priced (CONTRACTS.md). */
-export const LineOfBusiness = { Property: 'property', Marine: 'marine', Casualty: 'casualty', Cyber: 'cyber' } as const;
+export const LineOfBusiness = {
+  Property: 'property',
+  Marine: 'marine',
+  Casualty: 'casualty',
+  Cyber: 'cyber',
+} as const;
 export type LineOfBusiness = (typeof LineOfBusiness)[keyof typeof LineOfBusiness];
 export const LINES_OF_BUSINESS = Object.values(LineOfBusiness);
 

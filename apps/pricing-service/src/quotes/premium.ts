@@ -23,6 +23,7 @@ export function calculatePremium(insuredValue: number, ratePerMille: number, min
 }
 
 function toScaled(value: number, scale: bigint): bigint {
-  if (!Number.isFinite(value) || value < 0) throw new RangeError(`not a non-negative finite amount: ${value}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new RangeError(`not a non-negative finite amount: ${value}`);
   return BigInt(Math.round(value * Number(scale)));
 }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsNumber, Max, Min } from 'class-validator';
 
-import { LINES_OF_BUSINESS, type LineOfBusiness, type Region, REGIONS } from '../common/pricing-catalogue';
+import { type LineOfBusiness, LINES_OF_BUSINESS, type Region, REGIONS } from '../common/pricing-catalogue';
 import type { Quote } from './quotes.service';
 
 /** Largest insured value quoted. */
@@ -17,7 +17,12 @@ export class CreateQuoteDto {
   @IsIn(REGIONS)
   region!: Region;
 
-  @ApiProperty({ example: 25_000_000, minimum: 0.01, maximum: MAX_INSURED_VALUE, description: 'at most 2 decimals' })
+  @ApiProperty({
+    example: 25_000_000,
+    minimum: 0.01,
+    maximum: MAX_INSURED_VALUE,
+    description: 'at most 2 decimals',
+  })
   @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
   @Min(0.01)
   @Max(MAX_INSURED_VALUE)
@@ -30,7 +35,10 @@ export class QuoteDto {
   @ApiProperty({ enum: REGIONS }) region!: Region;
   @ApiProperty() insuredValue!: number;
   @ApiProperty({ example: 1.25 }) ratePerMille!: number;
-  @ApiProperty({ example: 31_250, description: 'max(minimumPremium, insuredValue × ratePerMille / 1000), to the cent' })
+  @ApiProperty({
+    example: 31_250,
+    description: 'max(minimumPremium, insuredValue × ratePerMille / 1000), to the cent',
+  })
   premium!: number;
   @ApiProperty({ example: 'GBP' }) currency!: string;
 

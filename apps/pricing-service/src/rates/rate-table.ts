@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 
 import {
-  LINES_OF_BUSINESS,
   type LineOfBusiness,
+  LINES_OF_BUSINESS,
   type Rate,
   type Region,
   REGIONS,

@@ -1,7 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 
-import { LINES_OF_BUSINESS, type LineOfBusiness, type Rate, type Region, REGIONS } from '../common/pricing-catalogue';
+import {
+  type LineOfBusiness,
+  LINES_OF_BUSINESS,
+  type Rate,
+  type Region,
+  REGIONS,
+} from '../common/pricing-catalogue';
 
 /** Query of `GET /rates`: optional filters. */
 export class RatesQueryDto {

@@ -1,9 +1,4 @@
-import {
-  parseEnv,
-  platformEnvShape,
-  refineResourceServerEnv,
-  resourceServerEnvShape,
-} from '@chain/platform';
+import { parseEnv, platformEnvShape, refineResourceServerEnv, resourceServerEnvShape } from '@chain/platform';
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
 
@@ -23,16 +18,22 @@ export const programServiceEnvSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
       .optional()
-      .describe('a PostgreSQL URL, e.g. postgres://user@db:5432/programmes; leave unset for PGlite in memory'),
+      .describe(
+        'a PostgreSQL URL, e.g. postgres://user@db:5432/programmes; leave unset for PGlite in memory',
+      ),
     PROGRAM_SEED: z
       .enum([ProgramSeed.None, ProgramSeed.Demo])
       .default(ProgramSeed.None)
-      .describe('"demo" seeds members from the registrations file plus sample programmes; "none" seeds nothing'),
+      .describe(
+        '"demo" seeds members from the registrations file plus sample programmes; "none" seeds nothing',
+      ),
     PROGRAM_SEED_REGISTRATIONS: z
       .string()
       .min(1)
       .optional()
-      .describe('path of registrations.yaml for PROGRAM_SEED=demo (default libs/local-tenant/registrations.yaml)'),
+      .describe(
+        'path of registrations.yaml for PROGRAM_SEED=demo (default libs/local-tenant/registrations.yaml)',
+      ),
   })
   .superRefine(refineResourceServerEnv);
 

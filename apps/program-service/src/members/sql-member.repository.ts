@@ -21,7 +21,10 @@ export class SqlMemberRepository extends MemberRepository {
   }
 
   async find(tid: string, oid: string): Promise<Member | undefined> {
-    const rows = await this.sql.query<MemberRow>('SELECT * FROM members WHERE tid = $1 AND oid = $2', [tid, oid]);
+    const rows = await this.sql.query<MemberRow>('SELECT * FROM members WHERE tid = $1 AND oid = $2', [
+      tid,
+      oid,
+    ]);
     return rows[0] === undefined ? undefined : toMember(rows[0]);
   }
 

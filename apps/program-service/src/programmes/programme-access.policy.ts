@@ -1,7 +1,7 @@
 import type { Member } from '../members/member.model';
 import { MemberRole } from '../members/member.model';
-import { ApprovalStepUp, ProgramAppRole } from './programme.permissions';
 import type { Programme, ProgrammeStatus } from './programme.model';
+import { ApprovalStepUp, ProgramAppRole } from './programme.permissions';
 import type { VisibilityFilter } from './programme.repository';
 
 /** The parts of a validated user token the programme rules read (a `Principal` satisfies it). */
@@ -54,5 +54,8 @@ export function isOwner(viewer: Viewer, programme: Programme): boolean {
 
 /** Whether the token proves the step-up approval requires (`acrs` c1 or `amr` mfa). */
 export function hasApprovalStepUp(caller: ProgrammeCaller): boolean {
-  return caller.authContexts.includes(ApprovalStepUp.authContext) || caller.authMethods.includes(ApprovalStepUp.authMethod);
+  return (
+    caller.authContexts.includes(ApprovalStepUp.authContext) ||
+    caller.authMethods.includes(ApprovalStepUp.authMethod)
+  );
 }

@@ -1,9 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsIn, IsISO4217CurrencyCode, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsIn,
+  IsISO4217CurrencyCode,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 import {
-  LINES_OF_BUSINESS,
   type LineOfBusiness,
+  LINES_OF_BUSINESS,
   type Programme,
   PROGRAMME_STATUSES,
   type ProgrammeStatus,
@@ -30,7 +40,12 @@ export class CreateProgrammeDto {
   @IsIn(REGIONS)
   region!: Region;
 
-  @ApiProperty({ example: 25_000_000, minimum: 0.01, maximum: MAX_INSURED_VALUE, description: 'at most 2 decimals' })
+  @ApiProperty({
+    example: 25_000_000,
+    minimum: 0.01,
+    maximum: MAX_INSURED_VALUE,
+    description: 'at most 2 decimals',
+  })
   @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
   @Min(0.01)
   @Max(MAX_INSURED_VALUE)

@@ -21,8 +21,13 @@ export class ProgrammesController {
 
   @Get()
   @RequireScopes(ProgramScope.Read, ProgramScope.ReadWrite)
-  @ApiOperation({ summary: "Brokers: their brokerage's programmes; underwriters: every programme past draft" })
-  async list(@Principal() user: Principal, @Query() query: ListProgrammesQueryDto): Promise<ProgrammeListDto> {
+  @ApiOperation({
+    summary: "Brokers: their brokerage's programmes; underwriters: every programme past draft",
+  })
+  async list(
+    @Principal() user: Principal,
+    @Query() query: ListProgrammesQueryDto,
+  ): Promise<ProgrammeListDto> {
     return ProgrammeListDto.from(await this.programmes.list(user, query.status));
   }
 
@@ -43,7 +48,11 @@ export class ProgrammesController {
   @Patch(':id')
   @RequireScopes(ProgramScope.ReadWrite)
   @ApiOperation({ summary: 'Edit a draft (owner only)' })
-  async update(@Principal() user: Principal, @Param('id') id: string, @Body() body: UpdateProgrammeDto): Promise<ProgrammeDto> {
+  async update(
+    @Principal() user: Principal,
+    @Param('id') id: string,
+    @Body() body: UpdateProgrammeDto,
+  ): Promise<ProgrammeDto> {
     return ProgrammeDto.from(await this.programmes.update(user, id, body));
   }
 
@@ -59,7 +68,10 @@ export class ProgrammesController {
   @HttpCode(200)
   @RequireScopes(ProgramScope.ReadWrite)
   @RequireAppRoles(ProgramAppRole.Underwriter)
-  @ApiOperation({ summary: 'Approve a submitted programme (Underwriter, step-up: acrs c1 or amr mfa, else 401 claims challenge)' })
+  @ApiOperation({
+    summary:
+      'Approve a submitted programme (Underwriter, step-up: acrs c1 or amr mfa, else 401 claims challenge)',
+  })
   async approve(@Principal() user: Principal, @Param('id') id: string): Promise<ProgrammeDto> {
     return ProgrammeDto.from(await this.programmes.approve(user, id));
   }

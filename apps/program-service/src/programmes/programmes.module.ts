@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 
-import { Clock, SystemClock } from '../common/clock/clock';
 import { MembersModule } from '../members/members.module';
 import { ProgrammeRepository } from './programme.repository';
 import { ProgrammesController } from './programmes.controller';
@@ -11,11 +10,7 @@ import { SqlProgrammeRepository } from './sql-programme.repository';
 @Module({
   imports: [MembersModule],
   controllers: [ProgrammesController],
-  providers: [
-    ProgrammesService,
-    { provide: ProgrammeRepository, useClass: SqlProgrammeRepository },
-    { provide: Clock, useClass: SystemClock },
-  ],
-  exports: [ProgrammeRepository, Clock],
+  providers: [ProgrammesService, { provide: ProgrammeRepository, useClass: SqlProgrammeRepository }],
+  exports: [ProgrammeRepository],
 })
 export class ProgrammesModule {}

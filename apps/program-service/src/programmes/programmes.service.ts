@@ -5,6 +5,8 @@ import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock/clock';
 import { programServiceConfig } from '../config/program-service.config';
 import { MemberRepository } from '../members/member.repository';
+import type { Programme, ProgrammeStatus, ProgrammeTerms } from './programme.model';
+import { ProgrammeRepository } from './programme.repository';
 import {
   canSee,
   hasApprovalStepUp,
@@ -14,8 +16,6 @@ import {
   viewerOf,
   visibilityFilter,
 } from './programme-access.policy';
-import type { Programme, ProgrammeStatus, ProgrammeTerms } from './programme.model';
-import { ProgrammeRepository } from './programme.repository';
 import {
   ApprovalStepUpRequiredError,
   EmptyUpdateError,
@@ -112,7 +112,10 @@ export class ProgrammesService {
     changes: Partial<ProgrammeTerms> & { status?: ProgrammeStatus; approvedBy?: string },
   ): Promise<Programme> {
     if (programme.status !== from) throw new ProgrammeStatusConflictError(action, programme.status, from);
-    const updated = await this.programmes.updateIfStatus(tid, programme.id, from, { ...changes, updatedAt: this.now() });
+    const updated = await this.programmes.updateIfStatus(tid, programme.id, from, {
+      ...changes,
+      updatedAt: this.now(),
+    });
     // Someone else moved it between our read and our write.
     if (updated === undefined) throw new ProgrammeStatusConflictError(action, 'changed', from);
     return updated;

@@ -49,7 +49,10 @@ export class SqlProgrammeRepository extends ProgrammeRepository {
   async findById(tid: string, id: string): Promise<Programme | undefined> {
     // A malformed id cannot name a programme; answering "none" keeps 404 the only answer.
     if (!UUID.test(id)) return undefined;
-    const rows = await this.sql.query<ProgrammeRow>('SELECT * FROM programmes WHERE tid = $1 AND id = $2', [tid, id]);
+    const rows = await this.sql.query<ProgrammeRow>('SELECT * FROM programmes WHERE tid = $1 AND id = $2', [
+      tid,
+      id,
+    ]);
     return rows[0] === undefined ? undefined : toProgramme(rows[0]);
   }
 
@@ -73,7 +76,19 @@ export class SqlProgrammeRepository extends ProgrammeRepository {
        VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
        ON CONFLICT (id) DO NOTHING
        RETURNING *`,
-      [p.id ?? null, tid, p.name, p.brokerage, p.ownerOid, p.lineOfBusiness, p.region, p.insuredValue, p.currency, p.status, p.createdAt],
+      [
+        p.id ?? null,
+        tid,
+        p.name,
+        p.brokerage,
+        p.ownerOid,
+        p.lineOfBusiness,
+        p.region,
+        p.insuredValue,
+        p.currency,
+        p.status,
+        p.createdAt,
+      ],
     );
     return rows[0] === undefined ? undefined : toProgramme(rows[0]);
   }
@@ -84,7 +99,9 @@ export class SqlProgrammeRepository extends ProgrammeRepository {
     expectedStatus: ProgrammeStatus,
     changes: ProgrammeChanges,
   ): Promise<Programme | undefined> {
-    const fields = (Object.keys(UPDATABLE_COLUMNS) as (keyof ProgrammeChanges)[]).filter((f) => changes[f] !== undefined);
+    const fields = (Object.keys(UPDATABLE_COLUMNS) as (keyof ProgrammeChanges)[]).filter(
+      (f) => changes[f] !== undefined,
+    );
     const assignments = fields.map((field, i) => `${UPDATABLE_COLUMNS[field]} = $${i + 4}`);
     const rows = await this.sql.query<ProgrammeRow>(
       `UPDATE programmes SET ${assignments.join(', ')} WHERE tid = $1 AND id = $2 AND status = $3 RETURNING *`,

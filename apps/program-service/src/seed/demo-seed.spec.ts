@@ -12,7 +12,12 @@ describe('demoSeedFrom', () => {
   it('derives a member per broker and underwriter of the registrations file', () => {
     expect(seed.members).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ tid: tenantId, oid: oidOf('alice'), role: 'broker', brokerage: 'Northwind' }),
+        expect.objectContaining({
+          tid: tenantId,
+          oid: oidOf('alice'),
+          role: 'broker',
+          brokerage: 'Northwind',
+        }),
         expect.objectContaining({ tid: tenantId, oid: oidOf('bob'), role: 'broker', brokerage: 'Fabrikam' }),
         expect.objectContaining({ tid: tenantId, oid: oidOf('uma'), role: 'underwriter' }),
       ]),
@@ -25,7 +30,9 @@ describe('demoSeedFrom', () => {
     expect(owners).toEqual(new Set([`Northwind:${oidOf('alice')}`, `Fabrikam:${oidOf('bob')}`]));
     const again = demoSeedFrom(registrations, '2027-01-01T00:00:00.000Z');
     expect(again.programmes.map((p) => p.programme.id)).toEqual(seed.programmes.map((p) => p.programme.id));
-    expect(seed.programmes.map((p) => p.programme.status)).toEqual(expect.arrayContaining(['draft', 'submitted']));
+    expect(seed.programmes.map((p) => p.programme.status)).toEqual(
+      expect.arrayContaining(['draft', 'submitted']),
+    );
   });
 
   it('skips samples of a brokerage that has no broker', () => {

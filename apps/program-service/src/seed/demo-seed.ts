@@ -20,10 +20,46 @@ interface SampleProgramme extends ProgrammeTerms {
 
 /** Sample programmes for the demo brokerages; a brokerage without a broker gets none. */
 const SAMPLES: readonly SampleProgramme[] = [
-  { key: 'nw-1', brokerage: 'Northwind', name: 'Northwind warehouses 2027', lineOfBusiness: 'property', region: 'uk', insuredValue: 48_000_000, currency: 'GBP', status: 'draft' },
-  { key: 'nw-2', brokerage: 'Northwind', name: 'Northwind hull and cargo', lineOfBusiness: 'marine', region: 'eu', insuredValue: 12_500_000, currency: 'EUR', status: 'submitted' },
-  { key: 'fb-1', brokerage: 'Fabrikam', name: 'Fabrikam data centres cyber', lineOfBusiness: 'cyber', region: 'us', insuredValue: 30_000_000, currency: 'USD', status: 'submitted' },
-  { key: 'fb-2', brokerage: 'Fabrikam', name: 'Fabrikam general liability', lineOfBusiness: 'casualty', region: 'apac', insuredValue: 8_000_000, currency: 'USD', status: 'draft' },
+  {
+    key: 'nw-1',
+    brokerage: 'Northwind',
+    name: 'Northwind warehouses 2027',
+    lineOfBusiness: 'property',
+    region: 'uk',
+    insuredValue: 48_000_000,
+    currency: 'GBP',
+    status: 'draft',
+  },
+  {
+    key: 'nw-2',
+    brokerage: 'Northwind',
+    name: 'Northwind hull and cargo',
+    lineOfBusiness: 'marine',
+    region: 'eu',
+    insuredValue: 12_500_000,
+    currency: 'EUR',
+    status: 'submitted',
+  },
+  {
+    key: 'fb-1',
+    brokerage: 'Fabrikam',
+    name: 'Fabrikam data centres cyber',
+    lineOfBusiness: 'cyber',
+    region: 'us',
+    insuredValue: 30_000_000,
+    currency: 'USD',
+    status: 'submitted',
+  },
+  {
+    key: 'fb-2',
+    brokerage: 'Fabrikam',
+    name: 'Fabrikam general liability',
+    lineOfBusiness: 'casualty',
+    region: 'apac',
+    insuredValue: 8_000_000,
+    currency: 'USD',
+    status: 'draft',
+  },
 ];
 
 /**
@@ -37,7 +73,12 @@ export function demoSeedFrom(registrations: Registrations, createdAt: string): D
     const owner = members.find((m) => m.role === MemberRole.Broker && m.brokerage === sample.brokerage);
     if (owner === undefined) return [];
     const { key, ...terms } = sample;
-    const programme: NewProgramme = { ...terms, id: stableUuid(`${owner.tid}/${key}`), ownerOid: owner.oid, createdAt };
+    const programme: NewProgramme = {
+      ...terms,
+      id: stableUuid(`${owner.tid}/${key}`),
+      ownerOid: owner.oid,
+      createdAt,
+    };
     return [{ tid: owner.tid, programme }];
   });
   return { members, programmes };

@@ -25,7 +25,10 @@ export class DemoSeeder implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const seed = demoSeedFrom(this.registrations.load(this.config.PROGRAM_SEED_REGISTRATIONS), this.clock.now().toISOString());
+    const seed = demoSeedFrom(
+      this.registrations.load(this.config.PROGRAM_SEED_REGISTRATIONS),
+      this.clock.now().toISOString(),
+    );
     for (const member of seed.members) await this.members.save(member);
     let inserted = 0;
     for (const { tid, programme } of seed.programmes) {

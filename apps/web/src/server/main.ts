@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { loadRegistrations } from '@chain/local-tenant';
@@ -14,7 +15,13 @@ function log(level: number, msg: string, extra: Record<string, unknown> = {}): v
 
 function spaConfig(env: WebEnv): SpaConfig {
   if (env.WEB_CLIENT_ID !== undefined) return spaConfigFromEnv({ ...env, WEB_CLIENT_ID: env.WEB_CLIENT_ID });
-  return spaConfigFromRegistrations(loadRegistrations(env.EMULATOR_REGISTRATIONS), env);
+  return spaConfigFromRegistrations(loadRegistrations(env.EMULATOR_REGISTRATIONS ?? registrationsBesideBuild()), env);
+}
+
+/** dist/server.js → the repository's registrations file, so the server also starts outside the repo root. */
+function registrationsBesideBuild(): string | undefined {
+  const path = join(__dirname, '../../../libs/local-tenant/registrations.yaml');
+  return existsSync(path) ? path : undefined;
 }
 
 function main(): void {

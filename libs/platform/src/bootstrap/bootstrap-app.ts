@@ -4,6 +4,7 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 
+import { EnvValidationError } from '../config/parse-env';
 import { loadPlatformEnv } from '../config/platform.config';
 import { type OpenApiOptions, setupOpenApi } from '../openapi/openapi.setup';
 
@@ -35,7 +36,10 @@ export async function bootstrapApp(
   appModule: Type<unknown> | DynamicModule,
   options: BootstrapOptions,
 ): Promise<INestApplication> {
-  const env = options.host === undefined || options.port === undefined ? loadPlatformEnv(options.name, options.defaultPort) : undefined;
+  const env =
+    options.host === undefined || options.port === undefined
+      ? loadPlatformEnv(options.name, options.defaultPort)
+      : undefined;
   const host = options.host ?? env?.HOST ?? '127.0.0.1';
   const port = options.port ?? env?.PORT ?? options.defaultPort;
   const app = await NestFactory.create(appModule, { bufferLogs: true });
@@ -70,4 +74,21 @@ function disablePoweredBy(app: INestApplication): void {
   if (typeof instance === 'function' && 'disable' in instance && typeof instance.disable === 'function') {
     (instance as { disable(setting: string): void }).disable('x-powered-by');
   }
+}
+
+/**
+ * Runs an app's `main()`; if booting fails (bad environment, port taken), prints the reason on stderr
+ * without a stack for configuration errors and exits with status 1, instead of an unhandled rejection.
+ */
+export function runMain(main: () => Promise<unknown>): void {
+  main().catch((error: unknown) => {
+    const message =
+      error instanceof EnvValidationError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+  });
 }

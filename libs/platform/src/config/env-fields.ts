@@ -62,11 +62,15 @@ export function platformEnvShape(defaultPort: number) {
       .min(1)
       .default('127.0.0.1')
       .describe('the interface to listen on; 127.0.0.1 locally, 0.0.0.0 in a container'),
-    PORT: portNumber(defaultPort).describe(`the TCP port to listen on (default ${defaultPort}; 0 picks a free one)`),
+    PORT: portNumber(defaultPort).describe(
+      `the TCP port to listen on (default ${defaultPort}; 0 picks a free one)`,
+    ),
     LOG_LEVEL: z
       .enum(LOG_LEVELS)
       .default('info')
       .describe(`one of ${LOG_LEVELS.join(', ')}`),
-    CHAIN_TRACE: booleanFlag(false).describe('"true" only in local/demo setups: returns the x-chain-trace header'),
+    CHAIN_TRACE: booleanFlag(false).describe(
+      '"true" only in local/demo setups: returns the x-chain-trace header',
+    ),
   };
 }

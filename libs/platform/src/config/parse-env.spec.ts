@@ -21,7 +21,11 @@ function failureOf(env: Record<string, string | undefined>): EnvValidationError 
 
 describe('parseEnv', () => {
   it('returns typed values with defaults applied', () => {
-    const env = parseEnv(schema, { AUTH_JWKS_URI: 'https://idp.test/keys', AUTH_AUDIENCES: 'a, b,,' }, 'demo-app');
+    const env = parseEnv(
+      schema,
+      { AUTH_JWKS_URI: 'https://idp.test/keys', AUTH_AUDIENCES: 'a, b,,' },
+      'demo-app',
+    );
     expect(env).toEqual({
       HOST: '127.0.0.1',
       PORT: 3001,
@@ -34,14 +38,25 @@ describe('parseEnv', () => {
 
   it('names every bad variable in one error, with the fix from the schema', () => {
     const error = failureOf({ PORT: 'eighty', LOG_LEVEL: 'loud', AUTH_AUDIENCES: ' , ' });
-    expect(error.problems.map((p) => p.variable).sort()).toEqual(['AUTH_AUDIENCES', 'AUTH_JWKS_URI', 'LOG_LEVEL', 'PORT']);
+    expect(error.problems.map((p) => p.variable).sort()).toEqual([
+      'AUTH_AUDIENCES',
+      'AUTH_JWKS_URI',
+      'LOG_LEVEL',
+      'PORT',
+    ]);
     expect(error.message).toMatch(/^demo-app: invalid environment, 4 problems:/);
-    expect(error.message).toContain('AUTH_JWKS_URI: is required (fix: set it to the JWKS address of the issuer)');
+    expect(error.message).toContain(
+      'AUTH_JWKS_URI: is required (fix: set it to the JWKS address of the issuer)',
+    );
     expect(error.message).toContain('AUTH_AUDIENCES: must list at least one value');
   });
 
   it('treats an empty value as unset so that the default applies', () => {
-    const env = parseEnv(schema, { PORT: '', AUTH_JWKS_URI: 'https://idp.test/keys', AUTH_AUDIENCES: 'a' }, 'demo-app');
+    const env = parseEnv(
+      schema,
+      { PORT: '', AUTH_JWKS_URI: 'https://idp.test/keys', AUTH_AUDIENCES: 'a' },
+      'demo-app',
+    );
     expect(env.PORT).toBe(3001);
   });
 

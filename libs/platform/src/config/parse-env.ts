@@ -56,7 +56,10 @@ function withoutEmptyValues(env: Readonly<Record<string, string | undefined>>): 
 function toProblem(issue: z.ZodIssue, shape: z.ZodRawShape | undefined): EnvProblem {
   const variable = typeof issue.path[0] === 'string' ? issue.path[0] : '(environment)';
   const fix = shape?.[variable]?.description;
-  const problem = issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined' ? 'is required' : issue.message;
+  const problem =
+    issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined'
+      ? 'is required'
+      : issue.message;
   return fix === undefined ? { variable, problem } : { variable, problem, fix };
 }
 

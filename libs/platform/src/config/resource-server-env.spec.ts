@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
 import { parseEnv } from './parse-env';
-import { authOptionsFromEnv, authorityFromEnv, refineResourceServerEnv, resourceServerEnvShape } from './resource-server-env';
+import {
+  authOptionsFromEnv,
+  authorityFromEnv,
+  refineResourceServerEnv,
+  resourceServerEnvShape,
+} from './resource-server-env';
 
 const schema = z.object(resourceServerEnvShape).superRefine(refineResourceServerEnv);
 const tid = '5f1c8e4a-2b7d-4c3e-9a61-0d2f3b4c5e6f';

@@ -12,8 +12,12 @@ export const resourceServerEnvShape = {
   AUTH_ISSUERS: nonEmptyCommaList().describe(
     'comma list of accepted issuers, e.g. https://localhost:8443/<tenant-id>/v2.0 (or a {tenantid} template)',
   ),
-  AUTH_JWKS_URI: httpUrl().describe('the signing-keys address, e.g. https://localhost:8443/<tenant-id>/discovery/v2.0/keys'),
-  AUTH_AUDIENCES: nonEmptyCommaList().describe('comma list of accepted audiences: the API client id and its App ID URI'),
+  AUTH_JWKS_URI: httpUrl().describe(
+    'the signing-keys address, e.g. https://localhost:8443/<tenant-id>/discovery/v2.0/keys',
+  ),
+  AUTH_AUDIENCES: nonEmptyCommaList().describe(
+    'comma list of accepted audiences: the API client id and its App ID URI',
+  ),
   AUTH_ALLOWED_TENANTS: commaList()
     .optional()
     .describe('comma list of tenant ids; required when an issuer uses the {tenantid} template'),
@@ -22,7 +26,9 @@ export const resourceServerEnvShape = {
     .describe('seconds of clock skew accepted on exp/nbf (0-300, default 60)'),
   AUTH_AUTHORITY: httpUrl()
     .optional()
-    .describe('the authority for OpenAPI and claims challenges, e.g. https://localhost:8443/<tenant-id> (default: derived from the first issuer)'),
+    .describe(
+      'the authority for OpenAPI and claims challenges, e.g. https://localhost:8443/<tenant-id> (default: derived from the first issuer)',
+    ),
 };
 
 /** The parsed `AUTH_*` variables. */

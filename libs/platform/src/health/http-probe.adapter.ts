@@ -13,7 +13,10 @@ export type ProbeResult =
 export class HttpProbe {
   async getJson(url: string, timeoutMs: number): Promise<ProbeResult> {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+      const response = await fetch(url, {
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: { accept: 'application/json' },
+      });
       const body: unknown = await response.json().catch(() => undefined);
       return { ok: true, status: response.status, body };
     } catch (error) {

@@ -27,7 +27,11 @@ describe('JwksHealthIndicator', () => {
   });
 
   function indicator(jwksUri: string | undefined, timeoutMs = 500): JwksHealthIndicator {
-    return new JwksHealthIndicator({ name: 't', jwksUri, jwksProbeTimeoutMs: timeoutMs }, new HttpProbe(), new HealthIndicatorService());
+    return new JwksHealthIndicator(
+      { name: 't', jwksUri, jwksProbeTimeoutMs: timeoutMs },
+      new HttpProbe(),
+      new HealthIndicatorService(),
+    );
   }
 
   it('is up when the JWKS answers with keys', async () => {
@@ -45,7 +49,9 @@ describe('JwksHealthIndicator', () => {
   it('is down within its time budget when the JWKS does not answer', async () => {
     handler = () => undefined;
     const started = Date.now();
-    await expect(indicator(url, 200).check()).resolves.toEqual({ jwks: { status: 'down', reason: 'timeout' } });
+    await expect(indicator(url, 200).check()).resolves.toEqual({
+      jwks: { status: 'down', reason: 'timeout' },
+    });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 

@@ -24,10 +24,15 @@ export class JwksHealthIndicator implements ReadinessIndicator {
     const session = this.indicators.check('jwks');
     const jwksUri = this.options.jwksUri;
     if (jwksUri === undefined) return session.up({ checked: false });
-    const result = await this.probe.getJson(jwksUri, this.options.jwksProbeTimeoutMs ?? DEFAULT_JWKS_PROBE_TIMEOUT_MS);
+    const result = await this.probe.getJson(
+      jwksUri,
+      this.options.jwksProbeTimeoutMs ?? DEFAULT_JWKS_PROBE_TIMEOUT_MS,
+    );
     if (!result.ok) return session.down({ reason: result.reason });
     if (result.status !== 200) return session.down({ reason: `status ${result.status}` });
-    return keyCount(result.body) > 0 ? session.up({ keys: keyCount(result.body) }) : session.down({ reason: 'no keys' });
+    return keyCount(result.body) > 0
+      ? session.up({ keys: keyCount(result.body) })
+      : session.down({ reason: 'no keys' });
   }
 }
 

@@ -19,7 +19,9 @@ export class ReadinessRegistry implements OnModuleInit {
 
   onModuleInit(): void {
     // strict: false finds the app's provider wherever it is declared; a missing one fails the boot.
-    const appChecks = (this.options.readinessChecks ?? []).map((type) => this.moduleRef.get(type, { strict: false }));
+    const appChecks = (this.options.readinessChecks ?? []).map((type) =>
+      this.moduleRef.get(type, { strict: false }),
+    );
     this.indicators = this.options.jwksUri === undefined ? appChecks : [this.jwks, ...appChecks];
   }
 

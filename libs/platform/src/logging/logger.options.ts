@@ -12,7 +12,14 @@ export const CORRELATION_ID_HEADER = 'x-correlation-id';
 const CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** Request headers worth logging; everything else (Authorization, Cookie, …) is never serialized. */
-const LOGGED_REQUEST_HEADERS = ['host', 'user-agent', 'content-type', 'content-length', 'traceparent', CORRELATION_ID_HEADER];
+const LOGGED_REQUEST_HEADERS = [
+  'host',
+  'user-agent',
+  'content-type',
+  'content-length',
+  'traceparent',
+  CORRELATION_ID_HEADER,
+];
 const LOGGED_RESPONSE_HEADERS = ['content-type', 'content-length', CORRELATION_ID_HEADER];
 
 /** Defence in depth: even if a serializer lets headers through, these paths are censored. */
@@ -98,7 +105,10 @@ function serializeResponse(res: SerializedMessage): SerializedMessage {
   return { statusCode: res.statusCode, headers: pick(res.headers, LOGGED_RESPONSE_HEADERS) };
 }
 
-function pick(headers: Record<string, unknown> | undefined, names: readonly string[]): Record<string, unknown> {
+function pick(
+  headers: Record<string, unknown> | undefined,
+  names: readonly string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of names) {
     const value = headers?.[name];

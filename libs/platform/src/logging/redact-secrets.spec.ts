@@ -7,13 +7,23 @@ describe('redactSecrets', () => {
     const record = {
       msg: 'token acquired',
       clientSecret: 'bff-local-secret',
-      nested: { access_token: 'abc', client_assertion: 'def', password: 'p', headers: { authorization: 'x' } },
+      nested: {
+        access_token: 'abc',
+        client_assertion: 'def',
+        password: 'p',
+        headers: { authorization: 'x' },
+      },
       list: [{ refreshToken: 'r' }],
     };
     expect(redactSecrets(record)).toEqual({
       msg: 'token acquired',
       clientSecret: REDACTED,
-      nested: { access_token: REDACTED, client_assertion: REDACTED, password: REDACTED, headers: { authorization: REDACTED } },
+      nested: {
+        access_token: REDACTED,
+        client_assertion: REDACTED,
+        password: REDACTED,
+        headers: { authorization: REDACTED },
+      },
       list: [{ refreshToken: REDACTED }],
     });
   });

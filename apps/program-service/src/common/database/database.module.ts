@@ -18,7 +18,10 @@ export interface DatabaseModuleOptions {
 /** Opens the database chosen by the options: `pg` for a URL, PGlite otherwise. */
 export async function openSqlClient(options: DatabaseModuleOptions): Promise<SqlClient> {
   if (options.url === undefined) return PgliteSqlClient.open();
-  return new PgSqlClient({ connectionString: options.url, ...(options.schema ? { schema: options.schema } : {}) });
+  return new PgSqlClient({
+    connectionString: options.url,
+    ...(options.schema ? { schema: options.schema } : {}),
+  });
 }
 
 /**

@@ -18,7 +18,9 @@ export async function runMigrations(client: SqlClient, migrations: readonly Migr
     await tx.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
     );
-    const applied = new Set((await tx.query<{ id: string }>('SELECT id FROM schema_migrations')).map((r) => r.id));
+    const applied = new Set(
+      (await tx.query<{ id: string }>('SELECT id FROM schema_migrations')).map((r) => r.id),
+    );
     const pending = migrations.filter((m) => !applied.has(m.id));
     for (const migration of pending) await apply(tx, migration);
     return pending.map((m) => m.id);

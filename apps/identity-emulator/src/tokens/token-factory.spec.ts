@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { loadRegistrations } from '@chain/local-tenant';
+import { verify } from 'jsonwebtoken';
+
+import { SigningKeyStore } from '../keys/signing-key-store';
+import { Directory } from '../tenant/directory';
+import { ClientAuthMethod, clientInfo, TokenFactory } from './token-factory';
+
+const FROZEN = 1_800_000_000;
+const TID = '5f1c8e4a-2b7d-4c3e-9a61-0d2f3b4c5e6f';
+
+describe('TokenFactory', () => {
+  let dir: string;
+  let keys: SigningKeyStore;
+  let factory: TokenFactory;
+  const directory = new Directory(loadRegistrations());
+  const bff = directory.appByName('bff')!;
+  const program = directory.appByName('program-service')!;
+  const alice = {
+    oid: 'a11ce5e0-7a1b-4c2d-8e3f-000000000a11',
+    name: 'Alice',
+    username: 'alice@x',
+    amr: ['pwd'],
+    acrs: [],
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'token-factory-'));
+    keys = await SigningKeyStore.open(dir);
+    factory = new TokenFactory({
+      keys,
+      issuerFor: (t) => `https://localhost:8443/${t}/v2.0`,
+      accessTokenLifetimeSeconds: 3599,
+      nowSeconds: () => FROZEN,
+    });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const claimsOf = (token: string): Record<string, unknown> =>
+    verify(token, keys.active().publicKey, { algorithms: ['RS256'], clockTimestamp: FROZEN }) as Record<
+      string,
+      unknown
+    >;
+
+  it('issues a v2 user token with the resource GUID as audience and the frozen clock times', () => {
+    const token = factory.userAccessToken({
+      realm: { tid: TID },
+      client: bff,
+      clientAuth: ClientAuthMethod.Secret,
+      resource: program,
+      user: alice,
+      scopes: ['Program.Read', 'Program.ReadWrite'],
+      roles: [],
+    });
+    expect(claimsOf(token)).toMatchObject({
+      aud: program.clientId,
+      iss: `https://localhost:8443/${TID}/v2.0`,
+      iat: FROZEN,
+      nbf: FROZEN,
+      exp: FROZEN + 3599,
+      ver: '2.0',
+      scp: 'Program.Read Program.ReadWrite',
+      azp: bff.clientId,
+      azpacr: '1',
+      idtyp: 'user',
+      tid: TID,
+    });
+    expect(claimsOf(token)).not.toHaveProperty('roles');
+    expect(claimsOf(token)).not.toHaveProperty('acrs');
+  });
+
+  it('gives an app token the service principal as oid and sub, roles, and no scp', () => {
+    const claims = claimsOf(
+      factory.appAccessToken({ tid: TID }, bff, ClientAuthMethod.Certificate, program, ['R']),
+    );
+    expect(claims).toMatchObject({
+      oid: bff.servicePrincipalId,
+      sub: bff.servicePrincipalId,
+      roles: ['R'],
+      idtyp: 'app',
+      azpacr: '2',
+    });
+    expect(claims).not.toHaveProperty('scp');
+  });
+
+  it('uses a different pairwise sub per application for the same user', () => {
+    const forProgram = claimsOf(
+      factory.userAccessToken({
+        realm: { tid: TID },
+        client: bff,
+        clientAuth: '1',
+        resource: program,
+        user: alice,
+        scopes: ['x'],
+        roles: [],
+      }),
+    );
+    const idToken = claimsOf(factory.idToken({ tid: TID }, bff, alice, { nonce: 'n-1' }));
+    expect(forProgram['sub']).not.toBe(idToken['sub']);
+    expect(idToken).toMatchObject({ aud: bff.clientId, nonce: 'n-1', oid: alice.oid });
+  });
+
+  it('issues B2C-shaped tokens under a policy: ver 1.0, tfp, sub = oid, app permissions in scp', () => {
+    const realm = { tid: TID, policy: 'B2C_1_signin' };
+    const user = claimsOf(
+      factory.userAccessToken({
+        realm,
+        client: bff,
+        clientAuth: '1',
+        resource: program,
+        user: alice,
+        scopes: ['a'],
+        roles: [],
+      }),
+    );
+    expect(user).toMatchObject({
+      ver: '1.0',
+      tfp: 'B2C_1_signin',
+      sub: alice.oid,
+      emails: [alice.username],
+      scp: 'a',
+    });
+    expect(user).not.toHaveProperty('idtyp');
+    const app = claimsOf(factory.appAccessToken(realm, bff, '1', program, ['Read', 'Write']));
+    expect(app).toMatchObject({ ver: '1.0', scp: 'Read Write' });
+    expect(app).not.toHaveProperty('roles');
+    expect(JSON.parse(Buffer.from(clientInfo('ABC', realm), 'base64url').toString())).toEqual({
+      uid: 'abc-b2c_1_signin',
+      utid: TID,
+    });
+  });
+
+  it('encodes client_info as base64url JSON with uid and utid', () => {
+    expect(JSON.parse(Buffer.from(clientInfo('o', { tid: 't' }), 'base64url').toString())).toEqual({
+      uid: 'o',
+      utid: 't',
+    });
+  });
+});

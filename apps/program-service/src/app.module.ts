@@ -1,0 +1,58 @@
+import { AuthModule } from '@chain/auth';
+import { authOptionsFromEnv, PlatformModule } from '@chain/platform';
+import { type DynamicModule, Inject, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+
+import { ChainTraceMiddleware } from './common/chain-trace.middleware';
+import { Clock, SystemClock } from './common/clock/clock';
+import { DatabaseHealthIndicator } from './common/database/database.health-indicator';
+import { DatabaseModule } from './common/database/database.module';
+import { ProgramSeed, programServiceConfig, type ProgramServiceEnv } from './config/program-service.config';
+import { MembersModule } from './members/members.module';
+import { ProgrammesController } from './programmes/programmes.controller';
+import { ProgrammesModule } from './programmes/programmes.module';
+import { SeedModule } from './seed/seed.module';
+
+/** Service name in logs and OpenAPI. */
+export const PROGRAM_SERVICE_NAME = 'program-service';
+
+/**
+ * program-service: programmes with user-level rules, reached by on-behalf-of tokens
+ * (audience `api://program-service` or its client id, user tokens only).
+ */
+@Module({})
+export class AppModule implements NestModule {
+  constructor(
+    @Inject(programServiceConfig.KEY) private readonly config: ConfigType<typeof programServiceConfig>,
+  ) {}
+
+  /** @param env the validated environment; default: read from `process.env`. */
+  static forRoot(env: ProgramServiceEnv = programServiceConfig()): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        PlatformModule.forRoot({
+          name: PROGRAM_SERVICE_NAME,
+          logLevel: env.LOG_LEVEL,
+          jwksUri: env.AUTH_JWKS_URI,
+          readinessChecks: [DatabaseHealthIndicator],
+        }),
+        AuthModule.forRoot(authOptionsFromEnv(env)),
+        DatabaseModule.forRoot(env.DATABASE_URL === undefined ? {} : { url: env.DATABASE_URL }),
+        MembersModule,
+        ProgrammesModule,
+        ...(env.PROGRAM_SEED === ProgramSeed.Demo ? [SeedModule] : []),
+      ],
+      providers: [
+        { provide: programServiceConfig.KEY, useValue: env },
+        { provide: Clock, useClass: SystemClock },
+      ],
+      exports: [programServiceConfig.KEY, Clock],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.config.CHAIN_TRACE) consumer.apply(ChainTraceMiddleware).forRoutes(ProgrammesController);
+  }
+}

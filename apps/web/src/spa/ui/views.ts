@@ -1,0 +1,237 @@
+import type { DocumentMeta, Programme } from '../api/domain';
+import { CURRENCIES, LINES_OF_BUSINESS, REGIONS } from '../api/domain';
+import type { ActionRecord, App } from '../app';
+import { chainDiagram, shortPath } from '../inspector/chain-diagram';
+import { h } from './dom';
+
+export function renderApp(app: App): HTMLElement {
+  const user = app.auth.user;
+  return h(
+    'div',
+    { class: 'shell' },
+    h(
+      'header',
+      { class: 'topbar' },
+      h('h1', {}, 'Broker portal'),
+      h('span', { class: 'muted' }, app.config.tenantName ?? ''),
+      h('span', { class: 'spacer' }),
+      user && h('span', { class: 'who', 'data-testid': 'signed-in-user' }, user.name, h('small', {}, user.username)),
+      user && h('button', { onclick: () => void app.signOut() }, 'Sign out'),
+    ),
+    user === null ? signInView(app) : workspace(app),
+  );
+}
+
+function signInView(app: App): HTMLElement {
+  const emulator = app.config.emulatorUrl;
+  return h(
+    'main',
+    { class: 'signin card' },
+    h('h2', {}, 'Sign in'),
+    h('p', {}, 'Sign in at the identity provider (authorization code + PKCE, MSAL Browser redirect flow).'),
+    h(
+      'div',
+      { class: 'users' },
+      app.config.demoUsers.map((u) =>
+        h(
+          'button',
+          { class: 'primary', 'data-user': u.username, onclick: () => void app.signIn(u.username) },
+          `Sign in as ${u.displayName}`,
+          h('small', {}, u.role),
+        ),
+      ),
+      h('button', { onclick: () => void app.signIn() }, 'Sign in with another account'),
+    ),
+    emulator &&
+      h(
+        'p',
+        { class: 'muted' },
+        'Local tenant: the token service at ',
+        h('a', { href: emulator, target: '_blank', rel: 'noopener' }, emulator),
+        ' uses a locally generated certificate authority. If sign-in reports a network or certificate error, open that link once and accept the certificate, or trust .local/emulator/ca.pem (see docs/web.md).',
+      ),
+  );
+}
+
+function workspace(app: App): HTMLElement {
+  const { state } = app;
+  return h(
+    'main',
+    { class: 'workspace' },
+    state.busy && h('div', { class: 'busy', role: 'status' }, `${state.busy}…`),
+    h('section', { class: 'card list' }, programmeList(app), createForm(app)),
+    h('section', { class: 'card detail' }, state.selected ? programmeDetail(app, state.selected) : h('p', { class: 'muted' }, 'Select or create a programme.')),
+    h('section', { class: 'card inspector', 'data-testid': 'inspector' }, inspector(app)),
+  );
+}
+
+function programmeList(app: App): HTMLElement {
+  const { programmes, selected } = app.state;
+  return h(
+    'div',
+    {},
+    h('div', { class: 'row' }, h('h2', {}, 'Programmes'), h('button', { onclick: () => void app.loadProgrammes() }, 'Refresh')),
+    programmes.length === 0 && h('p', { class: 'muted' }, 'No programmes visible to you yet.'),
+    h(
+      'ul',
+      { class: 'programmes' },
+      programmes.map((p) =>
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            { class: p.id === selected?.id ? 'link active' : 'link', 'data-programme': p.name, onclick: () => void app.open(p.id) },
+            h('span', {}, p.name),
+            h('span', { class: `badge badge--${p.status}` }, p.status),
+          ),
+          h('small', { class: 'muted' }, `${p.brokerage} · ${p.lineOfBusiness} · ${p.region}`),
+        ),
+      ),
+    ),
+  );
+}
+
+function createForm(app: App): HTMLElement {
+  const select = (name: string, values: readonly string[]) =>
+    h('select', { name }, values.map((v) => h('option', { value: v }, v)));
+  const form = h(
+    'form',
+    { class: 'create', 'aria-label': 'New programme' },
+    h('h3', {}, 'New programme'),
+    h('label', {}, 'Name', h('input', { name: 'name', required: true, maxlength: 120 })),
+    h('label', {}, 'Line of business', select('lineOfBusiness', LINES_OF_BUSINESS)),
+    h('label', {}, 'Region', select('region', REGIONS)),
+    h('label', {}, 'Insured value', h('input', { name: 'insuredValue', type: 'number', min: 1, step: 1, required: true, value: 1000000 })),
+    h('label', {}, 'Currency', select('currency', CURRENCIES)),
+    h('button', { class: 'primary', type: 'submit' }, 'Create programme'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const field = (name: string) => String(data.get(name) ?? '');
+    void app.create({
+      name: field('name'),
+      lineOfBusiness: field('lineOfBusiness'),
+      region: field('region'),
+      insuredValue: Number(field('insuredValue')),
+      currency: field('currency'),
+    });
+  });
+  return form;
+}
+
+function programmeDetail(app: App, p: Programme): HTMLElement {
+  const quote = app.state.quote;
+  return h(
+    'div',
+    { 'data-testid': 'programme-detail' },
+    h('div', { class: 'row' }, h('h2', {}, p.name), h('span', { class: `badge badge--${p.status}`, 'data-testid': 'status' }, p.status)),
+    h(
+      'dl',
+      { class: 'facts' },
+      [
+        ['Brokerage', p.brokerage],
+        ['Line of business', p.lineOfBusiness],
+        ['Region', p.region],
+        ['Insured value', `${p.insuredValue.toLocaleString('en-GB')} ${p.currency}`],
+        ['Approved by', p.approvedBy],
+      ]
+        .filter(([, v]) => v !== undefined)
+        .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      p.status === 'draft' && h('button', { onclick: () => void app.submit(p.id) }, 'Submit'),
+      h('button', { onclick: () => void app.getQuote(p.id) }, 'Get quote'),
+      p.status === 'submitted' && h('button', { class: 'primary', onclick: () => void app.approve(p.id) }, 'Approve'),
+    ),
+    quote &&
+      h(
+        'p',
+        { class: 'quote', 'data-testid': 'quote' },
+        'Quote: ',
+        h('strong', {}, `${quote.premium.toLocaleString('en-GB')} ${quote.currency}`),
+        ` (${quote.ratePerMille} ‰ of ${quote.insuredValue.toLocaleString('en-GB')})`,
+      ),
+    documentsView(app, p),
+  );
+}
+
+function documentsView(app: App, p: Programme): HTMLElement {
+  const input = h('input', { type: 'file', name: 'file', 'aria-label': 'Document file' });
+  return h(
+    'div',
+    { class: 'documents' },
+    h('h3', {}, 'Documents'),
+    h(
+      'ul',
+      {},
+      app.state.documents.map((d: DocumentMeta) =>
+        h(
+          'li',
+          { 'data-document': d.fileName },
+          h('span', {}, d.fileName),
+          h('small', { class: 'muted' }, `${d.contentType} · ${d.size} bytes`),
+          h('button', { onclick: () => void app.download(d) }, 'Download'),
+          h('button', { onclick: () => void app.remove(d) }, 'Delete'),
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      input,
+      h('button', { onclick: () => input.files?.[0] && void app.upload(p.id, input.files[0]) }, 'Upload'),
+    ),
+  );
+}
+
+function inspector(app: App): (HTMLElement | false)[] {
+  const { actions, shownActionId } = app.state;
+  const shown = actions.find((a) => a.id === shownActionId) ?? actions[0];
+  return [
+    h(
+      'div',
+      { class: 'row' },
+      h('h2', {}, 'Call chain'),
+      h(
+        'span',
+        { class: 'legend' },
+        h('span', { class: 'key key--obo' }, 'on behalf of: carries the user'),
+        h('span', { class: 'key key--cc' }, 'client credentials: the app itself'),
+      ),
+    ),
+    shown === undefined ? h('p', { class: 'muted' }, 'Each action draws the hops it caused here.') : actionView(app, shown),
+    actions.length > 1 &&
+      h(
+        'nav',
+        { class: 'history', 'aria-label': 'Earlier actions' },
+        actions.map((a) =>
+          h('button', { class: a.id === shown?.id ? 'link active' : 'link', onclick: () => app.show(a.id) }, `${a.at.toLocaleTimeString('en-GB')} ${a.label}`),
+        ),
+      ),
+  ];
+}
+
+function actionView(app: App, action: ActionRecord): HTMLElement {
+  const ctx = { applications: app.config.applications, spaScopes: app.config.auth.scopes };
+  return h(
+    'div',
+    { class: 'action', 'data-action': action.label },
+    h(
+      'p',
+      { class: action.error ? 'outcome error' : 'outcome' },
+      h('strong', {}, action.label),
+      ' — ',
+      action.error ?? action.outcome ?? 'running',
+    ),
+    action.traceNote && h('p', { class: 'muted' }, action.traceNote),
+    action.requests.map((r) =>
+      r.trace
+        ? h('div', { class: 'request' }, chainDiagram(r.trace, ctx))
+        : h('p', { class: 'muted' }, `${r.method} ${shortPath(r.path)}: no trace recorded (yet).`),
+    ),
+  );
+}

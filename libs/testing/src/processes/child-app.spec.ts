@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { launchChildApp, listeningUrlOf } from './child-app';
+import { baseChildEnv } from './child-env.config';
+
+const LISTENING_APP = `
+  process.stdout.write(JSON.stringify({ level: 30, msg: 'listening', url: 'http://127.0.0.1:4321' }) + '\\n');
+  console.error('ready on stderr');
+  setInterval(() => undefined, 1000);
+`;
+
+describe('listeningUrlOf', () => {
+  it('reads the url of the pino listening line', () => {
+    expect(listeningUrlOf('{"level":30,"msg":"listening","url":"http://127.0.0.1:3001"}')).toBe(
+      'http://127.0.0.1:3001',
+    );
+  });
+
+  it('ignores other lines that mention listening', () => {
+    expect(listeningUrlOf('{"msg":"not \\"listening\\" yet"}')).toBeUndefined();
+    expect(listeningUrlOf('"listening" but not JSON')).toBeUndefined();
+  });
+});
+
+describe('launchChildApp', () => {
+  let dir: string;
+
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'child-app-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('resolves with the announced URL, writes both streams to the log and stops the process', async () => {
+    const logFile = join(dir, 'app.log');
+    const spec = {
+      name: 'demo',
+      command: process.execPath,
+      args: ['-e', LISTENING_APP],
+      cwd: dir,
+      env: baseChildEnv(),
+      logFile,
+    };
+    const { app, url } = await launchChildApp(spec);
+    expect(url).toBe('http://127.0.0.1:4321');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await app.stop();
+    expect(app.hasExited).toBe(true);
+    expect(readFileSync(logFile, 'utf8')).toContain('ready on stderr');
+  });
+
+  it('rejects with the last output of a process that exits before listening', async () => {
+    const spec = {
+      name: 'broken',
+      command: process.execPath,
+      args: ['-e', 'console.error("AUTH_ISSUERS: is required"); process.exit(1)'],
+      cwd: dir,
+      env: baseChildEnv(),
+    };
+    await expect(launchChildApp(spec)).rejects.toThrow(
+      /broken exited \(code 1\) before listening; its last output:\nAUTH_ISSUERS: is required/,
+    );
+  });
+
+  it('passes only the given environment to the child', async () => {
+    const script = `process.stdout.write(JSON.stringify({ msg: 'listening', url: 'http://x/' + (process.env.SECRET_OF_PARENT ?? 'none') + '/' + process.env.GIVEN }) + '\\n')`;
+    process.env['SECRET_OF_PARENT'] = 'leaked';
+    try {
+      const spec = {
+        name: 'env',
+        command: process.execPath,
+        args: ['-e', script],
+        cwd: dir,
+        env: { ...baseChildEnv(), GIVEN: 'yes' },
+      };
+      const { app, url } = await launchChildApp(spec);
+      await app.stop();
+      expect(url).toBe('http://x/none/yes');
+    } finally {
+      delete process.env['SECRET_OF_PARENT'];
+    }
+  });
+});

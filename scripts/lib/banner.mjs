@@ -1,0 +1,34 @@
+// What `npm start` prints once the chain is ready: the URLs, the demo users and commands to paste.
+
+/** The text of the ready banner. `apps`: [{ name, url }]; `users`: registrations users. */
+export function readyBanner({ apps, users, emulatorUrl, tenantId, caFile, seconds, hasWeb }) {
+  const width = Math.max(...apps.map((a) => a.name.length));
+  const lines = [
+    '',
+    `entra-api-chain is ready (${seconds.toFixed(1)} s). Ctrl-C stops everything.`,
+    '',
+    ...apps.map((a) => `  ${a.name.padEnd(width)}  ${a.url}${a.docs ? `   (OpenAPI: ${a.url}/docs)` : ''}`),
+    '',
+    `  tenant ${tenantId}, authority ${emulatorUrl}/${tenantId}`,
+    `  local CA: ${caFile}  (trust it in your browser to use the SPA)`,
+    '',
+    'Demo users (local only; second-factor code when asked):',
+    ...users.map(
+      (u) => `  ${u.username.padEnd(40)} ${u.password.padEnd(16)} ${u.mfa?.code ?? ''}  ${describe(u)}`,
+    ),
+    '',
+    'Get a token and call the BFF:',
+    '  TOKEN=$(node scripts/get-token.mjs alice)',
+    '  curl -s -H "Authorization: Bearer $TOKEN" http://localhost:3000/api/programmes',
+    '  curl -s -H "Authorization: Bearer $TOKEN" http://localhost:3000/api/chain      # hops, audiences, cache hits',
+    `  curl -s --cacert ${caFile} ${emulatorUrl}/${tenantId}/v2.0/.well-known/openid-configuration`,
+  ];
+  if (hasWeb) lines.push('', 'Open http://localhost:8080/ and sign in as one of the users above.');
+  return `${lines.join('\n')}\n`;
+}
+
+function describe(user) {
+  const a = user.attributes ?? {};
+  const roles = (user.appRoleAssignments ?? []).map((r) => `${r.role} on ${r.resource}`);
+  return [a.role, a.brokerage, ...roles].filter(Boolean).join(', ');
+}

@@ -1,0 +1,228 @@
+#!/usr/bin/env node
+// `npm start`: the whole chain on this machine, no Docker, no Azure.
+//
+// Builds when dist/ is missing or older than the sources, checks the ports of DESIGN.md, then runs as child
+// processes: the identity emulator (HTTPS, CA in .local/emulator/ca.pem), Azurite (in memory), the four
+// APIs (env derived from libs/local-tenant/registrations.yaml by localAppEnv) and the SPA when it exists.
+// Every child trusts the emulator's CA through NODE_EXTRA_CA_CERTS. Ctrl-C (or SIGTERM) stops them all;
+// if one dies, all are stopped and the script says which.
+//
+// Ports (override with EMULATOR_PORT, BFF_PORT, PROGRAM_PORT, PRICING_PORT, DOCUMENTS_PORT, AZURITE_PORT,
+// WEB_PORT; the SPA's redirect URI is registered for 8080 and the issuer carries the emulator's port).
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { readyBanner } from './lib/banner.mjs';
+import { nestBuildReason, runBuild, webBuildReason } from './lib/build-if-needed.mjs';
+import { linePrinter } from './lib/log-format.mjs';
+import { takenPorts } from './lib/ports.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const started = Date.now();
+const APIS = ['program-service', 'pricing-service', 'documents-service', 'bff'];
+const NEST_APPS = ['identity-emulator', ...APIS];
+const port = (name, fallback) => Number(process.env[name] ?? fallback);
+const PORTS = {
+  'identity-emulator': port('EMULATOR_PORT', 8443),
+  bff: port('BFF_PORT', 3000),
+  'program-service': port('PROGRAM_PORT', 3001),
+  'pricing-service': port('PRICING_PORT', 3002),
+  'documents-service': port('DOCUMENTS_PORT', 3003),
+  azurite: port('AZURITE_PORT', 10000),
+  web: port('WEB_PORT', 8080),
+};
+const webBuildScript = join(root, 'apps', 'web', 'build.mjs');
+const webServer = join(root, 'apps', 'web', 'dist', 'server.js');
+const say = (text) => process.stdout.write(`[start] ${text}\n`);
+const children = [];
+let stopping = false;
+
+async function main() {
+  const webWanted = existsSync(webBuildScript) || existsSync(webServer);
+  await refuseTakenPorts(webWanted);
+  const hasWeb = buildWhenNeeded(webWanted);
+  const require = createRequire(import.meta.url);
+  const tenant = require(join(root, 'dist', 'libs', 'local-tenant', 'src', 'index.js'));
+  const testing = require(join(root, 'dist', 'libs', 'testing', 'src', 'index.js'));
+  const registrations = tenant.loadRegistrations(join(root, 'libs', 'local-tenant', 'registrations.yaml'));
+  const dataDir = join(root, '.local', 'emulator');
+  const endpoints = localEndpoints(dataDir);
+  const launch = launcher(testing);
+
+  const [, blobEndpoint] = await Promise.all([
+    startEmulator(launch, testing, tenant.localAppEnv('identity-emulator', endpoints), endpoints, dataDir),
+    startAzurite(testing),
+  ]);
+  const ready = { ...endpoints, blobEndpoint };
+  const trust = { NODE_EXTRA_CA_CERTS: join(dataDir, 'ca.pem') };
+  await Promise.all(
+    APIS.map(async (app) => {
+      const child = await launch(app, [join(root, 'dist', 'apps', app, 'src', 'main.js')], {
+        ...tenant.localAppEnv(app, ready, registrations),
+        ...trust,
+      });
+      await testing.waitReady(app, ready.services[app], { process: child });
+    }),
+  );
+  if (hasWeb) await startWeb(launch, endpoints);
+  printBanner({ registrations, endpoints, dataDir, hasWeb });
+}
+
+/** Builds what is stale; returns whether the SPA can run (a failed SPA build only leaves it out). */
+function buildWhenNeeded(webWanted) {
+  const nest = nestBuildReason(root, NEST_APPS);
+  if (nest) {
+    say(`building: ${nest} (npm run build) …`);
+    say(`built in ${seconds(runBuild(root, 'npm run build', 'npm', ['run', '--silent', 'build']))} s`);
+  }
+  const web = webWanted ? webBuildReason(root) : '';
+  if (web) {
+    say(`building the SPA: ${web} (apps/web/build.mjs) …`);
+    try {
+      say(
+        `built the SPA in ${seconds(runBuild(root, 'the SPA build', process.execPath, [webBuildScript]))} s`,
+      );
+    } catch (error) {
+      say(`${error.message}; starting without the SPA`);
+      return false;
+    }
+  }
+  return webWanted && existsSync(webServer);
+}
+
+const seconds = (ms) => (ms / 1000).toFixed(1);
+
+async function refuseTakenPorts(hasWeb) {
+  const wanted = Object.entries(PORTS)
+    .filter(([name]) => hasWeb || name !== 'web')
+    .map(([name, p]) => ({ name, port: p }));
+  const taken = await takenPorts(wanted);
+  if (taken.length === 0) return;
+  for (const sentence of taken) say(sentence);
+  say(
+    'stop what holds it (perhaps an earlier `npm start`) or choose another port, e.g. BFF_PORT=3100 npm start',
+  );
+  process.exit(1);
+}
+
+function localEndpoints(dataDir) {
+  const http = (p) => `http://127.0.0.1:${p}`;
+  return {
+    emulatorPublicUrl: `https://localhost:${PORTS['identity-emulator']}`,
+    services: {
+      bff: http(PORTS.bff),
+      'program-service': http(PORTS['program-service']),
+      'pricing-service': http(PORTS['pricing-service']),
+      'documents-service': http(PORTS['documents-service']),
+    },
+    emulatorDataDir: dataDir,
+    registrationsPath: join(root, 'libs', 'local-tenant', 'registrations.yaml'),
+  };
+}
+
+/** Starts a child with a prefixed console output and the minimal inherited env; watches for early death. */
+function launcher(testing) {
+  const width = Math.max(...[...NEST_APPS, 'azurite', 'web'].map((n) => n.length));
+  let index = 0;
+  return async (name, args, env, extra = {}) => {
+    const print = linePrinter(name, index++, width);
+    const { app } = await testing.launchChildApp({
+      name,
+      command: process.execPath,
+      args,
+      cwd: root,
+      env: { ...testing.baseChildEnv(), ...env },
+      onLine: print,
+      ...extra,
+    });
+    watch(app);
+    return app;
+  };
+}
+
+async function startEmulator(launch, testing, env, endpoints, dataDir) {
+  const main = join(root, 'dist', 'apps', 'identity-emulator', 'src', 'main.js');
+  const child = await launch('identity-emulator', [main], env);
+  const caPem = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
+  await testing.waitReady('identity-emulator', endpoints.emulatorPublicUrl, { ca: caPem, process: child });
+  return caPem;
+}
+
+async function startAzurite(testing) {
+  const print = linePrinter('azurite', 7, 17);
+  const { app, blobEndpoint } = await testing.launchAzurite({
+    root,
+    env: testing.baseChildEnv(),
+    port: PORTS.azurite,
+    onLine: print,
+  });
+  watch(app);
+  return blobEndpoint;
+}
+
+async function startWeb(launch, endpoints) {
+  await launch('web', [webServer], {
+    HOST: '127.0.0.1',
+    PORT: String(PORTS.web),
+    BFF_URL: `http://localhost:${PORTS.bff}`,
+    EMULATOR_PUBLIC_URL: endpoints.emulatorPublicUrl,
+    EMULATOR_REGISTRATIONS: endpoints.registrationsPath,
+  });
+}
+
+function printBanner({ registrations, endpoints, dataDir, hasWeb }) {
+  const tenantId = registrations.tenants[0].id;
+  const apps = [
+    { name: 'identity-emulator', url: endpoints.emulatorPublicUrl },
+    ...['bff', 'program-service', 'pricing-service', 'documents-service'].map((name) => ({
+      name,
+      url: `http://localhost:${PORTS[name]}`,
+      docs: true,
+    })),
+    { name: 'azurite (blob)', url: `http://127.0.0.1:${PORTS.azurite}/devstoreaccount1` },
+    ...(hasWeb ? [{ name: 'web (SPA)', url: `http://localhost:${PORTS.web}/` }] : []),
+  ];
+  const seconds = (Date.now() - started) / 1000;
+  const caFile = join(dataDir, 'ca.pem').replace(`${root}/`, '');
+  process.stdout.write(
+    readyBanner({
+      apps,
+      users: registrations.users,
+      emulatorUrl: endpoints.emulatorPublicUrl,
+      tenantId,
+      caFile,
+      seconds,
+      hasWeb,
+    }),
+  );
+}
+
+function watch(app) {
+  children.push(app);
+  app.exited.then((exit) => {
+    if (stopping) return;
+    say(`${app.name} exited (${exit.signal ?? `code ${exit.code}`}); stopping the chain`);
+    void stopAll(1);
+  });
+}
+
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping every process …');
+  const apis = children.filter((c) => !['identity-emulator', 'azurite'].includes(c.name));
+  await Promise.all(apis.map((c) => c.stop()));
+  await Promise.all(children.filter((c) => !apis.includes(c)).map((c) => c.stop()));
+  say('stopped');
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+main().catch(async (error) => {
+  say(`failed: ${error.message}`);
+  await stopAll(1);
+});

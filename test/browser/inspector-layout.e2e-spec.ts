@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { build } from 'esbuild';
+
+import { screenshotPath } from './support/artifacts';
+import { type Chromium, CHROMIUM_PATH, hasChromium, launchChromium } from './support/chromium';
+import { diagramLayoutProblems } from './support/layout-checks';
+
+const describeWithChromium = hasChromium() ? describe : describe.skip;
+if (!hasChromium()) console.log(`browser e2e skipped: ${CHROMIUM_PATH} not found (apt-get install chromium)`);
+
+const root = join(__dirname, '../..');
+
+async function bundleFixture(): Promise<string> {
+  const result = await build({
+    entryPoints: [join(__dirname, 'support/inspector-fixture.ts')],
+    bundle: true,
+    format: 'iife',
+    write: false,
+    tsconfig: join(root, 'apps/web/tsconfig.json'),
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+describeWithChromium('the call-chain inspector layout', () => {
+  let chromium: Chromium;
+
+  beforeAll(async () => {
+    chromium = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+  });
+
+  it('draws OBO, client-credentials and second-hop arrows with every label readable', async () => {
+    const page = await chromium.context.newPage();
+    const css = readFileSync(join(root, 'apps/web/public/app.css'), 'utf8');
+    await page.setContent(`<!doctype html><html><head><style>${css}</style></head><body><div id="root" class="card inspector"></div></body></html>`);
+    await page.addScriptTag({ content: await bundleFixture() });
+
+    await page.screenshot({ path: screenshotPath('inspector-fixture'), fullPage: true });
+    expect(await diagramLayoutProblems(page)).toEqual({ cut: [], overlapping: [], detached: [] });
+    const flows = await page.$$eval('.arrow', (arrows) => arrows.map((a) => `${a.getAttribute('data-flow')}@${a.getAttribute('data-depth')}`));
+    expect(flows.filter((f) => f === 'on-behalf-of@1')).toHaveLength(3);
+    expect(flows).toContain('client-credentials@1');
+    expect(flows).toContain('on-behalf-of@2');
+    expect(await page.textContent('[data-correlation-id="web-approve"]')).toContain('c1');
+    await page.close();
+  });
+});

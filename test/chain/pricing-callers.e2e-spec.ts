@@ -1,0 +1,61 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import { type Chain, clientCredentialsToken, signIn, startChain } from '@chain/testing';
+
+import { ApiClient, bearerParams } from './support/bff-api';
+import { stopAndScanLogs } from './support/log-leaks';
+import { PARTNER, PRICING_PREVIEW_SCOPE, writeTestTenant } from './support/test-tenant';
+
+const RATES = '/rates?lineOfBusiness=property&region=uk';
+const PRICING_DEFAULT = 'api://pricing-service/.default';
+
+describe('pricing-service callers (app-only, role Pricing.Read.All, allow-listed)', () => {
+  let chain: Chain;
+  let tenantFile: string;
+
+  beforeAll(async () => {
+    tenantFile = writeTestTenant();
+    chain = await startChain({
+      label: 'chain-pricing',
+      apps: ['pricing-service'],
+      emulatorRegistrationsPath: tenantFile,
+    });
+  });
+
+  afterAll(async () => {
+    await chain?.stop();
+    rmSync(dirname(tenantFile), { recursive: true, force: true });
+  });
+
+  it("answers the BFF's client-credentials token", async () => {
+    const token = await clientCredentialsToken(chain, 'bff', PRICING_DEFAULT);
+    const res = await new ApiClient(chain.url('pricing-service'), token).get<{ rates: unknown[] }>(RATES);
+    expect(res.status).toBe(200);
+    expect(res.body.rates.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a user token with 403 even when its audience and scope are right', async () => {
+    const user = await signIn(chain, 'alice', { scopes: [PRICING_PREVIEW_SCOPE] });
+    expect(user.claims).toMatchObject({ aud: chain.clientId('pricing-service'), scp: 'Pricing.Preview' });
+    const res = await new ApiClient(chain.url('pricing-service'), user).get(RATES);
+    expect(res.status).toBe(403);
+    expect(bearerParams(res.headers.get('www-authenticate'))['error']).toBe('insufficient_scope');
+    expect(res.body).toMatchObject({ code: 'app_token_required' });
+  });
+
+  it('refuses with 403 an app token carrying Pricing.Read.All from a client not on its allow-list', async () => {
+    const token = await clientCredentialsToken(chain, PARTNER.name, PRICING_DEFAULT);
+    expect(token.claims).toMatchObject({ azp: PARTNER.clientId, roles: ['Pricing.Read.All'] });
+    const res = await new ApiClient(chain.url('pricing-service'), token).get(RATES);
+    expect(res.status).toBe(403);
+    expect(bearerParams(res.headers.get('www-authenticate'))['error']).toBe('insufficient_scope');
+    expect(res.body).toMatchObject({ code: 'caller_not_allowed' });
+  });
+
+  it('leaves no JWT and no client secret in the logs of any process of the run', async () => {
+    const scan = await stopAndScanLogs(chain, [PARTNER.secret]);
+    expect(scan.logs).toEqual(['identity-emulator.log', 'pricing-service.log']);
+    expect(scan.leaks).toEqual([]);
+  });
+});

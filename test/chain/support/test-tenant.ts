@@ -1,0 +1,52 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { loadRegistrations } from '@chain/local-tenant';
+import { stringify } from 'yaml';
+
+/** A client the tenant grants `Pricing.Read.All` but that pricing-service's allow-list (derived from the tenant file) does not name. */
+export const PARTNER = {
+  name: 'partner-batch',
+  clientId: '6a3c8d5e-7f0a-4e4b-8c9d-2e1f0a9b8c77',
+  secret: 'partner-batch-local-secret-for-tests-only',
+} as const;
+
+/** A delegated scope the test tenant adds to pricing-service, so that a real user token for it exists. */
+export const PRICING_PREVIEW_SCOPE = 'api://pricing-service/Pricing.Preview';
+
+/**
+ * Writes the tenant file plus two test-only changes, for the EMULATOR only (the apps keep the env derived
+ * from the real file): the `partner-batch` client with the application permission `Pricing.Read.All`, and
+ * a delegated scope `Pricing.Preview` on pricing-service consented for the SPA. Returns the file's path.
+ */
+export function writeTestTenant(): string {
+  const reg = loadRegistrations();
+  const pricing = reg.applications.find((a) => a.name === 'pricing-service');
+  const web = reg.applications.find((a) => a.name === 'web');
+  if (pricing === undefined || web === undefined)
+    throw new Error('the tenant file lacks pricing-service or web');
+  pricing.scopes.push('Pricing.Preview');
+  web.requiredResourceAccess.push({
+    resource: 'pricing-service',
+    delegated: ['Pricing.Preview'],
+    application: [],
+    consented: true,
+  });
+  reg.applications.push({
+    ...pricing,
+    name: PARTNER.name,
+    displayName: 'Partner batch job (test only)',
+    clientId: PARTNER.clientId,
+    secrets: [{ value: PARTNER.secret }],
+    identifierUris: [],
+    scopes: [],
+    appRoles: [],
+    requiredResourceAccess: [
+      { resource: 'pricing-service', delegated: [], application: ['Pricing.Read.All'], consented: true },
+    ],
+  });
+  const file = join(mkdtempSync(join(tmpdir(), 'chain-tenant-')), 'registrations.yaml');
+  writeFileSync(file, stringify(reg));
+  return file;
+}
