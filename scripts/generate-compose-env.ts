@@ -66,7 +66,21 @@ export function composeAppEnv(app: ComposeApp, registrations?: Registrations): R
   const env = localAppEnv(app, composeEndpoints, registrations);
   if (app === 'identity-emulator') return env;
   // The APIs call the emulator over HTTPS (JWKS, token endpoint): trust its CA, read from the shared volume.
-  return { ...env, NODE_EXTRA_CA_CERTS: `${EMULATOR_DATA_DIR}/ca.pem` };
+  return { ...env, ...knownAuthorities(env), NODE_EXTRA_CA_CERTS: `${EMULATOR_DATA_DIR}/ca.pem` };
+}
+
+/**
+ * MSAL (msal-common 16) checks the `issuer` of the discovery document against the authority: it must
+ * share the authority's host or be in `knownAuthorities`. Here the authority is the internal
+ * identity-emulator:8443 and the issuer the public localhost:8443, so a caller lists both hosts
+ * (checked with msal-node: with the internal host alone, every token request fails with
+ * `endpoints_resolution_error`).
+ */
+function knownAuthorities(env: Record<string, string>): Record<string, string> {
+  const known = env['AUTH_KNOWN_AUTHORITIES'];
+  if (known === undefined) return {};
+  const hosts = [...known.split(','), new URL(composeEndpoints.emulatorPublicUrl).host];
+  return { AUTH_KNOWN_AUTHORITIES: [...new Set(hosts)].join(',') };
 }
 
 /** The env files under docker/env, by path relative to the repository root, with their content. */

@@ -150,6 +150,13 @@ describe('docker-compose.yml', () => {
           name,
           host: 'identity-emulator',
         });
+      // MSAL accepts the discovery document's (public) issuer only when its host is a known authority.
+      if (app === 'bff' || app === 'documents-service') {
+        expect({ name, known: env['AUTH_KNOWN_AUTHORITIES']?.split(',').sort() }).toEqual({
+          name,
+          known: ['identity-emulator:8443', new URL(publicUrl ?? 'invalid:').host].sort(),
+        });
+      }
     }
     expect(envOf('web')['EMULATOR_PUBLIC_URL']).toBe(publicUrl);
   });

@@ -1,8 +1,12 @@
 // --- token broker and downstream (owned by the broker engineer) ---
 export { CHAIN_TRACE_HEADER, decodeChainTrace, encodeChainTrace } from './downstream/chain-trace';
-export type { DownstreamBody, DownstreamRequestOptions, DownstreamResponse } from './downstream/downstream-api';
-export { DownstreamApi } from './downstream/downstream-api';
 export { DownstreamClient } from './downstream/downstream.client';
+export type {
+  DownstreamBody,
+  DownstreamRequestOptions,
+  DownstreamResponse,
+} from './downstream/downstream-api';
+export { DownstreamApi } from './downstream/downstream-api';
 export type { HopRecord, HopTokenClaims } from './downstream/hop-record';
 export { childTraceparent } from './downstream/traceparent';
 export {
@@ -31,8 +35,8 @@ export type {
 export { DownstreamFlow, TOKEN_BROKER_DEFAULTS } from './token-broker/token-broker.options';
 export type {
   AcquireOptions,
-  BrokeredToken,
   BrokerClock,
+  BrokeredToken,
   BrokerPrincipal,
   TokenSource,
 } from './token-broker/token-broker.service';

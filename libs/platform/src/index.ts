@@ -45,3 +45,4 @@ export { REDACTED, redactSecrets, redactString } from './logging/redact-secrets'
 export { OPENAPI_PATH, OPENAPI_SECURITY, type OpenApiOptions, setupOpenApi } from './openapi/openapi.setup';
 export { PlatformModule, VALIDATION_PIPE_OPTIONS } from './platform.module';
 export { PLATFORM_OPTIONS, type PlatformModuleOptions } from './platform.options';
+export { type HttpRoute, listHttpRoutes } from './routes/list-http-routes';

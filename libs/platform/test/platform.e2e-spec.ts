@@ -1,14 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { Body, Controller, Get, Injectable, Logger, Module, Post, Req } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
+import { Body, Controller, Get, Injectable, Logger, Module, Post, Req } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { IsString } from 'class-validator';
 import type { Request } from 'express';
 import request from 'supertest';
 
-import { bootstrapApp, PlatformModule, type ReadinessIndicator } from '../src';
+import { bootstrapApp, listHttpRoutes, PlatformModule, type ReadinessIndicator } from '../src';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln';
 
@@ -54,7 +54,9 @@ describe('platform bootstrap', () => {
   let url: string;
 
   beforeAll(async () => {
-    jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[{"kid":"k"}]}'));
+    jwks = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[{"kid":"k"}]}'),
+    );
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const jwksUri = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/keys`;
 
@@ -80,7 +82,9 @@ describe('platform bootstrap', () => {
       port: 0,
       openApi: { authority: 'https://login.example/tenant', scopes: { 'api://x/Read': 'read' } },
     });
-    const listening = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'listening');
+    const listening = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['msg'] === 'listening');
     url = String(listening?.['url']);
   });
 
@@ -93,6 +97,11 @@ describe('platform bootstrap', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(url).not.toMatch(/:0$/);
     expect(lines.filter((l) => l.includes('"msg":"listening"'))).toHaveLength(1);
+  });
+
+  it('lists every declared route for inventory tests', () => {
+    const routes = listHttpRoutes(app).map((r) => `${r.method} ${r.path}`);
+    expect(routes.sort()).toEqual(['GET /health/live', 'GET /health/ready', 'GET /probe', 'POST /probe']);
   });
 
   it('answers liveness and readiness, and readiness fails when a dependency is down', async () => {
@@ -121,13 +130,23 @@ describe('platform bootstrap', () => {
   });
 
   it('never logs an Authorization header, a JWT or a token-like field, and logs the correlation id', async () => {
-    await request(url).get('/probe').set('authorization', `Bearer ${JWT}`).set('x-correlation-id', 'corr-123').expect(200);
+    await request(url)
+      .get('/probe')
+      .set('authorization', `Bearer ${JWT}`)
+      .set('x-correlation-id', 'corr-123')
+      .expect(200);
     const all = lines.join('\n');
     expect(all).not.toContain(JWT);
     expect(all).not.toContain('eyJhbGci');
     expect(all).not.toContain('opaque-secret-value');
-    const completed = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'request completed');
-    expect(completed).toMatchObject({ correlationId: 'corr-123', req: { method: 'GET', url: '/probe' } });
+    const completed = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['msg'] === 'request completed' && l['correlationId'] === 'corr-123');
+    expect(completed).toMatchObject({
+      req: { method: 'GET', url: '/probe', headers: { 'x-correlation-id': 'corr-123' } },
+    });
+    const handled = lines.find((l) => l.includes('handling with'));
+    expect(handled).toContain('"correlationId":"corr-123"');
     expect(JSON.stringify(completed)).not.toContain('authorization');
     expect(all).toContain('"token":{"source":"cache"}');
   });

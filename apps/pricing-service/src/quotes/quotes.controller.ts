@@ -1,17 +1,15 @@
-import { AllowedCallers, AppOnly, RequireAppRoles } from '@chain/auth';
+import { AppOnly, RequireAppRoles } from '@chain/auth';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { PRICING_CALLERS } from '../common/pricing-callers';
 import { PricingAppRole } from '../common/pricing-catalogue';
 import { CreateQuoteDto, QuoteDto } from './quote.dto';
 import { QuotesService } from './quotes.service';
 
-/** Quotes from the reference rates, for trusted applications (client credentials). */
+/** Quotes from the reference rates, for trusted applications (client credentials; allow-list applied by AppModule). */
 @ApiTags('quotes')
 @AppOnly()
 @RequireAppRoles(PricingAppRole.ReadAll)
-@AllowedCallers(PRICING_CALLERS)
 @Controller('quotes')
 export class QuotesController {
   constructor(private readonly quotes: QuotesService) {}

@@ -68,7 +68,8 @@ function depth(value: unknown): number {
   if (!Array.isArray(value)) return 0;
   let deepest = 0;
   for (const hop of value) {
-    const children = hop !== null && typeof hop === 'object' ? (hop as { children?: unknown }).children : undefined;
+    const children =
+      hop !== null && typeof hop === 'object' ? (hop as { children?: unknown }).children : undefined;
     deepest = Math.max(deepest, depth(children));
   }
   return deepest + 1;

@@ -7,8 +7,8 @@ import { firstValueFrom } from 'rxjs';
 import { RequestContext } from '../context';
 import { buildBearerChallenge, parseBearerChallenge } from '../errors';
 import { TokenBrokerError } from '../token-broker/token-broker.errors';
-import type { AcquireOptions, BrokeredToken } from '../token-broker/token-broker.service';
 import type { DownstreamDeclaration, DownstreamFlow } from '../token-broker/token-broker.options';
+import type { AcquireOptions, BrokeredToken } from '../token-broker/token-broker.service';
 import { CHAIN_TRACE_HEADER, decodeChainTrace } from './chain-trace';
 import { mapDownstreamStatus, mapDownstreamTransportError } from './downstream-error.mapper';
 import type { HopRecord } from './hop-record';
@@ -75,20 +75,37 @@ export class DownstreamApi {
     return this.json<T>({ method: 'DELETE', path, options, responseType: 'json' });
   }
 
-  post<T = unknown>(path: string, body?: DownstreamBody, options: DownstreamRequestOptions = {}): Promise<DownstreamResponse<T>> {
+  post<T = unknown>(
+    path: string,
+    body?: DownstreamBody,
+    options: DownstreamRequestOptions = {},
+  ): Promise<DownstreamResponse<T>> {
     return this.json<T>({ method: 'POST', path, body, options, responseType: 'json' });
   }
 
-  put<T = unknown>(path: string, body?: DownstreamBody, options: DownstreamRequestOptions = {}): Promise<DownstreamResponse<T>> {
+  put<T = unknown>(
+    path: string,
+    body?: DownstreamBody,
+    options: DownstreamRequestOptions = {},
+  ): Promise<DownstreamResponse<T>> {
     return this.json<T>({ method: 'PUT', path, body, options, responseType: 'json' });
   }
 
-  patch<T = unknown>(path: string, body?: DownstreamBody, options: DownstreamRequestOptions = {}): Promise<DownstreamResponse<T>> {
+  patch<T = unknown>(
+    path: string,
+    body?: DownstreamBody,
+    options: DownstreamRequestOptions = {},
+  ): Promise<DownstreamResponse<T>> {
     return this.json<T>({ method: 'PATCH', path, body, options, responseType: 'json' });
   }
 
   /** Any method with a streamed response body (`data` is a `Readable`; consume or destroy it). */
-  stream(method: Method, path: string, body?: DownstreamBody, options: DownstreamRequestOptions = {}): Promise<DownstreamResponse<Readable>> {
+  stream(
+    method: Method,
+    path: string,
+    body?: DownstreamBody,
+    options: DownstreamRequestOptions = {},
+  ): Promise<DownstreamResponse<Readable>> {
     return this.call<Readable>({ method, path, body, options, responseType: 'stream' });
   }
 
@@ -139,7 +156,9 @@ export class DownstreamApi {
   private headers(options: DownstreamRequestOptions, token: BrokeredToken): Record<string, string> {
     const context = RequestContext.current();
     const own = new Set(['authorization', 'x-correlation-id', 'traceparent', 'cookie']);
-    const headers = Object.fromEntries(Object.entries(options.headers ?? {}).filter(([k]) => !own.has(k.toLowerCase())));
+    const headers = Object.fromEntries(
+      Object.entries(options.headers ?? {}).filter(([k]) => !own.has(k.toLowerCase())),
+    );
     return {
       ...headers,
       authorization: `Bearer ${token.accessToken}`,
@@ -148,7 +167,12 @@ export class DownstreamApi {
     };
   }
 
-  private record(spec: CallSpec, response: Pick<AxiosResponse, 'status' | 'headers'>, token: BrokeredToken, durationMs: number): void {
+  private record(
+    spec: CallSpec,
+    response: Pick<AxiosResponse, 'status' | 'headers'>,
+    token: BrokeredToken,
+    durationMs: number,
+  ): void {
     const hops = RequestContext.current()?.hops;
     if (!hops) return;
     const children = decodeChainTrace(headerOf(response, CHAIN_TRACE_HEADER));
@@ -167,12 +191,19 @@ export class DownstreamApi {
   }
 
   private async failure(response: AxiosResponse): Promise<Error> {
-    const body = response.data instanceof Readable ? await readJson(response.data) : response.data;
+    const data: unknown = response.data;
+    const body = data instanceof Readable ? await readJson(data) : data;
     const claims = stepUpClaims(response);
     if (claims !== undefined) return claimsChallenge(this.deps.name, claims);
     const challenge = challengeOf(response);
     const retryAfter = Number(headerOf(response, 'retry-after'));
-    return mapDownstreamStatus(this.deps.name, response.status, body, challenge, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+    return mapDownstreamStatus(
+      this.deps.name,
+      response.status,
+      body,
+      challenge,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+    );
   }
 }
 
@@ -181,7 +212,12 @@ export function resolveUnder(baseUrl: string, path: string, name: string): URL {
   const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   const relative = path.replace(/^\/+/, '');
   const url = new URL(relative, base);
-  if (!path.startsWith('/') || url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
+  if (
+    !path.startsWith('/') ||
+    path.startsWith('//') ||
+    url.origin !== base.origin ||
+    !url.pathname.startsWith(base.pathname)
+  ) {
     throw new TokenBrokerError({
       code: 'validation_failed',
       status: 400,
@@ -206,7 +242,9 @@ function flatHeaders(response: AxiosResponse): Record<string, string> {
   return out;
 }
 
-function challengeOf(response: AxiosResponse): { error?: string; errorDescription?: string; claims?: string } | undefined {
+function challengeOf(
+  response: AxiosResponse,
+): { error?: string; errorDescription?: string; claims?: string } | undefined {
   const header = headerOf(response, 'www-authenticate');
   return header ? parseBearerChallenge(header) : undefined;
 }

@@ -12,7 +12,16 @@ const RELAYED_CODES: Readonly<Record<number, ErrorCode>> = {
   415: 'unsupported_media_type',
 };
 
-const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 const TIMEOUT_CODES: ReadonlySet<string> = new Set(['ECONNABORTED', 'ETIMEDOUT']);
 const MAX_DETAIL = 500;
 
@@ -27,8 +36,13 @@ function reasonOf(name: string, status: number, body: unknown, challengeDescript
 
 /** Extra problem members naming the downstream and what it said (never its headers or tokens). */
 function extensionsOf(name: string, status: number, body: unknown): Record<string, unknown> {
-  const code = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)['code'] : undefined;
-  return { downstream: name, downstreamStatus: status, ...(typeof code === 'string' ? { downstreamCode: code } : {}) };
+  const code =
+    body !== null && typeof body === 'object' ? (body as Record<string, unknown>)['code'] : undefined;
+  return {
+    downstream: name,
+    downstreamStatus: status,
+    ...(typeof code === 'string' ? { downstreamCode: code } : {}),
+  };
 }
 
 /** The parts of a downstream's `WWW-Authenticate` the mapper relays. */
@@ -44,7 +58,13 @@ export interface DownstreamChallenge {
  * detail so a BFF can pass them through; 5xx → 502 `downstream_unreachable` (504 when the downstream's
  * own upstream timed out).
  */
-export function mapDownstreamStatus(name: string, status: number, body: unknown, challenge?: DownstreamChallenge, retryAfterSeconds?: number): TokenBrokerError {
+export function mapDownstreamStatus(
+  name: string,
+  status: number,
+  body: unknown,
+  challenge?: DownstreamChallenge,
+  retryAfterSeconds?: number,
+): TokenBrokerError {
   const extensions = extensionsOf(name, status, body);
   if (status >= 500) {
     const timeout = status === 504;
@@ -61,7 +81,11 @@ export function mapDownstreamStatus(name: string, status: number, body: unknown,
     status === 401 || (status === 403 && challenge?.error)
       ? buildBearerChallenge({
           error: status === 401 ? 'invalid_token' : 'insufficient_scope',
-          errorDescription: `Downstream "${name}" refused the call: ${challenge?.errorDescription ?? detail}`.slice(0, MAX_DETAIL),
+          errorDescription:
+            `Downstream "${name}" refused the call: ${challenge?.errorDescription ?? detail}`.slice(
+              0,
+              MAX_DETAIL,
+            ),
         })
       : undefined;
   return new TokenBrokerError({
@@ -75,13 +99,29 @@ export function mapDownstreamStatus(name: string, status: number, body: unknown,
 }
 
 /** Maps a transport failure (no HTTP answer) to 502 `downstream_unreachable` or 504 `downstream_timeout`. */
-export function mapDownstreamTransportError(name: string, timeoutMs: number, error: unknown): TokenBrokerError {
+export function mapDownstreamTransportError(
+  name: string,
+  timeoutMs: number,
+  error: unknown,
+): TokenBrokerError {
   const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
   // Never keep the transport error itself as `cause`: an AxiosError holds the request config, headers included.
   const cause = new Error(`transport error ${typeof code === 'string' ? code : 'unknown'}`);
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
-    return new TokenBrokerError({ code: 'downstream_timeout', status: 504, detail: `Downstream "${name}" did not answer within ${timeoutMs} ms.`, extensions: { downstream: name }, cause });
+    return new TokenBrokerError({
+      code: 'downstream_timeout',
+      status: 504,
+      detail: `Downstream "${name}" did not answer within ${timeoutMs} ms.`,
+      extensions: { downstream: name },
+      cause,
+    });
   }
   const known = typeof code === 'string' && UNREACHABLE_CODES.has(code) ? ` (${code})` : '';
-  return new TokenBrokerError({ code: 'downstream_unreachable', status: 502, detail: `Downstream "${name}" could not be reached${known}.`, extensions: { downstream: name }, cause });
+  return new TokenBrokerError({
+    code: 'downstream_unreachable',
+    status: 502,
+    detail: `Downstream "${name}" could not be reached${known}.`,
+    extensions: { downstream: name },
+    cause,
+  });
 }

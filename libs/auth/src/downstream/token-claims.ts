@@ -14,7 +14,7 @@ export function displayClaims(jwt: string): HopTokenClaims {
   const claims: HopTokenClaims = {};
   const aud = payload['aud'];
   if (typeof aud === 'string' || (Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) {
-    claims.aud = aud as string | string[];
+    claims.aud = aud;
   }
   for (const name of STRING_CLAIMS) {
     const value = payload[name];
@@ -36,7 +36,9 @@ function decodePayload(jwt: string): Record<string, unknown> | undefined {
   if (!part) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -22,9 +22,19 @@ export function fakeJwt(payload: Record<string, unknown>): string {
 }
 
 /** A principal as the validation side would build it. */
-export function fakePrincipal(oid: string, clock: BrokerClock, kind: 'user' | 'app' = 'user', lifetimeS = 3_600): BrokerPrincipal {
+export function fakePrincipal(
+  oid: string,
+  clock: BrokerClock,
+  kind: 'user' | 'app' = 'user',
+  lifetimeS = 3_600,
+): BrokerPrincipal {
   const expiresAt = Math.floor(clock.now() / 1_000) + lifetimeS;
-  const token = fakeJwt({ oid, aud: 'api://bff', exp: expiresAt, ...(kind === 'user' ? { scp: 'access_as_user' } : { idtyp: 'app' }) });
+  const token = fakeJwt({
+    oid,
+    aud: 'api://bff',
+    exp: expiresAt,
+    ...(kind === 'user' ? { scp: 'access_as_user' } : { idtyp: 'app' }),
+  });
   return { kind, expiresAt, rawToken: () => token };
 }
 
@@ -42,7 +52,13 @@ export class FakeTokenAcquirer implements TokenAcquirer {
     this.requests.push(request);
     await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     if (this.script) return this.script(request, this.requests.length);
-    const subject = request.assertion ? (JSON.parse(Buffer.from(request.assertion.split('.')[1] ?? '', 'base64url').toString()) as { oid: string }).oid : 'app';
+    const subject = request.assertion
+      ? (
+          JSON.parse(Buffer.from(request.assertion.split('.')[1] ?? '', 'base64url').toString()) as {
+            oid: string;
+          }
+        ).oid
+      : 'app';
     return {
       accessToken: fakeJwt({ oid: subject, aud: request.scopes.join(' '), n: this.requests.length }),
       expiresOnMs: this.clock.now() + 3_600_000,

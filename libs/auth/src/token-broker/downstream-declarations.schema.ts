@@ -76,7 +76,9 @@ function declarationIssues(name: string, raw: unknown): string[] {
   }
   const parsed = declarationShape.safeParse(raw);
   if (!parsed.success) {
-    return parsed.error.issues.map((i) => `downstream "${name}": ${i.path.join('.') || 'declaration'}: ${i.message}`);
+    return parsed.error.issues.map(
+      (i) => `downstream "${name}": ${i.path.join('.') || 'declaration'}: ${i.message}`,
+    );
   }
   const d = parsed.data;
   const issues = baseUrlIssues(name, d.baseUrl);
@@ -86,7 +88,9 @@ function declarationIssues(name: string, raw: unknown): string[] {
   if (d.flow === DownstreamFlow.ClientCredentials) {
     issues.push(...clientCredentialsScopeIssues(name, d.scopes));
     if (d.allowAppFallback === true) {
-      issues.push(`downstream "${name}": allowAppFallback applies to on-behalf-of downstreams only; remove it`);
+      issues.push(
+        `downstream "${name}": allowAppFallback applies to on-behalf-of downstreams only; remove it`,
+      );
     }
   } else if (d.flow === DownstreamFlow.OnBehalfOf) {
     issues.push(...onBehalfOfScopeIssues(name, d.scopes));

@@ -1,7 +1,7 @@
 import {
   AuthError,
-  type Configuration,
   ConfidentialClientApplication,
+  type Configuration,
   InteractionRequiredAuthError,
   LogLevel,
   ServerError,
@@ -73,7 +73,10 @@ export class MsalTokenAcquirer implements TokenAcquirer {
   }
 }
 
-function msalConfiguration(options: TokenBrokerOptions, networkClient: TokenServiceHttpClient): Configuration {
+function msalConfiguration(
+  options: TokenBrokerOptions,
+  networkClient: TokenServiceHttpClient,
+): Configuration {
   const credential = options.credential;
   return {
     auth: {
@@ -93,14 +96,22 @@ function msalConfiguration(options: TokenBrokerOptions, networkClient: TokenServ
       ...(credential.kind === 'assertion' ? { clientAssertion: () => credential.getAssertion() } : {}),
     },
     // MSAL logs nothing: its messages can quote token-endpoint descriptions; the broker logs what matters.
-    system: { networkClient, loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined } },
+    system: {
+      networkClient,
+      loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined },
+    },
   };
 }
 
 /** AADSTS numbers from MSAL's `"Error(s): 65001,50076 - Timestamp: …"` message. */
 function errorCodesOf(error: AuthError): number[] {
   const match = /Error\(s\): ([\d,\s]+) -/.exec(error.errorMessage);
-  return match?.[1] ? match[1].split(',').map((n) => Number(n.trim())).filter(Number.isFinite) : [];
+  return match?.[1]
+    ? match[1]
+        .split(',')
+        .map((n) => Number(n.trim()))
+        .filter(Number.isFinite)
+    : [];
 }
 
 /** Normalises an MSAL error into a {@link TokenServiceFailure} (no token material in it). */
@@ -117,14 +128,26 @@ export function toFailure(error: unknown, seen: TransportObservation | undefined
     retryAfterSeconds: seen?.retryAfterSeconds,
   };
   if (error instanceof InteractionRequiredAuthError) {
-    return new TokenServiceFailure({ ...base, kind: TokenServiceFailureKind.Rejected, claims: error.claims || undefined });
+    return new TokenServiceFailure({
+      ...base,
+      kind: TokenServiceFailureKind.Rejected,
+      claims: error.claims || undefined,
+    });
   }
   return new TokenServiceFailure({ ...base, kind: failureKind(error, base.status, seen) });
 }
 
-function failureKind(error: AuthError, status: number | undefined, seen?: TransportObservation): TokenServiceFailureKind {
+function failureKind(
+  error: AuthError,
+  status: number | undefined,
+  seen?: TransportObservation,
+): TokenServiceFailureKind {
   if (seen) return seen.kind;
-  if (error.errorCode === 'temporarily_unavailable' || status === 429 || (status !== undefined && status >= 500)) {
+  if (
+    error.errorCode === 'temporarily_unavailable' ||
+    status === 429 ||
+    (status !== undefined && status >= 500)
+  ) {
     return TokenServiceFailureKind.Unavailable;
   }
   if (error.errorCode === 'network_error' || error.errorCode === 'endpoints_resolution_error') {

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 
+import type { TokenBrokerEvents } from './token-broker.events';
 import type { CachedToken } from './token-cache';
 import { TokenCipher } from './token-crypto';
-import type { TokenBrokerEvents } from './token-broker.events';
 
 /**
  * The shared (L2) side of the token cache and the cross-replica acquisition lease. Every method resolves;
@@ -39,7 +39,8 @@ export class NoSharedTokenStore implements SharedTokenStore {
   async close(): Promise<void> {}
 }
 
-const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const RELEASE_SCRIPT =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 const WARN_EVERY_MS = 30_000;
 
 /** Settings of {@link RedisTokenStore}. */
@@ -80,6 +81,18 @@ export class RedisTokenStore implements SharedTokenStore {
     return this.redis.status === 'ready';
   }
 
+  /** Resolves once connected, or after `ms` (boot goes on without L2 rather than waiting for Redis). */
+  async whenReady(ms: number): Promise<void> {
+    if (this.available) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   async get(key: string): Promise<CachedToken | undefined> {
     const sealed = await this.attempt('get', () => this.redis.get(key));
     if (!sealed) return undefined;
@@ -102,7 +115,9 @@ export class RedisTokenStore implements SharedTokenStore {
   }
 
   async tryLease(key: string, ms: number): Promise<boolean> {
-    const result = await this.attempt('lease', () => this.redis.set(`${key}:lease`, this.owner, 'PX', ms, 'NX'));
+    const result = await this.attempt('lease', () =>
+      this.redis.set(`${key}:lease`, this.owner, 'PX', ms, 'NX'),
+    );
     // No answer from Redis → behave as if alone: acquire rather than wait for a store that is not there.
     return result === undefined || result === 'OK';
   }
@@ -131,6 +146,8 @@ export class RedisTokenStore implements SharedTokenStore {
     const now = Date.now();
     if (now - this.lastWarnMs < WARN_EVERY_MS) return;
     this.lastWarnMs = now;
-    this.logger.warn(`token cache L2 (Redis) ${operation} failed: ${message}; serving from L1 and the token service`);
+    this.logger.warn(
+      `token cache L2 (Redis) ${operation} failed: ${message}; serving from L1 and the token service`,
+    );
   }
 }

@@ -90,5 +90,14 @@ export class TokenBrokerEvents {
 }
 
 function emptyStats(): DownstreamTokenStats {
-  return { hits: 0, l2Hits: 0, misses: 0, refreshes: 0, tokenRequests: 0, tokenRequestFailures: 0, tokenServiceMsTotal: 0, failures: 0 };
+  return {
+    hits: 0,
+    l2Hits: 0,
+    misses: 0,
+    refreshes: 0,
+    tokenRequests: 0,
+    tokenRequestFailures: 0,
+    tokenServiceMsTotal: 0,
+    failures: 0,
+  };
 }

@@ -9,7 +9,14 @@ import { TokenBrokerEvents } from './token-broker.events';
 import { TOKEN_BROKER_OPTIONS, TokenBrokerConfigurableModule } from './token-broker.module-definition';
 import type { TokenBrokerOptions } from './token-broker.options';
 import { TOKEN_BROKER_CLOCK, TokenBroker } from './token-broker.service';
-import { resolveTokenBrokerSettings, TOKEN_BROKER_SETTINGS, type TokenBrokerSettings } from './token-broker.settings';
+import {
+  resolveTokenBrokerSettings,
+  TOKEN_BROKER_SETTINGS,
+  type TokenBrokerSettings,
+} from './token-broker.settings';
+
+/** How long boot waits for Redis before going on with L1 only (it keeps reconnecting), in milliseconds. */
+const REDIS_BOOT_WAIT_MS = 1_000;
 
 /**
  * Token acquisition for calling downstream APIs (Microsoft.Identity.Web's
@@ -35,8 +42,12 @@ import { resolveTokenBrokerSettings, TOKEN_BROKER_SETTINGS, type TokenBrokerSett
     {
       provide: SHARED_TOKEN_STORE,
       inject: [TOKEN_BROKER_SETTINGS, TokenBrokerEvents],
-      useFactory: (settings: TokenBrokerSettings, events: TokenBrokerEvents) =>
-        settings.redis ? new RedisTokenStore(settings.redis, events) : new NoSharedTokenStore(),
+      useFactory: async (settings: TokenBrokerSettings, events: TokenBrokerEvents) => {
+        if (!settings.redis) return new NoSharedTokenStore();
+        const store = new RedisTokenStore(settings.redis, events);
+        await store.whenReady(REDIS_BOOT_WAIT_MS);
+        return store;
+      },
     },
     { provide: TOKEN_BROKER_CLOCK, useValue: { now: () => Date.now() } },
     TokenBrokerEvents,

@@ -1,59 +1,25 @@
-import { randomUUID } from 'node:crypto';
-
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { CircuitBreakerPolicy, IPolicy } from 'cockatiel';
 
-import { TokenBrokerConfigError } from './downstream-declarations.schema';
-import { type TokenBrokerSettings, TOKEN_BROKER_SETTINGS } from './token-broker.settings';
+import { buildBearerChallenge } from '../errors';
+import { resourceOfScope, TokenBrokerConfigError } from './downstream-declarations.schema';
 import { SHARED_TOKEN_STORE, type SharedTokenStore } from './shared-token.store';
 import { SingleFlight } from './single-flight';
-import { TOKEN_ACQUIRER, type TokenAcquirer, TokenServiceFailure } from './token-acquirer.port';
+import { TOKEN_ACQUIRER, type TokenAcquirer } from './token-acquirer.port';
 import { TokenBrokerError } from './token-broker.errors';
 import { TokenBrokerEvents } from './token-broker.events';
 import { DownstreamFlow } from './token-broker.options';
+import { TOKEN_BROKER_SETTINGS, type TokenBrokerSettings } from './token-broker.settings';
+import {
+  type AcquireOptions,
+  type BrokerClock,
+  type BrokeredToken,
+  type BrokerPrincipal,
+  TOKEN_BROKER_CLOCK,
+  type TokenSource,
+} from './token-broker.types';
 import { type CachedToken, L1TokenCache, tokenCacheKey } from './token-cache';
 import { sha256 } from './token-crypto';
-import { isClientCredentialFailure, mapTokenFailure } from './token-error.mapper';
-import { createAuthorityBreaker, createTokenServicePolicy } from './token-service.policy';
-import { buildBearerChallenge } from '../errors';
-import { resourceOfScope } from './downstream-declarations.schema';
-
-/** The clock of the broker (epoch ms); injectable so token tests freeze time. */
-export interface BrokerClock {
-  now(): number;
-}
-
-/** Injection token of the {@link BrokerClock}; defaults to `Date.now`. */
-export const TOKEN_BROKER_CLOCK = Symbol('TOKEN_BROKER_CLOCK');
-
-/** What the broker needs of the caller's principal (a subset of `Principal`). */
-export interface BrokerPrincipal {
-  readonly kind: 'user' | 'app';
-  /** `exp` of the incoming token, epoch seconds. */
-  readonly expiresAt: number;
-  /** The incoming access token (the OBO assertion); read by the broker only, never forwarded. */
-  rawToken(): string;
-}
-
-/** Per-call options. */
-export interface AcquireOptions {
-  /** A claims challenge (JSON, not base64) to satisfy: bypasses the cache and asks the token service. */
-  readonly claims?: string;
-}
-
-/** Where a brokered token came from (as in `HopRecord.token.source`). */
-export type TokenSource = 'cache' | 'token-service' | 'refresh';
-
-/** A token for one downstream call. Keep it out of logs: `toJSON()` omits the token. */
-export interface BrokeredToken {
-  readonly accessToken: string;
-  readonly expiresOnMs: number;
-  readonly flow: DownstreamFlow;
-  /** `cache`; `refresh` = served from cache while a background renewal runs; `token-service` = waited for one. */
-  readonly source: TokenSource;
-  /** Time spent obtaining it, in milliseconds. */
-  readonly acquireMs: number;
-}
+import { TokenServiceCaller } from './token-service.caller';
 
 interface Acquisition {
   readonly downstream: string;
@@ -73,13 +39,15 @@ interface Acquisition {
  * in flight per key in the process and a Redis lease across replicas, background refresh ahead of expiry,
  * and timeout / retry / circuit breaker toward the authority.
  */
+export type { AcquireOptions, BrokerClock, BrokeredToken, BrokerPrincipal, TokenSource };
+export { TOKEN_BROKER_CLOCK };
+
 @Injectable()
 export class TokenBroker implements OnApplicationShutdown {
   private readonly logger = new Logger('TokenBroker');
   private readonly l1: L1TokenCache;
   private readonly flights = new SingleFlight<CachedToken>();
-  private readonly breaker: CircuitBreakerPolicy;
-  private readonly policies = new Map<number, IPolicy>();
+  private readonly caller: TokenServiceCaller;
 
   constructor(
     @Inject(TOKEN_BROKER_SETTINGS) private readonly settings: TokenBrokerSettings,
@@ -89,7 +57,7 @@ export class TokenBroker implements OnApplicationShutdown {
     private readonly events: TokenBrokerEvents,
   ) {
     this.l1 = new L1TokenCache(settings.l1MaxEntries);
-    this.breaker = createAuthorityBreaker(settings);
+    this.caller = new TokenServiceCaller(settings, acquirer, events);
   }
 
   /** Names of the declared downstreams. */
@@ -102,13 +70,19 @@ export class TokenBroker implements OnApplicationShutdown {
    * the app's own token). An app-only principal is refused with 403 `obo_requires_user` unless the
    * downstream declares `allowAppFallback`.
    */
-  async forUser(name: string, principal: BrokerPrincipal, options: AcquireOptions = {}): Promise<BrokeredToken> {
+  async forUser(
+    name: string,
+    principal: BrokerPrincipal,
+    options: AcquireOptions = {},
+  ): Promise<BrokeredToken> {
     const decl = this.declaration(name);
     if (decl.flow === DownstreamFlow.ClientCredentials) return this.forApp(name, options);
     if (principal.kind !== 'user') {
       if (!decl.allowAppFallback) throw oboRequiresUser(name);
       const resource = resourceOfScope(decl.scopes.find((s) => s.includes('/')) ?? '');
-      return this.obtain(this.acquisition(name, DownstreamFlow.ClientCredentials, [`${resource}/.default`], options));
+      return this.obtain(
+        this.acquisition(name, DownstreamFlow.ClientCredentials, [`${resource}/.default`], options),
+      );
     }
     const assertion = principal.rawToken();
     return this.obtain({
@@ -122,7 +96,9 @@ export class TokenBroker implements OnApplicationShutdown {
   async forApp(name: string, options: AcquireOptions = {}): Promise<BrokeredToken> {
     const decl = this.declaration(name);
     if (decl.flow !== DownstreamFlow.ClientCredentials) {
-      throw new TokenBrokerConfigError([`downstream "${name}" is declared on-behalf-of; call it with forUser(name, principal)`]);
+      throw new TokenBrokerConfigError([
+        `downstream "${name}" is declared on-behalf-of; call it with forUser(name, principal)`,
+      ]);
     }
     return this.obtain(this.acquisition(name, DownstreamFlow.ClientCredentials, decl.scopes, options));
   }
@@ -130,7 +106,10 @@ export class TokenBroker implements OnApplicationShutdown {
   /** The validated declaration of downstream `name`. */
   declaration(name: string): TokenBrokerSettings['downstreams'][string] {
     const decl = this.settings.downstreams[name];
-    if (!decl) throw new TokenBrokerConfigError([`downstream "${name}" is not declared; declared: ${this.downstreamNames().join(', ') || 'none'}`]);
+    if (!decl)
+      throw new TokenBrokerConfigError([
+        `downstream "${name}" is not declared; declared: ${this.downstreamNames().join(', ') || 'none'}`,
+      ]);
     return decl;
   }
 
@@ -139,10 +118,30 @@ export class TokenBroker implements OnApplicationShutdown {
     (this.acquirer as Partial<{ close(): void }>).close?.();
   }
 
-  private acquisition(name: string, flow: DownstreamFlow, scopes: readonly string[], options: AcquireOptions, assertionHash?: string): Acquisition {
+  private acquisition(
+    name: string,
+    flow: DownstreamFlow,
+    scopes: readonly string[],
+    options: AcquireOptions,
+    assertionHash?: string,
+  ): Acquisition {
     const decl = this.declaration(name);
-    const key = tokenCacheKey({ prefix: this.settings.keyPrefix, clientId: this.settings.clientId, downstream: name, flow, scopes, assertionHash });
-    return { downstream: name, flow, scopes, key, claims: options.claims, retryAttempts: decl.retry?.attempts ?? 2 };
+    const key = tokenCacheKey({
+      prefix: this.settings.keyPrefix,
+      clientId: this.settings.clientId,
+      downstream: name,
+      flow,
+      scopes,
+      assertionHash,
+    });
+    return {
+      downstream: name,
+      flow,
+      scopes,
+      key,
+      claims: options.claims,
+      retryAttempts: decl.retry?.attempts ?? 2,
+    };
   }
 
   private async obtain(acq: Acquisition): Promise<BrokeredToken> {
@@ -156,18 +155,32 @@ export class TokenBroker implements OnApplicationShutdown {
     }
     this.events.emit('cache-miss', { downstream: acq.downstream, flow: acq.flow });
     const flightKey = acq.claims ? `${acq.key}|claims:${sha256(acq.claims)}` : acq.key;
-    const token = await this.flights.run(flightKey, () => this.acquireShared(acq, this.clock.now() + this.settings.minRemainingMs));
+    const token = await this.flights.run(flightKey, () =>
+      this.acquireShared(acq, this.clock.now() + this.settings.minRemainingMs),
+    );
     return this.result(acq, token, 'token-service', started);
   }
 
   private result(acq: Acquisition, token: CachedToken, source: TokenSource, started: number): BrokeredToken {
-    const brokered = { accessToken: token.accessToken, expiresOnMs: token.expiresOnMs, flow: acq.flow, source, acquireMs: this.clock.now() - started };
-    Object.defineProperty(brokered, 'toJSON', { value: () => ({ ...brokered, accessToken: '[redacted]' }), enumerable: false });
+    const brokered = {
+      accessToken: token.accessToken,
+      expiresOnMs: token.expiresOnMs,
+      flow: acq.flow,
+      source,
+      acquireMs: this.clock.now() - started,
+    };
+    Object.defineProperty(brokered, 'toJSON', {
+      value: () => ({ ...brokered, accessToken: '[redacted]' }),
+      enumerable: false,
+    });
     return brokered;
   }
 
   private usable(token: CachedToken | undefined, minExpiresOnMs?: number): token is CachedToken {
-    return token !== undefined && token.expiresOnMs > (minExpiresOnMs ?? this.clock.now() + this.settings.minRemainingMs);
+    return (
+      token !== undefined &&
+      token.expiresOnMs > (minExpiresOnMs ?? this.clock.now() + this.settings.minRemainingMs)
+    );
   }
 
   private async lookup(acq: Acquisition): Promise<CachedToken | undefined> {
@@ -188,11 +201,14 @@ export class TokenBroker implements OnApplicationShutdown {
   private maybeRefresh(acq: Acquisition, cached: CachedToken): boolean {
     const now = this.clock.now();
     if (cached.expiresOnMs - now > this.settings.refreshAheadMs || this.flights.has(acq.key)) return false;
-    if (acq.assertionExpiresMs !== undefined && acq.assertionExpiresMs - now <= this.settings.minRemainingMs) return false;
+    if (acq.assertionExpiresMs !== undefined && acq.assertionExpiresMs - now <= this.settings.minRemainingMs)
+      return false;
     this.events.emit('refresh', { downstream: acq.downstream, flow: acq.flow });
     this.flights
       .run(acq.key, () => this.acquireShared(acq, cached.expiresOnMs + 1))
-      .catch((error: unknown) => this.logger.warn(`background refresh for downstream "${acq.downstream}" failed: ${describe(error)}`));
+      .catch((error: unknown) =>
+        this.logger.warn(`background refresh for downstream "${acq.downstream}" failed: ${describe(error)}`),
+      );
     return true;
   }
 
@@ -217,62 +233,30 @@ export class TokenBroker implements OnApplicationShutdown {
       const entry = await this.store.get(acq.key);
       if (this.usable(entry, minExpiresOnMs)) {
         this.l1.set(acq.key, entry);
-        this.events.emit('lease-wait', { downstream: acq.downstream, flow: acq.flow, outcome: 'l2-hit', waitedMs: Date.now() - started });
+        this.events.emit('lease-wait', {
+          downstream: acq.downstream,
+          flow: acq.flow,
+          outcome: 'l2-hit',
+          waitedMs: Date.now() - started,
+        });
         return entry;
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    this.events.emit('lease-wait', { downstream: acq.downstream, flow: acq.flow, outcome: 'gave-up', waitedMs: Date.now() - started });
+    this.events.emit('lease-wait', {
+      downstream: acq.downstream,
+      flow: acq.flow,
+      outcome: 'gave-up',
+      waitedMs: Date.now() - started,
+    });
     return undefined;
   }
 
   private async acquireAndStore(acq: Acquisition): Promise<CachedToken> {
-    const token = await this.callTokenService(acq);
+    const token = await this.caller.call(acq);
     this.l1.set(acq.key, token);
     await this.store.set(acq.key, token, this.clock.now());
     return token;
-  }
-
-  private async callTokenService(acq: Acquisition): Promise<CachedToken> {
-    try {
-      // A signal per execution: cockatiel would otherwise hang every listener on one shared signal.
-      return await this.policyFor(acq.retryAttempts).execute(() => this.attempt(acq), new AbortController().signal);
-    } catch (error) {
-      const mapped = mapTokenFailure(error, { ...acq, clientId: this.settings.clientId, authority: this.settings.authority, breakerOpenForMs: this.settings.breakerOpenForMs });
-      if (error instanceof TokenServiceFailure && isClientCredentialFailure(error)) this.logClientCredentialFailure(error);
-      const code = mapped instanceof TokenBrokerError ? mapped.code : 'internal';
-      this.events.emit('failure', { downstream: acq.downstream, flow: acq.flow, code });
-      throw mapped;
-    }
-  }
-
-  private async attempt(acq: Acquisition): Promise<CachedToken> {
-    const started = Date.now();
-    const base = { downstream: acq.downstream, flow: acq.flow };
-    try {
-      const token = await this.acquirer.acquire({ flow: acq.flow, scopes: acq.scopes, assertion: acq.assertion, claims: acq.claims, correlationId: randomUUID() });
-      this.events.emit('token-request', { ...base, durationMs: Date.now() - started, ok: true });
-      return token;
-    } catch (error) {
-      this.events.emit('token-request', { ...base, durationMs: Date.now() - started, ok: false });
-      throw error;
-    }
-  }
-
-  private policyFor(retryAttempts: number): IPolicy {
-    let policy = this.policies.get(retryAttempts);
-    if (!policy) {
-      policy = createTokenServicePolicy({ ...this.settings, timeoutMs: this.settings.tokenServiceTimeoutMs, retryAttempts }, this.breaker);
-      this.policies.set(retryAttempts, policy);
-    }
-    return policy;
-  }
-
-  private logClientCredentialFailure(f: TokenServiceFailure): void {
-    const codes = f.details.errorCodes?.length ? ` AADSTS${f.details.errorCodes.join(',AADSTS')}` : '';
-    this.logger.error(
-      `token service rejected the client credentials of app ${this.settings.clientId} at ${this.settings.authority} (${f.details.error ?? 'invalid_client'}${codes}): check AUTH_CLIENT_ID and AUTH_CLIENT_SECRET (the secret's value, not its id, and not expired) or the certificate (AUTH_CLIENT_CERTIFICATE_PATH, registered on the app)`,
-    );
   }
 }
 
@@ -281,10 +265,17 @@ function oboRequiresUser(name: string): TokenBrokerError {
     code: 'obo_requires_user',
     status: 403,
     detail: `Downstream "${name}" is called on behalf of a signed-in user; an app-only caller cannot be exchanged (on-behalf-of needs a user token).`,
-    wwwAuthenticate: buildBearerChallenge({ error: 'insufficient_scope', errorDescription: 'A user token is required' }),
+    wwwAuthenticate: buildBearerChallenge({
+      error: 'insufficient_scope',
+      errorDescription: 'A user token is required',
+    }),
   });
 }
 
 function describe(error: unknown): string {
-  return error instanceof TokenBrokerError ? `${error.code}: ${error.detail}` : error instanceof Error ? error.name : 'unknown error';
+  return error instanceof TokenBrokerError
+    ? `${error.code}: ${error.detail}`
+    : error instanceof Error
+      ? error.name
+      : 'unknown error';
 }

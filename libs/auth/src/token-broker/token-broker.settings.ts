@@ -10,9 +10,15 @@ export interface TokenBrokerSettings {
   readonly authority: string;
   readonly clientId: string;
   readonly serviceName: string;
-  readonly downstreams: Readonly<Record<string, Required<Pick<DownstreamDeclaration, 'timeoutMs'>> & DownstreamDeclaration>>;
+  readonly downstreams: Readonly<
+    Record<string, Required<Pick<DownstreamDeclaration, 'timeoutMs'>> & DownstreamDeclaration>
+  >;
   readonly l1MaxEntries: number;
-  readonly redis?: { readonly url: string; readonly encryptionKey: string; readonly commandTimeoutMs: number };
+  readonly redis?: {
+    readonly url: string;
+    readonly encryptionKey: string;
+    readonly commandTimeoutMs: number;
+  };
   readonly refreshAheadMs: number;
   readonly leaseMs: number;
   readonly keyPrefix: string;
@@ -29,23 +35,37 @@ export const TOKEN_BROKER_SETTINGS = Symbol('TOKEN_BROKER_SETTINGS');
 function authorityIssues(options: TokenBrokerOptions): string[] {
   try {
     const url = new URL(options.authority);
-    if (url.protocol !== 'https:') return [`authority (AUTH_AUTHORITY) must use https (MSAL refuses anything else): "${options.authority}"`];
+    if (url.protocol !== 'https:')
+      return [
+        `authority (AUTH_AUTHORITY) must use https (MSAL refuses anything else): "${options.authority}"`,
+      ];
     if (url.pathname.split('/').filter(Boolean).length === 0) {
-      return [`authority (AUTH_AUTHORITY) must name the tenant, e.g. https://login.microsoftonline.com/<tenant id>`];
+      return [
+        `authority (AUTH_AUTHORITY) must name the tenant, e.g. https://login.microsoftonline.com/<tenant id>`,
+      ];
     }
     return [];
   } catch {
-    return [`authority (AUTH_AUTHORITY) must be an absolute https URL with the tenant: "${options.authority}"`];
+    return [
+      `authority (AUTH_AUTHORITY) must be an absolute https URL with the tenant: "${options.authority}"`,
+    ];
   }
 }
 
 function credentialIssues(options: TokenBrokerOptions): string[] {
   const c = options.credential;
-  if (c.kind === 'secret' && !c.secret) return ['credential: the client secret (AUTH_CLIENT_SECRET) is empty'];
-  if (c.kind === 'certificate' && (!c.privateKeyPem.includes('PRIVATE KEY') || !/^[0-9a-fA-F]{64}$/.test(c.thumbprintSha256))) {
-    return ['credential: a certificate needs a PEM private key and the 64-hex-digit SHA-256 thumbprint of its certificate'];
+  if (c.kind === 'secret' && !c.secret)
+    return ['credential: the client secret (AUTH_CLIENT_SECRET) is empty'];
+  if (
+    c.kind === 'certificate' &&
+    (!c.privateKeyPem.includes('PRIVATE KEY') || !/^[0-9a-fA-F]{64}$/.test(c.thumbprintSha256))
+  ) {
+    return [
+      'credential: a certificate needs a PEM private key and the 64-hex-digit SHA-256 thumbprint of its certificate',
+    ];
   }
-  if (c.kind === 'assertion' && typeof c.getAssertion !== 'function') return ['credential: getAssertion must be a function'];
+  if (c.kind === 'assertion' && typeof c.getAssertion !== 'function')
+    return ['credential: getAssertion must be a function'];
   return [];
 }
 
@@ -53,17 +73,22 @@ function cacheIssues(options: TokenBrokerOptions): string[] {
   const cache = options.cache ?? {};
   const issues: string[] = [];
   if (cache.redisUrl && !cache.encryptionKey) {
-    issues.push('cache.encryptionKey (TOKEN_CACHE_ENCRYPTION_KEY) is required with a Redis L2: tokens are never stored in plaintext');
+    issues.push(
+      'cache.encryptionKey (TOKEN_CACHE_ENCRYPTION_KEY) is required with a Redis L2: tokens are never stored in plaintext',
+    );
   }
   if (cache.redisUrl && !/^rediss?:\/\//.test(cache.redisUrl)) {
     issues.push('cache.redisUrl (TOKEN_CACHE_REDIS_URL) must be a redis:// or rediss:// URL');
   }
   if (cache.encryptionKey && Buffer.from(cache.encryptionKey, 'base64').length !== 32) {
-    issues.push('cache.encryptionKey (TOKEN_CACHE_ENCRYPTION_KEY) must be 32 bytes in base64; generate one with "openssl rand -base64 32"');
+    issues.push(
+      'cache.encryptionKey (TOKEN_CACHE_ENCRYPTION_KEY) must be 32 bytes in base64; generate one with "openssl rand -base64 32"',
+    );
   }
   for (const field of ['l1MaxEntries', 'refreshAheadSeconds', 'leaseMs', 'redisCommandTimeoutMs'] as const) {
     const value = cache[field];
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) issues.push(`cache.${field} must be a whole number ≥ 0`);
+    if (value !== undefined && (!Number.isInteger(value) || value < 0))
+      issues.push(`cache.${field} must be a whole number ≥ 0`);
   }
   return issues;
 }

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 
-import { sha256 } from './token-crypto';
 import type { DownstreamFlow } from './token-broker.options';
+import { sha256 } from './token-crypto';
 
 /** A cached downstream token. */
 export interface CachedToken {

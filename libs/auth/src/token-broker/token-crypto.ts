@@ -35,7 +35,9 @@ export class TokenCipher {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [VERSION, iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+    return [VERSION, iv, cipher.getAuthTag(), body]
+      .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+      .join('.');
   }
 
   /** Decrypts a sealed value; `undefined` when it is malformed, tampered with or bound to another key. */
@@ -48,7 +50,9 @@ export class TokenCipher {
       const tagBytes = Buffer.from(tag, 'base64url');
       if (tagBytes.length !== TAG_BYTES) return undefined;
       decipher.setAuthTag(tagBytes);
-      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       return undefined;
     }

@@ -16,25 +16,41 @@ export interface TokenFailureContext {
 
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
 /** AADSTS numbers that mean "the app's own credential is wrong" (ENTRA.md §4.2). */
-const CLIENT_CREDENTIAL_CODES: ReadonlySet<number> = new Set([7000215, 7000222, 700027, 700024, 7000218, 700016]);
+const CLIENT_CREDENTIAL_CODES: ReadonlySet<number> = new Set([
+  7000215, 7000222, 700027, 700024, 7000218, 700016,
+]);
 const CONSENT_CODES: ReadonlySet<number> = new Set([65001, 65004]);
 
 const aadsts = (f: TokenServiceFailure): string =>
   f.details.errorCodes?.length ? ` (AADSTS${f.details.errorCodes.join(', AADSTS')})` : '';
 
 function unavailable(detail: string, retryAfterSeconds: number, cause: unknown): TokenBrokerError {
-  return new TokenBrokerError({ code: 'token_service_unavailable', status: 503, detail, retryAfterSeconds, cause });
+  return new TokenBrokerError({
+    code: 'token_service_unavailable',
+    status: 503,
+    detail,
+    retryAfterSeconds,
+    cause,
+  });
 }
 
 /** Whether a failure means the app's own client credential is wrong (a deployment error, 500-class). */
 export function isClientCredentialFailure(f: TokenServiceFailure): boolean {
   const { error, errorCodes = [] } = f.details;
-  return error === 'invalid_client' || error === 'unauthorized_client' || errorCodes.some((c) => CLIENT_CREDENTIAL_CODES.has(c));
+  return (
+    error === 'invalid_client' ||
+    error === 'unauthorized_client' ||
+    errorCodes.some((c) => CLIENT_CREDENTIAL_CODES.has(c))
+  );
 }
 
 function isConsentFailure(f: TokenServiceFailure): boolean {
   const { error, subError, errorCodes = [] } = f.details;
-  return subError === 'consent_required' || error === 'consent_required' || errorCodes.some((c) => CONSENT_CODES.has(c));
+  return (
+    subError === 'consent_required' ||
+    error === 'consent_required' ||
+    errorCodes.some((c) => CONSENT_CODES.has(c))
+  );
 }
 
 function rejected(f: TokenServiceFailure, ctx: TokenFailureContext): TokenBrokerError {
@@ -43,7 +59,8 @@ function rejected(f: TokenServiceFailure, ctx: TokenFailureContext): TokenBroker
     return new TokenBrokerError({
       code: 'client_credentials_invalid',
       status: 500,
-      detail: 'The service cannot authenticate itself to the token service; an operator must fix its credentials.',
+      detail:
+        'The service cannot authenticate itself to the token service; an operator must fix its credentials.',
       cause: f,
     });
   }
@@ -74,14 +91,19 @@ function rejected(f: TokenServiceFailure, ctx: TokenFailureContext): TokenBroker
     return new TokenBrokerError({
       code: 'token_expired',
       status: 401,
-      detail: 'The access token expired before it could be exchanged for the downstream call; acquire a new one.',
-      wwwAuthenticate: buildBearerChallenge({ error: 'invalid_token', errorDescription: 'The access token expired' }),
+      detail:
+        'The access token expired before it could be exchanged for the downstream call; acquire a new one.',
+      wwwAuthenticate: buildBearerChallenge({
+        error: 'invalid_token',
+        errorDescription: 'The access token expired',
+      }),
       cause: f,
     });
   }
-  const hint = f.details.error === 'invalid_scope' || f.details.error === 'invalid_resource'
-    ? ` Check the scopes declared for downstream "${ctx.downstream}" (DOWNSTREAM_APIS__${ctx.downstream.toUpperCase()}__SCOPES).`
-    : '';
+  const hint =
+    f.details.error === 'invalid_scope' || f.details.error === 'invalid_resource'
+      ? ` Check the scopes declared for downstream "${ctx.downstream}" (DOWNSTREAM_APIS__${ctx.downstream.toUpperCase()}__SCOPES).`
+      : '';
   return new TokenBrokerError({
     code: 'token_service_rejected',
     status: 502,
@@ -97,13 +119,26 @@ function rejected(f: TokenServiceFailure, ctx: TokenFailureContext): TokenBroker
  */
 export function mapTokenFailure(error: unknown, ctx: TokenFailureContext): unknown {
   if (error instanceof BrokenCircuitError) {
-    return unavailable(`The token service at ${ctx.authority} is failing; calls are paused (circuit open).`, Math.ceil(ctx.breakerOpenForMs / 1000), error);
+    return unavailable(
+      `The token service at ${ctx.authority} is failing; calls are paused (circuit open).`,
+      Math.ceil(ctx.breakerOpenForMs / 1000),
+      error,
+    );
   }
   if (error instanceof TaskCancelledError) {
     return unavailable('The token service did not answer in time.', DEFAULT_RETRY_AFTER_SECONDS, error);
   }
   if (!(error instanceof TokenServiceFailure)) return error;
   if (error.details.kind === TokenServiceFailureKind.Rejected) return rejected(error, ctx);
-  const what = error.details.kind === TokenServiceFailureKind.Unavailable ? `answered HTTP ${error.details.status ?? '5xx'}` : error.details.kind === TokenServiceFailureKind.Timeout ? 'did not answer in time' : 'could not be reached';
-  return unavailable(`The token service ${what}; retry later.`, error.details.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS, error);
+  const what =
+    error.details.kind === TokenServiceFailureKind.Unavailable
+      ? `answered HTTP ${error.details.status ?? '5xx'}`
+      : error.details.kind === TokenServiceFailureKind.Timeout
+        ? 'did not answer in time'
+        : 'could not be reached';
+  return unavailable(
+    `The token service ${what}; retry later.`,
+    error.details.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS,
+    error,
+  );
 }

@@ -66,7 +66,11 @@ export class TokenServiceHttpClient implements INetworkModule {
     this.agent.destroy();
   }
 
-  private async send<T>(method: string, url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+  private async send<T>(
+    method: string,
+    url: string,
+    options?: NetworkRequestOptions,
+  ): Promise<NetworkResponse<T>> {
     const correlationId = options?.correlationId ?? new URL(url).searchParams.get('client-request-id') ?? '';
     try {
       const response = await this.request(method, url, options);

@@ -10,8 +10,8 @@ import {
   type IPolicy,
   type IRetryBackoffContext,
   retry,
-  timeout,
   TaskCancelledError,
+  timeout,
   TimeoutStrategy,
   wrap,
 } from 'cockatiel';
@@ -38,7 +38,10 @@ const isRetryable = (error: Error): boolean =>
 export class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
   constructor(
     private readonly maxRetryAfterSeconds: number,
-    private readonly fallback: IBackoffFactory<unknown> = new ExponentialBackoff({ initialDelay: 100, maxDelay: 2_000 }),
+    private readonly fallback: IBackoffFactory<unknown> = new ExponentialBackoff({
+      initialDelay: 100,
+      maxDelay: 2_000,
+    }),
   ) {}
 
   next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
@@ -75,7 +78,10 @@ export function createAuthorityBreaker(
  * only) around the authority's shared circuit breaker around a per-attempt timeout. A timed-out attempt
  * surfaces as cockatiel's `TaskCancelledError` (retried, counted by the breaker).
  */
-export function createTokenServicePolicy(options: TokenServicePolicyOptions, breaker: CircuitBreakerPolicy): IPolicy {
+export function createTokenServicePolicy(
+  options: TokenServicePolicyOptions,
+  breaker: CircuitBreakerPolicy,
+): IPolicy {
   const shouldRetry = handleWhen(
     (error) => isRetryable(error) && !retryAfterTooLong(error, options.maxRetryAfterSeconds),
   );

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -63,7 +63,8 @@ export function configureApp(app: INestApplication, options: ConfigureAppOptions
 
 /** The URL the app listens on, with the real port (the requested one may be 0). */
 export function listeningUrl(app: INestApplication, host: string): string {
-  const address = app.getHttpServer().address() as AddressInfo | string | null;
+  const server = app.getHttpServer() as Server;
+  const address: AddressInfo | string | null = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   const printable = host.includes(':') ? `[${host}]` : host;
   return `http://${printable}:${port}`;

@@ -63,6 +63,15 @@ describe('parseEnv', () => {
   it('never echoes the value of a variable it rejects', () => {
     const error = failureOf({ AUTH_JWKS_URI: 'not-a-url-s3cr3t', AUTH_AUDIENCES: 'a' });
     expect(error.message).not.toContain('s3cr3t');
+    const enumError = failureOf({
+      LOG_LEVEL: 'p4ssw0rd',
+      AUTH_JWKS_URI: 'https://idp.test/keys',
+      AUTH_AUDIENCES: 'a',
+    });
+    expect(enumError.message).not.toContain('p4ssw0rd');
+    expect(enumError.message).toContain(
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent',
+    );
   });
 });
 

@@ -45,6 +45,13 @@ export function parseEnv<S extends z.ZodTypeAny>(
   throw new EnvValidationError(appName, dedupe(problems));
 }
 
+/** zod's text, except where it would echo the rejected value (which might be a secret). */
+function describeIssue(issue: z.ZodIssue): string {
+  if (issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined') return 'is required';
+  if (issue.code === z.ZodIssueCode.invalid_enum_value) return `must be one of ${issue.options.join(', ')}`;
+  return issue.message;
+}
+
 function withoutEmptyValues(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
@@ -56,10 +63,7 @@ function withoutEmptyValues(env: Readonly<Record<string, string | undefined>>): 
 function toProblem(issue: z.ZodIssue, shape: z.ZodRawShape | undefined): EnvProblem {
   const variable = typeof issue.path[0] === 'string' ? issue.path[0] : '(environment)';
   const fix = shape?.[variable]?.description;
-  const problem =
-    issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined'
-      ? 'is required'
-      : issue.message;
+  const problem = describeIssue(issue);
   return fix === undefined ? { variable, problem } : { variable, problem, fix };
 }
 

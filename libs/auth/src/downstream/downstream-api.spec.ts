@@ -1,0 +1,269 @@
+import { Readable } from 'node:stream';
+
+import type { HttpService } from '@nestjs/axios';
+import type { AxiosRequestConfig } from 'axios';
+import { of, throwError } from 'rxjs';
+
+import { RequestContext } from '../context';
+import { fakeJwt } from '../token-broker/broker-test.fakes';
+import { TokenBrokerError } from '../token-broker/token-broker.errors';
+import type { AcquireOptions, BrokeredToken } from '../token-broker/token-broker.service';
+import { encodeChainTrace } from './chain-trace';
+import { DownstreamApi } from './downstream-api';
+import type { HopRecord } from './hop-record';
+
+type Reply =
+  { status: number; headers?: Record<string, string>; data?: unknown } | { error: { code: string } };
+
+const CLAIMS = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
+const INCOMING = fakeJwt({ oid: 'alice', aud: 'api://bff' });
+
+function harness(replies: Reply[], tokenFn?: (o: AcquireOptions) => Promise<BrokeredToken>) {
+  const sent: AxiosRequestConfig[] = [];
+  const tokenCalls: AcquireOptions[] = [];
+  const http = {
+    request: (config: AxiosRequestConfig) => {
+      sent.push(config);
+      const reply = replies.shift() ?? { status: 200, data: {} };
+      if ('error' in reply)
+        return throwError(() => Object.assign(new Error('transport'), reply.error, { config }));
+      return of({
+        status: reply.status,
+        headers: reply.headers ?? {},
+        data: reply.data,
+        config,
+        statusText: '',
+      });
+    },
+  } as unknown as HttpService;
+  const token = async (options: AcquireOptions): Promise<BrokeredToken> => {
+    tokenCalls.push(options);
+    if (tokenFn) return tokenFn(options);
+    const n = tokenCalls.length;
+    return {
+      accessToken: fakeJwt({ oid: 'alice', aud: 'api://program-service', scp: 'Program.ReadWrite', n }),
+      expiresOnMs: Date.now() + 3_600_000,
+      flow: 'on-behalf-of',
+      source: n === 1 ? 'cache' : 'token-service',
+      acquireMs: 1,
+    };
+  };
+  const api = new DownstreamApi({
+    name: 'PROGRAM',
+    from: 'bff',
+    declaration: {
+      baseUrl: 'http://program.test/api',
+      flow: 'on-behalf-of',
+      scopes: ['api://program-service/Program.ReadWrite'],
+      timeoutMs: 1234,
+    },
+    flow: 'on-behalf-of',
+    http,
+    token,
+  });
+  return { api, sent, tokenCalls };
+}
+
+async function inContext<T>(
+  fn: (hops: HopRecord[]) => Promise<T>,
+  traceparent?: string,
+): Promise<{ result: T; hops: HopRecord[] }> {
+  const hops: HopRecord[] = [];
+  const result = await RequestContext.run({ correlationId: 'corr-1', traceparent, hops }, () => fn(hops));
+  return { result, hops };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<TokenBrokerError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof TokenBrokerError))
+    throw new Error(`expected TokenBrokerError, got ${String(error)}`);
+  return error;
+}
+
+describe('DownstreamApi', () => {
+  it('sends the downstream token, the correlation id and a child traceparent under the base URL, with the declared timeout', async () => {
+    const { api, sent } = harness([{ status: 200, data: { ok: true } }]);
+    const parent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const { result } = await inContext(
+      () => api.get<{ ok: boolean }>('/programmes/1', { query: { q: 'x' } }),
+      parent,
+    );
+    expect(result).toMatchObject({ status: 200, data: { ok: true } });
+    const config = sent[0]!;
+    expect(config.url).toBe('http://program.test/api/programmes/1');
+    expect(config.params).toEqual({ q: 'x' });
+    expect(config.timeout).toBe(1234);
+    const headers = config.headers as Record<string, string>;
+    expect(headers['authorization']).toMatch(/^Bearer /);
+    expect(headers['x-correlation-id']).toBe('corr-1');
+    expect(headers['traceparent']).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+    expect(headers['traceparent']).not.toContain('b7ad6b7169203331');
+  });
+
+  it('never forwards a caller-supplied Authorization header', async () => {
+    const { api, sent } = harness([{ status: 201, data: {} }]);
+    await api.post(
+      '/programmes',
+      { name: 'x' },
+      { headers: { Authorization: `Bearer ${INCOMING}`, 'x-extra': '1' } },
+    );
+    const headers = sent[0]!.headers as Record<string, string>;
+    expect(JSON.stringify(headers)).not.toContain(INCOMING);
+    expect(headers['x-extra']).toBe('1');
+  });
+
+  it('refuses a path that would leave the base URL', async () => {
+    const { api, sent } = harness([]);
+    for (const path of ['http://evil.test/x', '//evil.test/x', '/../../admin', 'relative']) {
+      await expect(rejection(api.get(path))).resolves.toMatchObject({
+        code: 'validation_failed',
+        status: 400,
+      });
+    }
+    expect(sent).toHaveLength(0);
+  });
+
+  it('records a hop with the decoded claims of the sent token and the callee’s own hops', async () => {
+    const child: HopRecord = {
+      from: 'program',
+      to: 'AUDIT',
+      flow: 'client-credentials',
+      method: 'GET',
+      path: '/a',
+      status: 200,
+      durationMs: 1,
+      token: { source: 'cache', acquireMs: 0, claims: { aud: 'x' } },
+    };
+    const { api } = harness([
+      { status: 200, headers: { 'x-chain-trace': encodeChainTrace([child]) }, data: {} },
+    ]);
+    const { hops } = await inContext(() => api.patch('/programmes/1?x=1', {}));
+    expect(hops).toHaveLength(1);
+    expect(hops[0]).toMatchObject({
+      from: 'bff',
+      to: 'PROGRAM',
+      flow: 'on-behalf-of',
+      method: 'PATCH',
+      path: '/programmes/1',
+      status: 200,
+      token: {
+        source: 'cache',
+        claims: { oid: 'alice', aud: 'api://program-service', scp: 'Program.ReadWrite' },
+      },
+      children: [child],
+    });
+    expect(JSON.stringify(hops)).not.toContain('eyJ');
+  });
+
+  it('re-acquires once with the claims of an insufficient_claims challenge and retries', async () => {
+    const challenge = `Bearer error="insufficient_claims", claims="${Buffer.from(CLAIMS).toString('base64')}"`;
+    const { api, sent, tokenCalls } = harness([
+      { status: 401, headers: { 'www-authenticate': challenge } },
+      { status: 200, data: { approved: true } },
+    ]);
+    const response = await api.post('/programmes/1/approve');
+    expect(response.data).toEqual({ approved: true });
+    expect(tokenCalls).toEqual([{ claims: undefined }, { claims: CLAIMS }]);
+    expect((sent[0]!.headers as Record<string, string>)['authorization']).not.toBe(
+      (sent[1]!.headers as Record<string, string>)['authorization'],
+    );
+  });
+
+  it('relays the challenge upward when the downstream still asks for claims', async () => {
+    const challenge = `Bearer error="insufficient_claims", claims="${Buffer.from(CLAIMS).toString('base64')}"`;
+    const { api } = harness([
+      { status: 401, headers: { 'www-authenticate': challenge } },
+      { status: 401, headers: { 'www-authenticate': challenge } },
+    ]);
+    const error = await rejection(api.post('/programmes/1/approve'));
+    expect(error).toMatchObject({ code: 'claims_challenge', status: 401 });
+    expect(error.wwwAuthenticate).toContain(`claims="${Buffer.from(CLAIMS).toString('base64')}"`);
+  });
+
+  it('relays the token service’s own claims challenge when re-acquiring needs interaction', async () => {
+    const challenge = `Bearer error="insufficient_claims", claims="${Buffer.from(CLAIMS).toString('base64')}"`;
+    const step = new TokenBrokerError({ code: 'claims_challenge', status: 401, detail: 'step up' });
+    const { api } = harness([{ status: 401, headers: { 'www-authenticate': challenge } }], async (o) => {
+      if (o.claims) throw step;
+      return {
+        accessToken: fakeJwt({}),
+        expiresOnMs: 0,
+        flow: 'on-behalf-of',
+        source: 'cache',
+        acquireMs: 0,
+      };
+    });
+    await expect(api.post('/approve')).rejects.toBe(step);
+  });
+
+  it.each([
+    [400, 'validation_failed'],
+    [404, 'not_found'],
+    [409, 'conflict'],
+    [413, 'payload_too_large'],
+    [415, 'unsupported_media_type'],
+    [403, 'downstream_forbidden'],
+    [401, 'downstream_unauthorized'],
+  ])('relays a downstream %i with the same status and its problem detail', async (status, code) => {
+    const { api } = harness([{ status, data: { detail: 'the downstream says why', code: 'not_owner' } }]);
+    const error = await rejection(api.get('/programmes/1'));
+    expect(error).toMatchObject({
+      code,
+      status,
+      detail: 'the downstream says why',
+      extensions: { downstream: 'PROGRAM', downstreamStatus: status, downstreamCode: 'not_owner' },
+    });
+    if (status === 401) expect(error.wwwAuthenticate).toContain('error="invalid_token"');
+  });
+
+  it('maps a downstream 5xx to 502 and a 504 to 504', async () => {
+    const { api } = harness([{ status: 500, data: { detail: 'stack trace here' } }, { status: 504 }]);
+    const e500 = await rejection(api.get('/a'));
+    expect(e500).toMatchObject({ code: 'downstream_unreachable', status: 502 });
+    expect(e500.detail).not.toContain('stack');
+    await expect(rejection(api.get('/a'))).resolves.toMatchObject({
+      code: 'downstream_timeout',
+      status: 504,
+    });
+  });
+
+  it('maps an unreachable downstream to 502 and a timeout to 504, recording the hop', async () => {
+    const { api } = harness([{ error: { code: 'ECONNREFUSED' } }, { error: { code: 'ECONNABORTED' } }]);
+    const { hops } = await inContext(async () => {
+      await expect(rejection(api.get('/a'))).resolves.toMatchObject({
+        code: 'downstream_unreachable',
+        status: 502,
+      });
+      const timeout = await rejection(api.get('/a'));
+      expect(timeout).toMatchObject({ code: 'downstream_timeout', status: 504 });
+      expect(JSON.stringify(timeout.cause ?? {})).not.toContain('authorization');
+    });
+    expect(hops.map((h) => h.status)).toEqual([502, 504]);
+  });
+
+  it('streams request and response bodies and reads a streamed error body', async () => {
+    const body = Readable.from(['chunk']);
+    const { api, sent } = harness([
+      { status: 200, data: Readable.from(['file-bytes']) },
+      { status: 404, data: Readable.from([JSON.stringify({ detail: 'no such document' })]) },
+    ]);
+    const response = await api.stream('PUT', '/documents/1', body);
+    expect(sent[0]).toMatchObject({ responseType: 'stream', data: body });
+    let text = '';
+    for await (const chunk of response.data) text += String(chunk);
+    expect(text).toBe('file-bytes');
+    await expect(rejection(api.stream('GET', '/documents/2'))).resolves.toMatchObject({
+      code: 'not_found',
+      detail: 'no such document',
+    });
+  });
+
+  it('works outside a request context (no hop, no correlation header)', async () => {
+    const { api, sent } = harness([{ status: 204 }]);
+    await expect(api.delete('/programmes/1')).resolves.toMatchObject({ status: 204 });
+    expect((sent[0]!.headers as Record<string, string>)['x-correlation-id']).toBeUndefined();
+  });
+});
