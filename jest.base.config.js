@@ -6,7 +6,12 @@ delete swcrc.$schema;
 module.exports = {
   rootDir: __dirname,
   moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.(t|j)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  transform: {
+    '^.+\\.(t|j)s$': ['@swc/jest', { ...swcrc, swcrc: false }],
+    // PGlite ships its CommonJS build as `.cjs` with `import.meta` in it: let SWC rewrite it.
+    '^.+/@electric-sql/pglite/dist/.+\\.cjs$': ['@swc/jest', { ...swcrc, swcrc: false }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
   testEnvironment: 'node',
   moduleNameMapper: {
     '^@chain/auth$': '<rootDir>/libs/auth/src',

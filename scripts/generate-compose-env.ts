@@ -5,8 +5,9 @@
 //   npx tsx scripts/generate-compose-env.ts           write the files
 //   npx tsx scripts/generate-compose-env.ts --check   exit 1 if a committed file differs
 //
-// test/compose/compose-env.e2e-spec.ts fails when the committed files differ from this output.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// test/compose/compose-env.e2e-spec.ts fails when the committed files differ from this output. A stray file
+// under docker/env (one this script does not write) counts as out of date too: compose would still read it.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { localAppEnv, type LocalEndpoints, type Registrations } from '@chain/local-tenant';
@@ -117,32 +118,41 @@ function renderEnvFile(app: ComposeApp, env: Record<string, string>): string {
   ].join('\n');
 }
 
-function main(argv: readonly string[]): number {
-  const root = resolve(__dirname, '..');
-  const files = composeEnvFiles();
-  const check = argv.includes('--check');
-  const stale = readdirSync(join(root, 'docker/env')).filter((name) => !files.has(`docker/env/${name}`));
+/**
+ * The env files under `<root>/docker/env` that differ from the generator's output, and those it does not
+ * write (stale leftovers); empty when the committed files are current.
+ */
+export function outdatedComposeEnvFiles(root: string, registrations?: Registrations): string[] {
+  const files = composeEnvFiles(registrations);
   const differing = [...files]
     .filter(([path, content]) => readIfExists(join(root, path)) !== content)
     .map(([path]) => path);
-  if (check) {
-    for (const path of [...differing, ...stale.map((name) => `docker/env/${name} (not generated)`)]) {
-      console.error(`out of date: ${path}`);
-    }
-    if (differing.length + stale.length > 0) console.error('run: npx tsx scripts/generate-compose-env.ts');
-    return differing.length + stale.length > 0 ? 1 : 0;
+  const dir = join(root, 'docker/env');
+  const present = existsSync(dir) ? readdirSync(dir).map((name) => `docker/env/${name}`) : [];
+  const stray = present.filter((path) => !files.has(path)).map((path) => `${path} (not generated)`);
+  return [...differing, ...stray];
+}
+
+function main(argv: readonly string[]): number {
+  const root = resolve(__dirname, '..');
+  if (argv.includes('--check')) {
+    const outdated = outdatedComposeEnvFiles(root);
+    for (const path of outdated) console.error(`out of date: ${path}`);
+    if (outdated.length > 0) console.error('run: npx tsx scripts/generate-compose-env.ts');
+    return outdated.length > 0 ? 1 : 0;
   }
-  for (const path of differing) writeFileSync(join(root, path), files.get(path) as string);
+  const files = composeEnvFiles();
+  mkdirSync(join(root, 'docker/env'), { recursive: true });
+  const differing = [...files].filter(([path, content]) => readIfExists(join(root, path)) !== content);
+  for (const [path, content] of differing) writeFileSync(join(root, path), content);
   console.log(`docker/env: ${differing.length} of ${files.size} files written`);
-  return 0;
+  const stray = outdatedComposeEnvFiles(root).filter((path) => path.endsWith('(not generated)'));
+  for (const path of stray) console.error(`remove it, nothing generates it: ${path}`);
+  return stray.length > 0 ? 1 : 0;
 }
 
 function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 
 if (require.main === module) process.exit(main(process.argv.slice(2)));

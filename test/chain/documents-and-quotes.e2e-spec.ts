@@ -4,9 +4,9 @@ import { type Chain, type SignedIn, signIn, startChain } from '@chain/testing';
 
 import { audiencesOf, scopesOf } from './support/audiences';
 import { ApiClient, bearerParams } from './support/bff-api';
-import { hopTo, traceOf } from './support/chain-trace';
+import { type Hop, hopTo, traceOf } from './support/chain-trace';
 import { stopAndScanLogs } from './support/log-leaks';
-import { listProgrammes, type Programme } from './support/programmes';
+import { listProgrammes, type Programme, submittedProgramme } from './support/programmes';
 
 interface StoredDocument {
   readonly id: string;
@@ -15,51 +15,95 @@ interface StoredDocument {
   readonly size: number;
 }
 
+interface QuoteAnswer {
+  readonly programme: Programme;
+  readonly quote: Record<string, unknown>;
+}
+
+/** The downstream a hop went to, by the registration name its `to` mentions (`PROGRAM` → program-service). */
+const DOWNSTREAMS = ['program-service', 'pricing-service', 'documents-service'] as const;
+
+function appOf(hop: Hop): string {
+  const app = DOWNSTREAMS.find((d) => hop.to.toLowerCase().includes(d.replace('-service', '')));
+  if (app === undefined) throw new Error(`hop to an unknown downstream: ${hop.to}`);
+  return app;
+}
+
+/** Every hop of a trace, the second-hop children included. */
+function flatten(hops: readonly Hop[]): Hop[] {
+  return hops.flatMap((h) => [h, ...flatten(h.children ?? [])]);
+}
+
 describe('quotes and documents through the chain (every app its own process, real MSAL)', () => {
   let chain: Chain;
   let aliceSession: SignedIn;
+  let umaSession: SignedIn;
   let alice: ApiClient;
   let bob: ApiClient;
+  let uma: ApiClient;
   let programme: Programme;
   let document: StoredDocument;
+  const seenHops: Hop[] = [];
   const content = Buffer.from(`policy schedule\n${randomBytes(2048).toString('hex')}\nénd ✓\n`, 'utf8');
 
   beforeAll(async () => {
     chain = await startChain({ label: 'chain-documents' });
     aliceSession = await signIn(chain, 'alice');
+    umaSession = await signIn(chain, 'uma');
     alice = new ApiClient(chain.url('bff'), aliceSession);
     bob = new ApiClient(chain.url('bff'), await signIn(chain, 'bob'));
+    uma = new ApiClient(chain.url('bff'), umaSession);
     programme = (await listProgrammes(alice))[0] as Programme;
   });
 
   afterAll(() => chain?.stop());
 
-  it('prices a programme in one BFF request: on-behalf-of to program-service, client credentials to pricing-service', async () => {
-    const res = await alice.get<{ programme: Programme; quote: Record<string, unknown> }>(
-      `/api/programmes/${programme.id}/quote`,
-    );
-    expect(res.status).toBe(200);
-    expect(res.body.programme.id).toBe(programme.id);
-    expect(res.body.quote).toMatchObject({
-      lineOfBusiness: programme.lineOfBusiness,
-      region: programme.region,
-    });
-    expect(res.body.quote['premium']).toEqual(expect.any(Number));
+  it('prices a programme in one BFF request: on-behalf-of to program-service and client credentials to pricing-service, each a token request at the emulator', async () => {
+    const submitted = await submittedProgramme(alice, 'Northwind quays 2027');
+    await chain.admin.resetTokenRequests();
+    const res = await uma.get<QuoteAnswer>(`/api/programmes/${submitted.id}/quote`);
+    const counts = await chain.admin.tokenRequests();
 
-    const { hops } = await traceOf(alice, res.headers.get('x-correlation-id'));
-    const program = hopTo(hops, 'program');
-    expect(program).toMatchObject({ flow: 'on-behalf-of', status: 200 });
-    expect(audiencesOf(chain, 'program-service')).toContain(program.token.claims['aud']);
-    expect(scopesOf(program.token.claims)).toContain('Program.ReadWrite');
-    expect(program.token.claims).toMatchObject({
-      oid: aliceSession.claims['oid'],
-      azp: chain.clientId('bff'),
+    expect(res.status).toBe(200);
+    expect(res.body.programme.id).toBe(submitted.id);
+    expect(res.body.quote).toMatchObject({
+      lineOfBusiness: submitted.lineOfBusiness,
+      region: submitted.region,
+      premium: expect.any(Number),
     });
+    // uma's first request to the BFF, and the chain's first to pricing: both tokens come from the emulator.
+    const bff = chain.clientId('bff');
+    expect(counts.byKey).toEqual({
+      [`on_behalf_of|${bff}|${chain.clientId('program-service')}`]: 1,
+      [`client_credentials|${bff}|${chain.clientId('pricing-service')}`]: 1,
+    });
+
+    const { hops } = await traceOf(uma, res.headers.get('x-correlation-id'));
+    seenHops.push(...flatten(hops));
+    const program = hopTo(hops, 'program');
+    expect(program).toMatchObject({ flow: 'on-behalf-of', status: 200, token: { source: 'token-service' } });
+    expect(scopesOf(program.token.claims)).toContain('Program.ReadWrite');
+    expect(program.token.claims).toMatchObject({ oid: umaSession.claims['oid'], azp: bff });
     const pricing = hopTo(hops, 'pricing');
-    expect(pricing).toMatchObject({ flow: 'client-credentials', status: 200 });
-    expect(audiencesOf(chain, 'pricing-service')).toContain(pricing.token.claims['aud']);
+    expect(pricing).toMatchObject({
+      flow: 'client-credentials',
+      status: 200,
+      token: { source: 'token-service' },
+    });
     expect(pricing.token.claims['roles']).toContain('Pricing.Read.All');
     expect(pricing.token.claims['scp']).toBeUndefined();
+    expect(pricing.token.claims['oid']).not.toBe(umaSession.claims['oid']);
+  });
+
+  it('prices it again from the token caches, without a request to the emulator', async () => {
+    const submitted = await submittedProgramme(alice, 'Northwind quays 2027');
+    await chain.admin.resetTokenRequests();
+    const res = await uma.get<QuoteAnswer>(`/api/programmes/${submitted.id}/quote`);
+    expect(res.status).toBe(200);
+    expect((await chain.admin.tokenRequests()).total).toBe(0);
+    const { hops } = await traceOf(uma, res.headers.get('x-correlation-id'));
+    expect(hops.map((h) => h.token.source)).toEqual(['cache', 'cache']);
+    expect(hops.map(appOf).sort()).toEqual(['pricing-service', 'program-service']);
   });
 
   it('uploads a document and downloads it byte-identical', async () => {
@@ -83,13 +127,17 @@ describe('quotes and documents through the chain (every app its own process, rea
 
   it('reaches program-service from documents-service on behalf of the same user (the second hop)', async () => {
     const res = await alice.get(`/api/programmes/${programme.id}/documents`);
-    const documents = hopTo((await traceOf(alice, res.headers.get('x-correlation-id'))).hops, 'documents');
+    const { hops } = await traceOf(alice, res.headers.get('x-correlation-id'));
+    seenHops.push(...flatten(hops));
+    const documents = hopTo(hops, 'documents');
     expect(documents).toMatchObject({ flow: 'on-behalf-of', status: 200 });
-    expect(audiencesOf(chain, 'documents-service')).toContain(documents.token.claims['aud']);
     expect(scopesOf(documents.token.claims)).toContain('Documents.ReadWrite');
+    expect(documents.token.claims).toMatchObject({
+      oid: aliceSession.claims['oid'],
+      azp: chain.clientId('bff'),
+    });
     const secondHop = hopTo(documents.children ?? [], 'program');
     expect(secondHop).toMatchObject({ flow: 'on-behalf-of', status: 200 });
-    expect(audiencesOf(chain, 'program-service')).toContain(secondHop.token.claims['aud']);
     expect(scopesOf(secondHop.token.claims)).toEqual(['Program.Read']);
     expect(secondHop.token.claims).toMatchObject({
       oid: aliceSession.claims['oid'],
@@ -107,10 +155,26 @@ describe('quotes and documents through the chain (every app its own process, rea
     });
     expect([list.status, read.status, upload.status]).toEqual([404, 404, 404]);
     expect(read.bytes.includes(content.subarray(0, 32))).toBe(false);
+    const listed = await alice.get<unknown>(`/api/programmes/${programme.id}/documents`);
+    expect(JSON.stringify(listed.body)).toContain('"schedule.txt"');
+    expect(JSON.stringify(listed.body)).not.toContain('"x.txt"');
 
     const documents = hopTo((await traceOf(bob, list.headers.get('x-correlation-id'))).hops, 'documents');
-    expect(documents.status).toBe(404);
+    expect(documents).toMatchObject({ flow: 'on-behalf-of', status: 404 });
     expect(hopTo(documents.children ?? [], 'program')).toMatchObject({ flow: 'on-behalf-of', status: 404 });
+  });
+
+  it("gives each downstream a token for its own audience, never the BFF's", () => {
+    expect(seenHops.map(appOf).sort()).toEqual([
+      'documents-service',
+      'pricing-service',
+      'program-service',
+      'program-service',
+    ]);
+    for (const hop of seenHops) {
+      expect(audiencesOf(chain, appOf(hop))).toContain(hop.token.claims['aud']);
+      expect(audiencesOf(chain, 'bff')).not.toContain(hop.token.claims['aud']);
+    }
   });
 
   it.each([

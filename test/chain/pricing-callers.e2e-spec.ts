@@ -53,6 +53,19 @@ describe('pricing-service callers (app-only, role Pricing.Read.All, allow-listed
     expect(res.body).toMatchObject({ code: 'caller_not_allowed' });
   });
 
+  it("refuses with 403 documents-service's own app token: a registered client, but neither granted the role nor allowed", async () => {
+    const token = await clientCredentialsToken(chain, 'documents-service', PRICING_DEFAULT);
+    expect(token.claims).toMatchObject({
+      aud: chain.clientId('pricing-service'),
+      azp: chain.clientId('documents-service'),
+    });
+    expect(token.claims['roles']).toBeUndefined();
+    const res = await new ApiClient(chain.url('pricing-service'), token).get(RATES);
+    expect(res.status).toBe(403);
+    expect(bearerParams(res.headers.get('www-authenticate'))['error']).toBe('insufficient_scope');
+    expect(['app_role_missing', 'caller_not_allowed']).toContain(res.body['code']);
+  });
+
   it('leaves no JWT and no client secret in the logs of any process of the run', async () => {
     const scan = await stopAndScanLogs(chain, [PARTNER.secret]);
     expect(scan.logs).toEqual(['identity-emulator.log', 'pricing-service.log']);

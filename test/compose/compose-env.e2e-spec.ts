@@ -1,19 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { parseBffEnv } from '../../apps/bff/src/config/bff.config';
-import { parseDocumentsServiceEnv } from '../../apps/documents-service/src/config/documents-service.config';
-import { parseEmulatorEnv } from '../../apps/identity-emulator/src/config/emulator.config';
-import { parsePricingServiceEnv } from '../../apps/pricing-service/src/config/pricing-service.config';
-import { parseProgramServiceEnv } from '../../apps/program-service/src/config/program-service.config';
-import { loadWebEnv } from '../../apps/web/src/server/web.config';
 import {
   COMPOSE_APPS,
   type ComposeApp,
-  composeEnvFiles,
   EMULATOR_DATA_DIR,
+  outdatedComposeEnvFiles,
 } from '../../scripts/generate-compose-env';
+import { type AppConfig, loadAppConfig } from './app-configs';
 import {
   appOf,
   type ComposeService,
@@ -25,15 +21,19 @@ import {
   serviceEnvironment,
 } from './compose-file';
 
-/** Each app's own boot-time validation: the compose environment must pass exactly what the app runs. */
-const validators: Record<ComposeApp, (env: Record<string, string>) => unknown> = {
-  'identity-emulator': parseEmulatorEnv,
-  'program-service': parseProgramServiceEnv,
-  'pricing-service': parsePricingServiceEnv,
-  'documents-service': parseDocumentsServiceEnv,
-  bff: parseBffEnv,
-  web: loadWebEnv,
-};
+/**
+ * Variables a container may carry that its app's config schema does not declare, each read elsewhere.
+ * Anything else undeclared is a typo or a leftover the app ignores, so the compose file would drift unseen.
+ */
+const READ_OUTSIDE_THE_SCHEMA: ReadonlyArray<{
+  readonly name: RegExp;
+  readonly apps?: readonly ComposeApp[];
+}> = [
+  // Read by Node itself at startup: the emulator's CA, trusted for JWKS and token-endpoint calls.
+  { name: /^NODE_EXTRA_CA_CERTS$/ },
+  // localAppEnv() gives every process LOG_LEVEL; the emulator does not read it (it logs at one level).
+  { name: /^LOG_LEVEL$/, apps: ['identity-emulator'] },
+];
 
 const compose = loadComposeFile();
 const services = Object.entries(compose.services);
@@ -48,34 +48,89 @@ const service = (name: string): ComposeService => {
 };
 const envOf = (name: string): Record<string, string> => serviceEnvironment(service(name));
 
+// Loaded when a test asks, so that a missing config file fails that app's tests (with what is expected
+// where) and nothing else.
+const configs = new Map<ComposeApp, Promise<AppConfig>>();
+function configOf(app: ComposeApp): Promise<AppConfig> {
+  const loaded = configs.get(app) ?? loadAppConfig(app);
+  configs.set(app, loaded);
+  return loaded;
+}
+
 describe('docker-compose.yml', () => {
   it('runs every app of the chain, and the BFF as two replicas', () => {
     expect(new Set(appServices.map((s) => s.app))).toEqual(new Set(COMPOSE_APPS));
     expect(appServices.filter((s) => s.app === 'bff').map((s) => s.name)).toEqual(['bff-1', 'bff-2']);
   });
 
-  it.each(appServices.map((s) => [s.name, s.app] as const))(
-    'gives %s an environment that passes the config validation of %s',
-    (name, app) => {
-      expect(() => validators[app](envOf(name))).not.toThrow();
-    },
-  );
+  describe.each(appServices.map((s) => [s.name, s.app] as const))('service %s (%s)', (name, app) => {
+    it('has an environment that passes the config validation of the app', async () => {
+      const config = await configOf(app);
+      expect(() => config.parse(envOf(name))).not.toThrow();
+    });
 
-  it('takes each app environment from the env files that scripts/generate-compose-env.ts writes', () => {
-    const expected = composeEnvFiles();
-    for (const [path, content] of expected)
-      expect({ path, content: readFileSync(join(repoRoot, path), 'utf8') }).toEqual({ path, content });
-    expect(
-      readdirSync(join(repoRoot, 'docker/env'))
-        .map((f) => `docker/env/${f}`)
-        .sort(),
-    ).toEqual([...expected.keys()].sort());
+    it('sets only variables that the app reads', async () => {
+      const { declared } = await configOf(app);
+      const undeclared = Object.keys(envOf(name)).filter(
+        (key) =>
+          !declared.has(key) &&
+          !READ_OUTSIDE_THE_SCHEMA.some((r) => r.name.test(key) && (r.apps?.includes(app) ?? true)),
+      );
+      expect(undeclared).toEqual([]);
+    });
+
+    it("is checked by a validation that can fail: the app's parser rejects PORT=not-a-port", async () => {
+      const config = await configOf(app);
+      expect(() => config.parse({ ...envOf(name), PORT: 'not-a-port' })).toThrow(/PORT/);
+    });
+  });
+
+  it('fails, naming the file and exports it expects, when the config of an app does not exist', async () => {
+    const missing = {
+      file: 'apps/bff/src/config/missing.config.ts',
+      parser: 'parseMissingEnv',
+      schema: 'missingEnvSchema',
+    };
+    await expect(loadAppConfig('bff', missing)).rejects.toThrow(
+      'apps/bff/src/config/missing.config.ts does not exist, so the bff environment of docker-compose.yml cannot be validated (CONTRACTS.md "App env": apps/bff/src/config/missing.config.ts exporting missingEnvSchema and parseMissingEnv(env))',
+    );
+  });
+
+  it('takes each app environment from the env file of the app, with nothing inline', () => {
     for (const { name, app, service: s } of appServices)
       expect({ name, env_file: s.env_file, environment: s.environment }).toEqual({
         name,
         env_file: `docker/env/${app}.env`,
         environment: undefined,
       });
+  });
+
+  it('has env files that match what scripts/generate-compose-env.ts derives from the registrations', () => {
+    expect(outdatedComposeEnvFiles(repoRoot)).toEqual([]);
+  });
+
+  it('has a generator whose --check passes on the committed env files', () => {
+    const result = spawnSync(
+      join(repoRoot, 'node_modules/.bin/tsx'),
+      ['scripts/generate-compose-env.ts', '--check'],
+      { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  it('has a generator check that reports an edited env file and a file it does not write', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'compose-env-'));
+    try {
+      cpSync(join(repoRoot, 'docker/env'), join(copy, 'docker/env'), { recursive: true });
+      writeFileSync(join(copy, 'docker/env/bff.env'), 'AUTH_CLIENT_ID=edited-by-hand\n', { flag: 'a' });
+      writeFileSync(join(copy, 'docker/env/extra.env'), 'HOST=0.0.0.0\n');
+      expect(outdatedComposeEnvFiles(copy)).toEqual([
+        'docker/env/bff.env',
+        'docker/env/extra.env (not generated)',
+      ]);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('publishes every port on 127.0.0.1 only', () => {

@@ -1,3 +1,9 @@
+// --- validation (AuthModule, guards, decorators, principal) ---
+export * from './validation';
+// --- errors (ChainError, problem+json filter, WWW-Authenticate) ---
+export * from './errors';
+// --- request context (correlation id, hops) ---
+export * from './context';
 // --- token broker and downstream (owned by the broker engineer) ---
 export { CHAIN_TRACE_HEADER, decodeChainTrace, encodeChainTrace } from './downstream/chain-trace';
 export { DownstreamClient } from './downstream/downstream.client';

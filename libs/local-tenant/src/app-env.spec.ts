@@ -103,6 +103,12 @@ describe('localAppEnv', () => {
     });
   });
 
+  it('lets the emulator on a random port announce its own public URL', () => {
+    const env = localAppEnv('identity-emulator', { ...local, emulatorPublicUrl: 'https://localhost:0' });
+    expect(env['PORT']).toBe('0');
+    expect(env).not.toHaveProperty('EMULATOR_PUBLIC_URL');
+  });
+
   it('takes listening ports from the overrides, e.g. 0 for a random port', () => {
     const env = localAppEnv('pricing-service', { ...local, ports: { 'pricing-service': 0 } });
     expect(env['PORT']).toBe('0');

@@ -18,7 +18,10 @@ export type LocalApp = 'identity-emulator' | ServiceApp;
  * service names (with `emulatorPublicUrl` still the host-facing issuer) for docker-compose.
  */
 export interface LocalEndpoints {
-  /** The emulator as clients see it; the issuer is `<this>/<tid>/v2.0`. E.g. `https://localhost:8443`. */
+  /**
+   * The emulator as clients see it; the issuer is `<this>/<tid>/v2.0`. E.g. `https://localhost:8443`.
+   * `https://localhost:0` starts the emulator on a random port with the public URL it announces.
+   */
   readonly emulatorPublicUrl: string;
   /** The emulator as the apps reach it (JWKS, MSAL authority). Default: `emulatorPublicUrl`. */
   readonly emulatorInternalUrl?: string;
@@ -113,10 +116,13 @@ function emulatorEnv(endpoints: LocalEndpoints): Record<string, string> {
   const extraHosts = [internal.hostname, publicUrl.hostname].filter(
     (h) => !['localhost', '127.0.0.1'].includes(h),
   );
+  const port = endpoints.ports?.['identity-emulator'] ?? portOf(internal);
+  // Port 0 (a random port): the emulator derives its public URL from the port it binds.
+  const random = port === 0 && portOf(publicUrl) === 0;
   return {
     HOST: endpoints.host ?? '127.0.0.1',
-    PORT: String(endpoints.ports?.['identity-emulator'] ?? portOf(internal)),
-    EMULATOR_PUBLIC_URL: publicUrl.origin,
+    PORT: String(port),
+    ...optional('EMULATOR_PUBLIC_URL', random ? undefined : publicUrl.origin),
     LOG_LEVEL: endpoints.logLevel ?? 'info',
     ...optional('EMULATOR_HOSTNAMES', extraHosts.length > 0 ? [...new Set(extraHosts)].join(',') : undefined),
     ...optional('EMULATOR_DATA_DIR', endpoints.emulatorDataDir),

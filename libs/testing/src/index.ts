@@ -24,3 +24,4 @@ export { findUser, type IdentityTarget, signIn, type SignInOptions } from './sig
 export { SignedIn } from './sign-in/signed-in';
 export { type AppToken, clientCredentialsToken } from './tokens/client-credentials';
 export { decodeClaims } from './tokens/decode-claims';
+export { type SignOptions, TestIssuer, type TestIssuerOptions } from './tokens/test-issuer';

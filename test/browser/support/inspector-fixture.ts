@@ -1,13 +1,17 @@
 /**
- * Browser entry for the inspector layout test: draws sample traces (the shapes /api/chain returns) with
- * the SPA's own diagram code, without a chain behind it.
+ * Browser entry for the inspector layout test: draws sample traces (the shapes /api/chain returns, with
+ * the local tenant's client ids) with the SPA's own diagram code, without a chain behind it.
  */
 import type { ChainTrace, HopRecord } from '../../../apps/web/src/shared/chain-trace';
-import { chainDiagram } from '../../../apps/web/src/spa/inspector/chain-diagram';
+import { chainDiagram, type SpaTokenInfo } from '../../../apps/web/src/spa/inspector/chain-diagram';
 
+const WEB = '0b7c2f9e-1a4d-4e8b-9c3f-6d5e4a3b2c11';
 const BFF = '1c8d3e0f-2b5e-4f9c-8d4a-7e6f5b4c3d22';
+const PROGRAM = '2d9e4f1a-3c6f-4a0d-9e5b-8f7a6c5d4e33';
+const PRICING = '3e0f5a2b-4d7a-4b1e-8f6c-9a8b7d6e5f44';
 const DOCUMENTS = '4f1a6b3c-5e8b-4c2f-9a7d-0b9c8e7f6a55';
 const PROGRAMME = '6b1f0c2e-9d8a-4f7b-8c6d-5e4f3a2b1c0d';
+const ALICE = 'a11ce5e0-7a1b-4c2d-8e3f-000000000a11';
 
 const programHop = (from: string, azp: string, scp: string, path: string): HopRecord => ({
   from,
@@ -17,7 +21,11 @@ const programHop = (from: string, azp: string, scp: string, path: string): HopRe
   path,
   status: 200,
   durationMs: 11.4,
-  token: { source: 'token-service', acquireMs: 38, claims: { aud: 'api://program-service', scp, azp, idtyp: 'user', ver: '2.0' } },
+  token: {
+    source: 'token-service',
+    acquireMs: 38,
+    claims: { aud: PROGRAM, scp, azp, oid: ALICE, idtyp: 'user', amr: ['pwd'], ver: '2.0' },
+  },
 });
 
 export const FIXTURE_TRACES: ChainTrace[] = [
@@ -38,7 +46,11 @@ export const FIXTURE_TRACES: ChainTrace[] = [
         path: '/quotes',
         status: 200,
         durationMs: 7.2,
-        token: { source: 'cache', acquireMs: 0.3, claims: { aud: 'api://pricing-service', roles: ['Pricing.Read.All'], azp: BFF, idtyp: 'app' } },
+        token: {
+          source: 'cache',
+          acquireMs: 0.3,
+          claims: { aud: PRICING, roles: ['Pricing.Read.All'], azp: BFF, idtyp: 'app', ver: '2.0' },
+        },
       },
     ],
   },
@@ -58,7 +70,11 @@ export const FIXTURE_TRACES: ChainTrace[] = [
         path: `/programmes/${PROGRAMME}/documents`,
         status: 201,
         durationMs: 70,
-        token: { source: 'token-service', acquireMs: 41, claims: { aud: 'api://documents-service', scp: 'Documents.ReadWrite', azp: BFF, idtyp: 'user' } },
+        token: {
+          source: 'token-service',
+          acquireMs: 41,
+          claims: { aud: DOCUMENTS, scp: 'Documents.ReadWrite', azp: BFF, oid: ALICE, idtyp: 'user', amr: ['pwd'] },
+        },
         children: [programHop('documents-service', DOCUMENTS, 'Program.Read', `/programmes/${PROGRAMME}`)],
       },
     ],
@@ -77,7 +93,7 @@ export const FIXTURE_TRACES: ChainTrace[] = [
         token: {
           source: 'token-service',
           acquireMs: 35,
-          claims: { aud: 'api://program-service', scp: 'Program.ReadWrite', azp: BFF, amr: ['pwd', 'mfa'], acrs: ['c1'] },
+          claims: { aud: PROGRAM, scp: 'Program.ReadWrite', azp: BFF, idtyp: 'user', amr: ['pwd', 'mfa'], acrs: ['c1'] },
         },
       },
     ],
@@ -85,13 +101,14 @@ export const FIXTURE_TRACES: ChainTrace[] = [
 ];
 
 const ctx = {
-  applications: { [BFF]: 'bff', [DOCUMENTS]: 'documents-service' },
+  applications: { [WEB]: 'web', [BFF]: 'bff', [PROGRAM]: 'program-service', [PRICING]: 'pricing-service', [DOCUMENTS]: 'documents-service' },
   spaScopes: ['api://bff/access_as_user'],
 };
+
+const spaToken = (mfa: boolean): SpaTokenInfo => ({
+  fromCache: !mfa,
+  claims: { aud: BFF, scp: 'access_as_user', azp: WEB, idtyp: 'user', amr: mfa ? ['pwd', 'mfa'] : ['pwd'], ...(mfa ? { acrs: ['c1'] } : {}) },
+});
+
 const root = document.getElementById('root') as HTMLElement;
-for (const trace of FIXTURE_TRACES) {
-  const box = document.createElement('div');
-  box.className = 'request';
-  box.append(chainDiagram(trace, ctx));
-  root.append(box);
-}
+for (const trace of FIXTURE_TRACES) root.append(chainDiagram(trace, ctx, spaToken(trace.correlationId === 'web-approve')));

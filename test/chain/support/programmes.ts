@@ -42,3 +42,16 @@ export function comparable(body: Record<string, unknown>, askedId: string): Reco
   const { correlationId: _correlation, instance: _instance, ...rest } = body;
   return JSON.parse(JSON.stringify(rest).split(askedId).join(':id')) as Record<string, unknown>;
 }
+
+/**
+ * A submitted programme of `broker`'s brokerage (visible to underwriters, who see all but drafts): a
+ * seeded one when there is one, else one the broker creates and submits.
+ */
+export async function submittedProgramme(broker: ApiClient, name: string): Promise<Programme> {
+  const seeded = (await listProgrammes(broker)).find((p) => p.status === 'submitted');
+  if (seeded !== undefined) return seeded;
+  const created = await createProgramme(broker, name);
+  const res = await broker.post<Programme>(`/api/programmes/${created.id}/submit`);
+  if (res.status >= 300) throw new Error(`POST /api/programmes/:id/submit answered ${res.status}`);
+  return res.body;
+}

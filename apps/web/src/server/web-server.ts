@@ -18,7 +18,7 @@ interface Asset {
 
 /**
  * A static server for the SPA: the bundle, `index.html` for every page route (MSAL redirects back to `/`
- * with the code in the query or fragment), `/config.json`, and the health probes. The bundle is read
+ * with the code in the query or fragment), `/spa-config.json`, and the health probes. The bundle is read
  * once at start, so a missing build fails at boot instead of on the first request.
  */
 export function createWebServer(publicDir: string, config: SpaConfig): Server {
@@ -32,7 +32,7 @@ export function createWebServer(publicDir: string, config: SpaConfig): Server {
     const path = new URL(req.url ?? '/', 'http://web.invalid').pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, text('method not allowed'), csp);
     if (path === '/health/live' || path === '/health/ready') return send(res, 200, json({ status: 'ok' }), csp);
-    if (path === '/config.json') return send(res, 200, configBody, csp);
+    if (path === '/spa-config.json') return send(res, 200, configBody, csp);
     const asset = assets.get(path);
     if (asset !== undefined) return send(res, 200, asset, csp, req);
     if (path === '/' || path === '/index.html') return send(res, 200, index, csp, req);

@@ -1,5 +1,5 @@
 /**
- * The runtime configuration the web server hands the SPA at `GET /config.json`.
+ * The runtime configuration the web server hands the SPA at `GET /spa-config.json`.
  * Built on the server from the registrations file (local tenant) or from `WEB_*` variables (real tenant),
  * so the bundle itself carries no tenant, client id or URL.
  */

@@ -18,8 +18,8 @@ function isBridge(): boolean {
 
 async function boot(root: HTMLElement): Promise<void> {
   if (isBridge()) return broadcastResponseToMainFrame();
-  const res = await fetch('/config.json');
-  if (!res.ok) throw new Error(`GET /config.json answered ${res.status}`);
+  const res = await fetch('/spa-config.json');
+  if (!res.ok) throw new Error(`GET /spa-config.json answered ${res.status}`);
   const config = (await res.json()) as SpaConfig;
   const auth = await MsalAuth.start(config);
   const app = new App(root, config, auth, new BffClient(config.bffUrl, () => auth.accessToken()));

@@ -7,22 +7,39 @@ import {
   type LocalApp,
   localAppEnv,
   type LocalEndpoints,
+  type Registrations,
   ServiceApp,
 } from '@chain/local-tenant';
 
 import { launchAzurite } from '../processes/azurite';
-import { type ChildApp, launchChildApp } from '../processes/child-app';
+import { type ChildApp, launchChildApp, listeningUrlOf } from '../processes/child-app';
 import { baseChildEnv } from '../processes/child-env.config';
-import { freePort } from '../processes/free-port';
 import { waitReady } from '../processes/wait-ready';
 import { Chain, type StartChainOptions } from './chain';
 import { builtEntry, repoRoot } from './repo-root';
 
 const ALL_APIS: readonly ServiceApp[] = Object.values(ServiceApp);
 
+/**
+ * Start order of the APIs: a caller is configured with the URLs of its downstreams, which exist only
+ * once those announced the port they bound. Apps of one stage start in parallel.
+ */
+const STAGES: readonly (readonly ServiceApp[])[] = [
+  [ServiceApp.Program, ServiceApp.Pricing],
+  [ServiceApp.Documents],
+  [ServiceApp.Bff],
+];
+
+/** URLs of APIs that are not running (yet): port 0, which is also what makes `localAppEnv` ask for a random port. */
+function notStarted(): Record<ServiceApp, string> {
+  const none = 'http://127.0.0.1:0';
+  return { bff: none, 'program-service': none, 'pricing-service': none, 'documents-service': none };
+}
+
 interface Launch {
   readonly root: string;
   readonly options: StartChainOptions;
+  readonly registrations: Registrations;
   readonly logDir: string;
   readonly dataDir: string;
   readonly started: ChildApp[];
@@ -30,9 +47,11 @@ interface Launch {
 
 /**
  * Starts the chain as separate processes from `dist/` (it builds nothing): the emulator with its test
- * endpoints and a temporary data dir, Azurite in memory, then the APIs on random loopback ports with the
- * env of `localAppEnv()`, each trusting the emulator's CA through NODE_EXTRA_CA_CERTS. Resolves once every
- * `/health/ready` answers 200. Each child's output goes to `test-artifacts/logs/<label>-<time>/<name>.log`.
+ * endpoints and a temporary data dir, Azurite in memory, then the APIs, each trusting the emulator's CA
+ * through NODE_EXTRA_CA_CERTS and configured by `localAppEnv()`. Every process listens on loopback port 0
+ * and the harness reads the port from its `listening` log line, so nothing can collide with another run.
+ * Resolves once every `/health/ready` answers 200. Each child's output goes to
+ * `test-artifacts/logs/<label>-<time>/<name>.log`.
  */
 export async function startChain(options: StartChainOptions = {}): Promise<Chain> {
   const root = repoRoot();
@@ -40,6 +59,7 @@ export async function startChain(options: StartChainOptions = {}): Promise<Chain
   const launch: Launch = {
     root,
     options,
+    registrations: loadRegistrations(join(root, 'libs', 'local-tenant', 'registrations.yaml')),
     logDir: join(root, 'test-artifacts', 'logs', `${options.label ?? 'chain'}-${stamp}`),
     dataDir: await mkdtemp(join(tmpdir(), 'chain-emulator-')),
     started: [],
@@ -54,77 +74,97 @@ export async function startChain(options: StartChainOptions = {}): Promise<Chain
 }
 
 async function startAll(launch: Launch): Promise<Chain> {
-  const registrations = loadRegistrations(join(launch.root, 'libs', 'local-tenant', 'registrations.yaml'));
   const apis = launch.options.apps ?? ALL_APIS;
-  const endpoints = await pickEndpoints(launch);
-  const [caPem, blobEndpoint] = await Promise.all([
-    startEmulator(launch, endpoints),
+  const [emulator, blobEndpoint] = await Promise.all([
+    startEmulator(launch),
     apis.includes(ServiceApp.Documents) ? startAzurite(launch) : Promise.resolve(undefined),
   ]);
-  const ready = { ...endpoints, ...(blobEndpoint === undefined ? {} : { blobEndpoint }) };
-  await Promise.all(
-    apis.map(async (app) => {
-      const env = {
-        ...localAppEnv(app, ready, registrations),
-        NODE_EXTRA_CA_CERTS: join(launch.dataDir, 'ca.pem'),
-      };
-      const child = await startNode(launch, app, env);
-      await waitReady(app, ready.services[app], { process: child });
-    }),
-  );
-  const urls = Object.fromEntries(apis.map((app) => [app, ready.services[app]]));
-  const cleanup = () => rm(launch.dataDir, { recursive: true, force: true });
-  const tenantId = (registrations.tenants[0] as { id: string }).id;
-  const caFile = join(launch.dataDir, 'ca.pem');
+  const services = notStarted();
+  const running: { app: ServiceApp; child: ChildApp }[] = [];
+  for (const stage of STAGES) {
+    const endpoints = endpointsFor(launch, emulator.publicUrl, services, blobEndpoint);
+    const wanted = stage.filter((app) => apis.includes(app));
+    const children = await Promise.all(wanted.map((app) => startApi(launch, app, endpoints)));
+    children.forEach(({ child, url }, i) => {
+      const app = wanted[i] as ServiceApp;
+      services[app] = url;
+      running.push({ app, child });
+    });
+  }
+  await Promise.all(running.map(({ app, child }) => waitReady(app, services[app], { process: child })));
+  const urls = Object.fromEntries(apis.map((app) => [app, services[app]]));
+  const tenantId = (launch.registrations.tenants[0] as { id: string }).id;
   return new Chain(
-    endpoints.emulatorPublicUrl,
+    emulator.publicUrl,
     tenantId,
-    caPem,
-    caFile,
-    registrations,
+    emulator.caPem,
+    join(launch.dataDir, 'ca.pem'),
+    launch.registrations,
     urls,
     launch.logDir,
     launch.started,
-    cleanup,
+    () => rm(launch.dataDir, { recursive: true, force: true }),
   );
 }
 
-/** Free loopback ports for the emulator and every API, picked up front so the APIs start in parallel. */
-async function pickEndpoints(launch: Launch): Promise<LocalEndpoints> {
-  const [emulator, bff, program, pricing, documents] = await Promise.all(
-    [1, 2, 3, 4, 5].map(() => freePort()),
-  );
-  const http = (port: number | undefined): string => `http://127.0.0.1:${String(port)}`;
+/** What `localAppEnv` needs, with the URLs known so far (an API not started yet has port 0). */
+function endpointsFor(
+  launch: Launch,
+  emulatorPublicUrl: string,
+  services: Readonly<Record<ServiceApp, string>>,
+  blobEndpoint: string | undefined,
+): LocalEndpoints {
+  const { redisUrl, databaseUrl, logLevel, emulatorRegistrationsPath } = launch.options;
   return {
-    emulatorPublicUrl: `https://localhost:${String(emulator)}`,
-    services: {
-      bff: http(bff),
-      'program-service': http(program),
-      'pricing-service': http(pricing),
-      'documents-service': http(documents),
-    },
+    emulatorPublicUrl,
+    services: { ...services },
     emulatorDataDir: launch.dataDir,
     registrationsPath:
-      launch.options.emulatorRegistrationsPath ??
-      join(launch.root, 'libs', 'local-tenant', 'registrations.yaml'),
-    ...(launch.options.redisUrl === undefined ? {} : { redisUrl: launch.options.redisUrl }),
-    ...(launch.options.databaseUrl === undefined ? {} : { databaseUrl: launch.options.databaseUrl }),
-    ...(launch.options.logLevel === undefined ? {} : { logLevel: launch.options.logLevel }),
+      emulatorRegistrationsPath ?? join(launch.root, 'libs', 'local-tenant', 'registrations.yaml'),
+    ...(blobEndpoint === undefined ? {} : { blobEndpoint }),
+    ...(redisUrl === undefined ? {} : { redisUrl }),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    ...(logLevel === undefined ? {} : { logLevel }),
   };
 }
 
-/** Starts the emulator with its test endpoints and resolves with its CA once it is ready. */
-async function startEmulator(launch: Launch, endpoints: LocalEndpoints): Promise<string> {
+interface StartedEmulator {
+  readonly publicUrl: string;
+  readonly caPem: string;
+}
+
+/** Starts the emulator with its test endpoints on a random port; resolves with its public URL and CA once ready. */
+async function startEmulator(launch: Launch): Promise<StartedEmulator> {
   const lifetime = launch.options.tokenLifetimeSeconds;
+  const endpoints = endpointsFor(launch, 'https://localhost:0', notStarted(), undefined);
   const env = {
-    ...localAppEnv('identity-emulator', endpoints),
+    ...localAppEnv('identity-emulator', endpoints, launch.registrations),
     EMULATOR_TEST_ENDPOINTS: 'true',
     ...(lifetime === undefined ? {} : { EMULATOR_ACCESS_TOKEN_LIFETIME_SECONDS: String(lifetime) }),
   };
-  const child = await startNode(launch, 'identity-emulator', env);
+  const { child, url } = await startNode(launch, 'identity-emulator', env, emulatorPublicUrlOf);
   const caPem = await readFile(join(launch.dataDir, 'ca.pem'), 'utf8');
-  await waitReady('identity-emulator', endpoints.emulatorPublicUrl, { ca: caPem, process: child });
-  return caPem;
+  await waitReady('identity-emulator', url, { ca: caPem, process: child });
+  return { publicUrl: url, caPem };
+}
+
+/** The emulator's listening line names its public URL (the issuer host) beside the bound address. */
+function emulatorPublicUrlOf(line: string): string | undefined {
+  if (listeningUrlOf(line) === undefined) return undefined;
+  const record = JSON.parse(line) as { publicUrl?: unknown; url?: unknown };
+  return typeof record.publicUrl === 'string' ? record.publicUrl : (record.url as string);
+}
+
+async function startApi(
+  launch: Launch,
+  app: ServiceApp,
+  endpoints: LocalEndpoints,
+): Promise<{ child: ChildApp; url: string }> {
+  const env = {
+    ...localAppEnv(app, { ...endpoints, ports: { [app]: 0 } }, launch.registrations),
+    NODE_EXTRA_CA_CERTS: join(launch.dataDir, 'ca.pem'),
+  };
+  return startNode(launch, app, env);
 }
 
 async function startAzurite(launch: Launch): Promise<string> {
@@ -138,15 +178,21 @@ async function startAzurite(launch: Launch): Promise<string> {
   return blobEndpoint;
 }
 
-async function startNode(launch: Launch, app: LocalApp, derived: Record<string, string>): Promise<ChildApp> {
-  const { app: child } = await launchChildApp({
+async function startNode(
+  launch: Launch,
+  app: LocalApp,
+  derived: Readonly<Record<string, string>>,
+  listening?: (line: string) => string | undefined,
+): Promise<{ child: ChildApp; url: string }> {
+  const { app: child, url } = await launchChildApp({
     name: app,
     command: process.execPath,
     args: [builtEntry(launch.root, app)],
     cwd: launch.root,
     env: { ...baseChildEnv(), ...derived, ...launch.options.env?.[app] },
     logFile: join(launch.logDir, `${app}.log`),
+    ...(listening === undefined ? {} : { listening }),
   });
   launch.started.push(child);
-  return child;
+  return { child, url };
 }

@@ -1,145 +1,64 @@
-import { type ChainTrace, Flow, type HopRecord, TokenSource } from '../../shared/chain-trace';
+import type { ChainTrace, HopClaims, HopRecord } from '../../shared/chain-trace';
 import { h } from '../ui/dom';
-import { layoutChain, type PlacedHop } from './chain-layout';
+import { chainGeometry, type Measure } from './chain-geometry';
+import { chainModel, type DiagramContext, type SpaTokenInfo } from './chain-model';
+import { chainSvg } from './chain-svg';
+import { measureText } from './text-measure';
 
-/** What the diagram needs besides the trace: names for client ids and the SPA's own scopes. */
-export interface DiagramContext {
-  readonly applications: Readonly<Record<string, string>>;
-  readonly spaScopes: readonly string[];
-}
-
-const FLOW_LABEL: Record<Flow, string> = {
-  [Flow.OnBehalfOf]: 'on behalf of',
-  [Flow.ClientCredentials]: 'client credentials',
-};
-
-const FLOW_NOTE: Record<Flow, string> = {
-  [Flow.OnBehalfOf]: 'user token, exchanged',
-  [Flow.ClientCredentials]: 'app-only token',
-};
-
-const SOURCE_LABEL: Record<TokenSource, string> = {
-  [TokenSource.Cache]: 'from cache',
-  [TokenSource.TokenService]: 'from token service',
-  [TokenSource.Refresh]: 'refreshed',
-};
+export type { DiagramContext, SpaTokenInfo } from './chain-model';
+export { shortPath } from './chain-model';
 
 /**
- * One request drawn as a tree: SPA → BFF → the services it called → their callees. CSS grid, one cell per
- * node and per arrow, so labels wrap instead of being cut and arrows never cross.
+ * One BFF request as the inspector shows it: the SVG of its hops, then every token's decoded claims.
+ * Raw tokens never reach the page: the BFF sends claims, and the SPA decodes its own token's claims.
  */
-export function chainDiagram(trace: ChainTrace, ctx: DiagramContext): HTMLElement {
-  const layout = layoutChain(trace);
-  const columns = ['minmax(96px, auto)', '200px', '150px'];
-  for (let d = 0; d < layout.depth; d++) columns.push('210px', 'minmax(240px, 290px)');
-  const all = `1 / span ${layout.rows}`;
+export function chainDiagram(
+  trace: ChainTrace,
+  ctx: DiagramContext,
+  spaToken?: SpaTokenInfo,
+  measure: Measure = measureText,
+): HTMLElement {
+  const svg = chainSvg(chainGeometry(chainModel(trace, ctx, spaToken), measure), trace.correlationId);
   return h(
     'div',
-    { class: 'diagram', style: `grid-template-columns: ${columns.join(' ')}`, 'data-correlation-id': trace.correlationId },
-    h('div', { class: 'node node--spa', style: `grid-column: 1; grid-row: ${all}` }, h('strong', {}, 'SPA'), h('span', {}, 'MSAL Browser')),
-    arrow({
-      column: 2,
-      rows: all,
-      kind: 'user',
-      label: 'user sign-in',
-      note: ctx.spaScopes.join(' '),
-      call: `${trace.method} ${shortPath(trace.path)}`,
-      status: trace.status,
-      ms: trace.durationMs,
-      attrs: { 'data-flow': 'auth-code', 'data-depth': 0, 'data-to': 'bff' },
-    }),
-    h(
-      'div',
-      { class: 'node node--bff', style: `grid-column: 3; grid-row: ${all}` },
-      h('strong', {}, 'bff'),
-      h('span', {}, `${trace.hops.length} downstream ${trace.hops.length === 1 ? 'call' : 'calls'}`),
-    ),
-    layout.hops.flatMap((placed) => hopCells(placed, ctx)),
+    { class: 'diagram', 'data-correlation-id': trace.correlationId },
+    h('div', { class: 'diagram__canvas' }, svg),
+    claimsTable(trace, spaToken),
   );
 }
 
-function hopCells(placed: PlacedHop, ctx: DiagramContext): HTMLElement[] {
-  const { hop, depth } = placed;
-  const rows = `${placed.row} / span ${placed.rowSpan}`;
-  const arrowColumn = 2 + depth * 2;
-  return [
-    arrow({
-      column: arrowColumn,
-      rows,
-      kind: hop.flow === Flow.OnBehalfOf ? 'obo' : 'cc',
-      label: FLOW_LABEL[hop.flow],
-      note: FLOW_NOTE[hop.flow],
-      call: `${hop.method} ${shortPath(hop.path)}`,
-      status: hop.status,
-      ms: hop.durationMs,
-      attrs: { 'data-flow': hop.flow, 'data-depth': depth, 'data-to': hop.to, 'data-from': hop.from },
-    }),
-    hopCard(hop, arrowColumn + 1, rows, depth, ctx),
-  ];
-}
+const COLUMNS = ['aud', 'scp', 'roles', 'azp', 'oid', 'idtyp', 'amr', 'acrs', 'ver', 'iat', 'exp'] as const;
 
-interface ArrowSpec {
-  readonly column: number;
-  readonly rows: string;
-  readonly kind: 'user' | 'obo' | 'cc';
-  readonly label: string;
-  readonly note: string;
-  readonly call: string;
-  readonly status: number;
-  readonly ms: number;
-  readonly attrs: Record<string, string | number>;
-}
-
-function arrow(spec: ArrowSpec): HTMLElement {
+function claimsTable(trace: ChainTrace, spaToken?: SpaTokenInfo): HTMLElement {
+  const rows: [string, HopClaims][] = [];
+  if (spaToken !== undefined) rows.push(['SPA → bff', spaToken.claims]);
+  const visit = (hops: readonly HopRecord[]) =>
+    hops.forEach((hop) => {
+      rows.push([`${hop.from} → ${hop.to}`, hop.token.claims]);
+      visit(hop.children ?? []);
+    });
+  visit(trace.hops);
   return h(
-    'div',
-    { class: `arrow arrow--${spec.kind}`, style: `grid-column: ${spec.column}; grid-row: ${spec.rows}`, ...spec.attrs },
-    h('div', { class: 'arrow__above' }, h('span', { class: 'pill' }, spec.label), h('span', { class: 'arrow__note' }, spec.note)),
-    h('div', { class: 'arrow__line' }),
+    'details',
+    { class: 'claims' },
+    h('summary', {}, `Decoded claims of the ${rows.length} access ${rows.length === 1 ? 'token' : 'tokens'}`),
     h(
-      'div',
-      { class: 'arrow__below' },
-      h('code', {}, spec.call),
-      h('span', {}, h('b', { class: statusClass(spec.status) }, spec.status), ` · ${formatMs(spec.ms)}`),
-    ),
-  );
-}
-
-function hopCard(hop: HopRecord, column: number, rows: string, depth: number, ctx: DiagramContext): HTMLElement {
-  const claims = hop.token.claims;
-  const azpName = claims.azp === undefined ? undefined : ctx.applications[claims.azp];
-  const facts: [string, string | undefined, string?][] = [
-    ['aud', claims.aud],
-    claims.scp !== undefined ? ['scp', claims.scp] : ['roles', claims.roles?.join(' ')],
-    ['azp', azpName ?? claims.azp, claims.azp],
-    ['idtyp', claims.idtyp],
-    ['amr', claims.amr?.join(' ')],
-    ['acrs', claims.acrs?.join(' ')],
-    ['token', `${SOURCE_LABEL[hop.token.source]} · ${formatMs(hop.token.acquireMs)}`],
-  ];
-  return h(
-    'div',
-    { class: `node node--service node--${hop.flow}`, style: `grid-column: ${column}; grid-row: ${rows}`, 'data-to': hop.to, 'data-depth': depth },
-    h('strong', {}, hop.to),
-    h(
-      'dl',
+      'table',
       {},
-      facts
-        .filter(([, value]) => value !== undefined && value !== '')
-        .flatMap(([name, value, title]) => [h('dt', {}, name), h('dd', { title }, value)]),
+      h('thead', {}, h('tr', {}, h('th', {}, 'token'), COLUMNS.map((c) => h('th', {}, c)))),
+      h(
+        'tbody',
+        {},
+        rows.map(([name, claims]) => h('tr', {}, h('th', {}, name), COLUMNS.map((c) => h('td', {}, claimText(claims, c))))),
+      ),
     ),
   );
 }
 
-/** Shortens GUID-like path segments so a path reads at a glance (`/programmes/6b1f0c2e…/quote`). */
-export function shortPath(path: string): string {
-  return path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, (id) => `${id.slice(0, 8)}…`);
-}
-
-function formatMs(ms: number): string {
-  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
-}
-
-function statusClass(status: number): string {
-  return status < 300 ? 'ok' : status < 500 ? 'warn' : 'bad';
+function claimText(claims: HopClaims, name: (typeof COLUMNS)[number]): string {
+  const value = claims[name];
+  if (value === undefined) return '';
+  if (Array.isArray(value)) return value.join(' ');
+  if (typeof value === 'number') return name === 'iat' || name === 'exp' ? new Date(value * 1000).toISOString().slice(11, 19) : String(value);
+  return String(value);
 }

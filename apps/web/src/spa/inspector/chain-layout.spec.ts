@@ -15,14 +15,16 @@ const hop = (to: string, children?: HopRecord[]): HopRecord => ({
 
 describe('layoutChain', () => {
   it('gives every leaf its own row and lets a caller span the rows of its callees', () => {
-    const layout = layoutChain({ hops: [hop('program'), hop('documents', [hop('program'), hop('x')]), hop('pricing')] });
+    const layout = layoutChain({
+      hops: [hop('program'), hop('documents', [hop('program'), hop('x')]), hop('pricing')],
+    });
     expect(layout).toMatchObject({ rows: 4, depth: 2 });
-    expect(layout.hops.map((p) => [p.hop.to, p.depth, p.row, p.rowSpan])).toEqual([
-      ['program', 1, 1, 1],
-      ['documents', 1, 2, 2],
-      ['program', 2, 2, 1],
-      ['x', 2, 3, 1],
-      ['pricing', 1, 4, 1],
+    expect(layout.hops.map((p) => [p.hop.to, p.parent?.to, p.depth, p.row, p.rowSpan])).toEqual([
+      ['program', undefined, 1, 1, 1],
+      ['documents', undefined, 1, 2, 2],
+      ['program', 'documents', 2, 2, 1],
+      ['x', 'documents', 2, 3, 1],
+      ['pricing', undefined, 1, 4, 1],
     ]);
   });
 

@@ -1,0 +1,175 @@
+import { type DownstreamDeclaration, parseDownstreamApisEnv, TokenBrokerConfigError } from '@chain/auth';
+import {
+  commaList,
+  httpUrl,
+  integerString,
+  parseEnv,
+  platformEnvShape,
+  refineResourceServerEnv,
+  resourceServerEnvShape,
+} from '@chain/platform';
+import { registerAs } from '@nestjs/config';
+import { z } from 'zod';
+
+import { BFF_DOWNSTREAMS, type BffDownstream } from '../common/bff-catalogue';
+
+/** Default port of the BFF (DESIGN.md "Ports"). */
+export const BFF_PORT = 3000;
+
+/** Default of `DOCUMENTS_MAX_BYTES`: 10 MiB, as documents-service. */
+export const DEFAULT_DOCUMENTS_MAX_BYTES = 10 * 1024 * 1024;
+
+/** Default of `CORS_ORIGINS`: the demo SPA. */
+export const DEFAULT_CORS_ORIGINS = 'http://localhost:8080';
+
+type DownstreamShape<N extends string> = Record<
+  `DOWNSTREAM_APIS__${N}__${'BASE_URL' | 'FLOW' | 'SCOPES'}`,
+  z.ZodString
+> &
+  Record<`DOWNSTREAM_APIS__${N}__TIMEOUT_MS`, z.ZodOptional<z.ZodString>>;
+
+/** The four variables that declare one downstream (CONTRACTS.md "TokenBrokerModule" env mapping). */
+function downstreamShape<N extends BffDownstream>(
+  name: N,
+  example: { flow: string; scopes: string; url: string },
+): DownstreamShape<N> {
+  const prefix = `DOWNSTREAM_APIS__${name}__`;
+  return {
+    [`${prefix}BASE_URL`]: z.string().describe(`the base URL of the ${name} API, e.g. ${example.url}`),
+    [`${prefix}FLOW`]: z.string().describe(`"${example.flow}"`),
+    [`${prefix}SCOPES`]: z.string().describe(`space-separated scopes, e.g. ${example.scopes}`),
+    [`${prefix}TIMEOUT_MS`]: z
+      .string()
+      .optional()
+      .describe('timeout of one call in milliseconds (default 10000)'),
+  } as DownstreamShape<N>;
+}
+
+const base64Key = z
+  .string()
+  .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64')
+  .describe('32 random bytes in base64, e.g. from "openssl rand -base64 32"');
+
+/** The environment of the BFF (CONTRACTS.md "App env"). */
+export const bffEnvSchema = z
+  .object({
+    ...platformEnvShape(BFF_PORT),
+    ...resourceServerEnvShape,
+    AUTH_AUTHORITY: httpUrl().describe(
+      'the authority the BFF asks for tokens, with the tenant, e.g. https://localhost:8443/<tenant-id>',
+    ),
+    AUTH_KNOWN_AUTHORITIES: commaList()
+      .optional()
+      .describe('comma list of host[:port] trusted without instance discovery, e.g. localhost:8443'),
+    AUTH_CLIENT_ID: z.string().min(1).describe("the BFF's client id (application id)"),
+    AUTH_CLIENT_SECRET: z
+      .string()
+      .optional()
+      .describe('a client secret (local only), or set the two certificate paths instead'),
+    AUTH_CLIENT_CERTIFICATE_PATH: z
+      .string()
+      .optional()
+      .describe('path of the PEM certificate registered for the BFF (with AUTH_CLIENT_CERTIFICATE_KEY_PATH)'),
+    AUTH_CLIENT_CERTIFICATE_KEY_PATH: z
+      .string()
+      .optional()
+      .describe('path of the PEM private key of that certificate'),
+    TOKEN_CACHE_REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+      .optional()
+      .describe('Redis for the shared (L2) token cache, e.g. redis://redis:6379; unset = in memory only'),
+    TOKEN_CACHE_ENCRYPTION_KEY: base64Key.optional(),
+    CORS_ORIGINS: commaList()
+      .default(DEFAULT_CORS_ORIGINS)
+      .pipe(z.array(httpUrl().refine((v) => new URL(v).origin === v, 'must be an origin (no path)')))
+      .describe('comma list of SPA origins allowed by CORS, e.g. http://localhost:8080'),
+    DOCUMENTS_MAX_BYTES: integerString(1, 1024 * 1024 * 1024)
+      .default(String(DEFAULT_DOCUMENTS_MAX_BYTES))
+      .describe('largest document accepted for upload, in bytes (default 10 MiB, as documents-service)'),
+    ...downstreamShape(BFF_DOWNSTREAMS.Program, {
+      flow: 'on-behalf-of',
+      scopes: 'api://program-service/Program.ReadWrite',
+      url: 'http://127.0.0.1:3001',
+    }),
+    ...downstreamShape(BFF_DOWNSTREAMS.Documents, {
+      flow: 'on-behalf-of',
+      scopes: 'api://documents-service/Documents.ReadWrite',
+      url: 'http://127.0.0.1:3003',
+    }),
+    ...downstreamShape(BFF_DOWNSTREAMS.Pricing, {
+      flow: 'client-credentials',
+      scopes: 'api://pricing-service/.default',
+      url: 'http://127.0.0.1:3002',
+    }),
+  })
+  .superRefine((env, ctx) => {
+    refineResourceServerEnv(env, ctx);
+    refineCredential(env, ctx);
+    refineDownstreams(env, ctx);
+  })
+  .transform((env) => ({ ...env, downstreams: readDownstreams(env) }));
+
+/** The validated BFF environment, with the declared downstreams parsed. */
+export type BffEnv = z.output<typeof bffEnvSchema>;
+
+type RawEnv = Record<string, unknown>;
+
+/** A client secret or a certificate (both paths), not both, and an encryption key with Redis. */
+function refineCredential(env: RawEnv, ctx: z.RefinementCtx): void {
+  const secret = env['AUTH_CLIENT_SECRET'] !== undefined;
+  const cert = env['AUTH_CLIENT_CERTIFICATE_PATH'] !== undefined;
+  const key = env['AUTH_CLIENT_CERTIFICATE_KEY_PATH'] !== undefined;
+  const issue = (path: string, message: string) =>
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+  if (!secret && !cert && !key)
+    issue('AUTH_CLIENT_SECRET', 'is required unless AUTH_CLIENT_CERTIFICATE_PATH and _KEY_PATH are set');
+  if (secret && (cert || key))
+    issue('AUTH_CLIENT_SECRET', 'set either a client secret or a certificate, not both');
+  if (cert !== key)
+    issue(
+      cert ? 'AUTH_CLIENT_CERTIFICATE_KEY_PATH' : 'AUTH_CLIENT_CERTIFICATE_PATH',
+      'the certificate and its key path go together',
+    );
+  if (env['TOKEN_CACHE_REDIS_URL'] !== undefined && env['TOKEN_CACHE_ENCRYPTION_KEY'] === undefined)
+    issue(
+      'TOKEN_CACHE_ENCRYPTION_KEY',
+      'is required with TOKEN_CACHE_REDIS_URL: tokens are never stored in plaintext',
+    );
+}
+
+/** The downstream registry, validated by libs/auth (flows, one resource per downstream, `.default` for CC). */
+function refineDownstreams(env: RawEnv, ctx: z.RefinementCtx): void {
+  try {
+    readDownstreams(env);
+  } catch (error) {
+    if (!(error instanceof TokenBrokerConfigError)) throw error;
+    for (const message of error.issues) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [variableOf(message)], message });
+    }
+  }
+}
+
+function readDownstreams(env: RawEnv): Record<BffDownstream, DownstreamDeclaration> {
+  const strings = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+  return parseDownstreamApisEnv(strings, Object.values(BFF_DOWNSTREAMS));
+}
+
+/** The variable a libs/auth issue is about: the one it names, else the downstream's `FLOW`/`SCOPES`/`BASE_URL`. */
+function variableOf(message: string): string {
+  const named = /DOWNSTREAM_APIS__[A-Z0-9_]+?__(BASE_URL|FLOW|SCOPES|TIMEOUT_MS)/.exec(message);
+  if (named) return named[0];
+  const name = /downstream "([^"]+)"/.exec(message)?.[1] ?? 'UNKNOWN';
+  const field = /baseUrl/.test(message) ? 'BASE_URL' : /scope/i.test(message) ? 'SCOPES' : 'FLOW';
+  return `DOWNSTREAM_APIS__${name}__${field}`;
+}
+
+/** Validates the BFF's environment; throws one error naming every bad variable. */
+export function parseBffEnv(env: Readonly<Record<string, string | undefined>>): BffEnv {
+  return parseEnv(bffEnvSchema, env, 'bff');
+}
+
+/** The typed `bff` config namespace, read from `process.env` once at boot. */
+export const bffConfig = registerAs('bff', () => parseBffEnv(process.env));

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+
+import { ProgrammesController } from './programmes.controller';
+import { ProgrammesService } from './programmes.service';
+
+/** `/api/programmes/**` (documents excepted): program-service on behalf of the user, pricing as the app. */
+@Module({ controllers: [ProgrammesController], providers: [ProgrammesService] })
+export class ProgrammesModule {}

@@ -1,0 +1,173 @@
+import { type ChainTrace, Flow, type HopClaims, type HopRecord, TokenSource } from '../../shared/chain-trace';
+import { layoutChain } from './chain-layout';
+
+/** The token the SPA sent to the BFF, decoded in the browser (claims only; the token itself is not kept). */
+export interface SpaTokenInfo {
+  readonly claims: HopClaims;
+  /** `true` when MSAL served it from its cache, `false` when it came from the token service. */
+  readonly fromCache: boolean;
+}
+
+/** What the diagram needs besides the trace: names for client ids and the SPA's own scopes. */
+export interface DiagramContext {
+  readonly applications: Readonly<Record<string, string>>;
+  readonly spaScopes: readonly string[];
+}
+
+export type NodeKind = 'spa' | 'bff' | 'obo' | 'cc';
+export type ArrowKind = 'user' | 'obo' | 'cc';
+
+/** One `key value` line of a node card; `title` is the tooltip (e.g. the GUID behind an app name). */
+export interface Fact {
+  readonly key: string;
+  readonly value: string;
+  readonly title?: string;
+}
+
+/** A box of the diagram: a column (0 = SPA, 1 = BFF, 2… = services by call depth) and a span of leaf rows. */
+export interface DiagramNode {
+  readonly id: string;
+  readonly kind: NodeKind;
+  readonly title: string;
+  readonly subtitle?: string;
+  readonly facts: readonly Fact[];
+  readonly column: number;
+  readonly row: number;
+  readonly rowSpan: number;
+}
+
+/** One call: drawn from the caller's right edge to the callee's left edge, labelled above and below. */
+export interface DiagramArrow {
+  readonly from: string;
+  readonly to: string;
+  readonly kind: ArrowKind;
+  /** The flow, in the pill: "on behalf of", "client credentials", "user sign-in". */
+  readonly flow: string;
+  readonly above: readonly string[];
+  readonly below: readonly string[];
+  /** `data-*` attributes for tests and styling (flow, depth, caller and callee names). */
+  readonly data: Readonly<Record<string, string>>;
+}
+
+export interface DiagramModel {
+  readonly correlationId: string;
+  readonly rows: number;
+  readonly nodes: readonly DiagramNode[];
+  readonly arrows: readonly DiagramArrow[];
+}
+
+const FLOW_LABEL: Record<Flow, string> = {
+  [Flow.OnBehalfOf]: 'on behalf of',
+  [Flow.ClientCredentials]: 'client credentials',
+};
+
+const SOURCE_LABEL: Record<TokenSource, string> = {
+  [TokenSource.Cache]: 'token: cache',
+  [TokenSource.TokenService]: 'token: token service',
+  [TokenSource.Refresh]: 'token: refreshed',
+};
+
+/**
+ * Turns one `/api/chain` trace into boxes and arrows: SPA → BFF → each downstream, and each downstream's
+ * own calls (the `children` its `x-chain-trace` header reported). Each card shows the decoded claims of
+ * the token its service received; each arrow the flow, the request, its status and time, and where the
+ * caller got the token.
+ */
+export function chainModel(trace: ChainTrace, ctx: DiagramContext, spaToken?: SpaTokenInfo): DiagramModel {
+  const layout = layoutChain(trace);
+  const all = { row: 1, rowSpan: layout.rows };
+  const spaClaims: HopClaims = spaToken?.claims ?? { scp: ctx.spaScopes.join(' ') };
+  const nodes: DiagramNode[] = [
+    { id: 'spa', kind: 'spa', title: 'SPA', subtitle: 'MSAL Browser', facts: [], column: 0, ...all },
+    { id: 'bff', kind: 'bff', title: 'bff', facts: claimFacts(spaClaims, ctx), column: 1, ...all },
+  ];
+  const arrows: DiagramArrow[] = [
+    {
+      from: 'spa',
+      to: 'bff',
+      kind: 'user',
+      flow: 'user sign-in',
+      above: callLines(trace.method, trace.path),
+      below: [
+        `${trace.status} · ${formatMs(trace.durationMs)}`,
+        spaToken === undefined ? 'token: MSAL' : spaToken.fromCache ? 'token: MSAL cache' : 'token: token service',
+      ],
+      data: { flow: 'auth-code', depth: '0', from: 'spa', to: 'bff' },
+    },
+  ];
+  const ids = new Map<HopRecord, string>();
+  layout.hops.forEach((placed, index) => ids.set(placed.hop, `hop-${index}`));
+  for (const placed of layout.hops) {
+    const { hop } = placed;
+    const id = ids.get(hop) ?? '';
+    nodes.push({
+      id,
+      kind: hop.flow === Flow.OnBehalfOf ? 'obo' : 'cc',
+      title: hop.to,
+      facts: claimFacts(hop.token.claims, ctx),
+      column: placed.depth + 1,
+      row: placed.row,
+      rowSpan: placed.rowSpan,
+    });
+    arrows.push(hopArrow(hop, placed.parent === undefined ? 'bff' : (ids.get(placed.parent) ?? ''), id, placed.depth));
+  }
+  return { correlationId: trace.correlationId, rows: layout.rows, nodes, arrows };
+}
+
+function hopArrow(hop: HopRecord, from: string, to: string, depth: number): DiagramArrow {
+  return {
+    from,
+    to,
+    kind: hop.flow === Flow.OnBehalfOf ? 'obo' : 'cc',
+    flow: FLOW_LABEL[hop.flow],
+    above: callLines(hop.method, hop.path),
+    below: [
+      `${hop.status} · ${formatMs(hop.durationMs)}`,
+      `${SOURCE_LABEL[hop.token.source]} · ${formatMs(hop.token.acquireMs)}`,
+    ],
+    data: { flow: hop.flow, depth: String(depth), from: hop.from, to: hop.to },
+  };
+}
+
+/** The claims that say who is calling and with what: audience, scopes or roles, caller, user factors. */
+function claimFacts(claims: HopClaims, ctx: DiagramContext): Fact[] {
+  const facts: Fact[] = [];
+  const add = (key: string, value: string | undefined, title?: string) => {
+    if (value !== undefined && value !== '') facts.push({ key, value, ...(title === undefined ? {} : { title }) });
+  };
+  add('aud', claims.aud === undefined ? undefined : (ctx.applications[claims.aud] ?? claims.aud), claims.aud);
+  add('scp', claims.scp);
+  add('roles', claims.roles?.join(' '));
+  add('azp', claims.azp === undefined ? undefined : (ctx.applications[claims.azp] ?? claims.azp), claims.azp);
+  add('idtyp', claims.idtyp);
+  add('amr', claims.amr?.join(' '));
+  add('acrs', claims.acrs?.join(' '));
+  return facts;
+}
+
+/** Longest call line, in characters (monospace): longer paths wrap at a `/`, so arrows stay short. */
+const CALL_LINE_CHARS = 27;
+
+/** `METHOD /short/path` on one line, or on several broken before a `/` when it is long. */
+export function callLines(method: string, path: string): string[] {
+  const lines: string[] = [];
+  let line = method;
+  for (const segment of shortPath(path).split(/(?=\/)/)) {
+    const sep = line === method ? ' ' : '';
+    if (line !== method && line.length + segment.length > CALL_LINE_CHARS) {
+      lines.push(line);
+      line = segment;
+    } else line += sep + segment;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** Shortens GUID-like path segments so a path reads at a glance (`/programmes/6b1f…/quote`). */
+export function shortPath(path: string): string {
+  return path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, (id) => `${id.slice(0, 4)}…`);
+}
+
+export function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}

@@ -1,0 +1,27 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+import type { HopRecord } from '../downstream/hop-record';
+
+/** What one inbound request carries through the chain (docs/CONTRACTS.md "context"). */
+export interface RequestContextData {
+  /** `x-correlation-id`, accepted from the caller when well-formed, else generated. */
+  readonly correlationId: string;
+  /** W3C `traceparent` of the inbound request, when sent. */
+  readonly traceparent?: string;
+  /** The downstream calls this request made, appended by the downstream client. */
+  readonly hops: HopRecord[];
+}
+
+const storage = new AsyncLocalStorage<RequestContextData>();
+
+/** Request-scoped context on AsyncLocalStorage, so libraries need no request object. */
+export const RequestContext = {
+  /** Runs `fn` with `context` as the current context. */
+  run<T>(context: RequestContextData, fn: () => T): T {
+    return storage.run(context, fn);
+  },
+  /** The current request's context, or undefined outside a request. */
+  current(): RequestContextData | undefined {
+    return storage.getStore();
+  },
+} as const;

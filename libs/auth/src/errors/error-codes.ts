@@ -1,0 +1,52 @@
+/**
+ * Stable problem codes of the chain (docs/CONTRACTS.md). Clients branch on these, never on text:
+ * extend the list, never rename an entry.
+ */
+export const ERROR_TITLES = {
+  token_missing: 'Authentication required',
+  token_malformed: 'Malformed access token',
+  token_too_large: 'Access token too large',
+  token_algorithm_not_allowed: 'Signing algorithm not allowed',
+  token_signature_invalid: 'Invalid token signature',
+  token_key_unknown: 'Unknown signing key',
+  token_expired: 'Access token expired',
+  token_not_yet_valid: 'Access token not yet valid',
+  token_audience_invalid: 'Access token not meant for this API',
+  token_issuer_invalid: 'Access token from an untrusted issuer',
+  token_tenant_not_allowed: 'Tenant not allowed',
+  token_no_permissions: 'Access token carries no permissions',
+  signing_keys_unavailable: 'Signing keys unavailable',
+  scope_missing: 'Scope missing',
+  app_role_missing: 'App role missing',
+  caller_not_allowed: 'Calling application not allowed',
+  user_token_required: 'User token required',
+  app_token_required: 'Application token required',
+  claims_challenge: 'Stronger authentication required',
+  consent_required: 'Consent required',
+  obo_requires_user: 'On-behalf-of needs a user token',
+  token_service_unavailable: 'Token service unavailable',
+  token_service_rejected: 'Token service refused the request',
+  client_credentials_invalid: 'Client credentials invalid',
+  downstream_unreachable: 'Downstream API unreachable',
+  downstream_timeout: 'Downstream API timed out',
+  downstream_unauthorized: 'Downstream API refused the token',
+  downstream_forbidden: 'Downstream API refused access',
+  validation_failed: 'Request validation failed',
+  bad_request: 'Bad request',
+  not_found: 'Not found',
+  not_owner: 'Only the owner may do this',
+  not_a_broker: 'Only a broker may do this',
+  conflict: 'Conflict',
+  payload_too_large: 'Payload too large',
+  unsupported_media_type: 'Unsupported media type',
+  method_not_allowed: 'Method not allowed',
+  too_many_requests: 'Too many requests',
+  service_unavailable: 'Service unavailable',
+  internal: 'Internal error',
+} as const;
+
+/** A stable problem code (union of the keys of {@link ERROR_TITLES}). */
+export type ErrorCode = keyof typeof ERROR_TITLES;
+
+/** Base of every problem `type` URI: `${PROBLEM_TYPE_BASE}<code>`. */
+export const PROBLEM_TYPE_BASE = 'https://entra-api-chain.dev/problems/';

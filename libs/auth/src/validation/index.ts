@@ -1,0 +1,28 @@
+export { AUTH_MODULE_OPTIONS } from './auth.module-definition';
+export { AuthModule } from './auth.module';
+export { AUTH_DEFAULTS, type AuthModuleOptions, AuthOptionsError, resolveAuthOptions, type ResolvedAuthOptions } from './auth.options';
+export { ENTRA_JWT, EntraJwtStrategy } from './entra-jwt.strategy';
+export { bearerTokenOf, JwtAuthGuard } from './jwt-auth.guard';
+export { type AccessTokenClaims, AuthenticatedPrincipal, Principal } from './principal';
+export {
+  AllowedCallers,
+  AppOnly,
+  IS_PUBLIC,
+  Public,
+  REQUIREMENT_KEYS,
+  RequireAppRoles,
+  RequireScopes,
+  RequireScopesOrAppRoles,
+  type RouteRequirements,
+  UserOnly,
+} from './requirements';
+export { assertRequirements } from './requirements.check';
+export { SigningKeyResolver } from './signing-key.resolver';
+export { toInvalidTokenError, TokenValidator } from './token-validator';
+export {
+  InsufficientScopeError,
+  type InsufficientScopeCode,
+  InvalidTokenError,
+  type InvalidTokenCode,
+  SigningKeysUnavailableError,
+} from './validation.errors';

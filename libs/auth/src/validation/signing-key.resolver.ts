@@ -1,0 +1,82 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
+
+import { JwksClient, JwksRateLimitError, SigningKeyNotFoundError } from 'jwks-rsa';
+
+import type { ResolvedAuthOptions } from './auth.options';
+import { InvalidTokenError, SigningKeysUnavailableError } from './validation.errors';
+
+interface CachedKey {
+  readonly key: KeyObject;
+  readonly expiresAt: number;
+}
+
+/**
+ * Signing keys by `kid`, from the configured JWKS only (a token's `jku`/`x5u`/`jwk` headers are never
+ * followed). jwks-rsa fetches, caches and rate-limits; on top of it each key is kept as a parsed
+ * `KeyObject` (a PEM string costs ~7× per verify, STYLE.md) for `jwksCacheMaxAgeMs`, after which it is
+ * looked up again — so a key removed from the JWKS stops validating once that window passes.
+ */
+export class SigningKeyResolver {
+  private readonly client: JwksClient;
+  private readonly keys = new Map<string, CachedKey>();
+  private readonly pending = new Map<string, Promise<KeyObject>>();
+
+  constructor(private readonly options: ResolvedAuthOptions) {
+    this.client = new JwksClient({
+      jwksUri: options.jwksUri,
+      cache: true,
+      cacheMaxEntries: 20,
+      cacheMaxAge: options.jwksCacheMaxAgeMs,
+      rateLimit: true,
+      jwksRequestsPerMinute: options.jwksRequestsPerMinute,
+      timeout: options.jwksTimeoutMs,
+      ...(options.jwksCaPem ? { requestAgent: new Agent({ ca: [...rootCertificates, options.jwksCaPem] }) } : {}),
+    });
+  }
+
+  /** The cached key for `kid` if it is still inside its trust window (no I/O). */
+  cached(kid: string): KeyObject | undefined {
+    const entry = this.keys.get(kid);
+    if (!entry) return undefined;
+    if (entry.expiresAt > Date.now()) return entry.key;
+    this.keys.delete(kid);
+    return undefined;
+  }
+
+  /** The key for `kid`; an unknown `kid` costs one JWKS fetch (shared by concurrent callers). */
+  async resolve(kid: string): Promise<KeyObject> {
+    const cached = this.cached(kid);
+    if (cached) return cached;
+    let inFlight = this.pending.get(kid);
+    if (!inFlight) {
+      inFlight = this.fetch(kid).finally(() => this.pending.delete(kid));
+      this.pending.set(kid, inFlight);
+    }
+    return inFlight;
+  }
+
+  private async fetch(kid: string): Promise<KeyObject> {
+    try {
+      const signingKey = await this.client.getSigningKey(kid);
+      const key = createPublicKey(signingKey.getPublicKey());
+      if (key.asymmetricKeyType !== 'rsa') throw new InvalidTokenError('token_key_unknown', 'The signing key is not an RSA key.');
+      this.keys.set(kid, { key, expiresAt: Date.now() + this.options.jwksCacheMaxAgeMs });
+      return key;
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw error;
+      if (error instanceof SigningKeyNotFoundError || error instanceof JwksRateLimitError) {
+        throw new InvalidTokenError('token_key_unknown', 'The token was signed by a key the issuer does not publish.', {
+          cause: error,
+        });
+      }
+      throw new SigningKeysUnavailableError({ cause: error });
+    }
+  }
+
+  /** Forgets every parsed key (tests; operators rotating keys never need it). */
+  clear(): void {
+    this.keys.clear();
+  }
+}

@@ -1,0 +1,53 @@
+import { InvalidTokenError } from './validation.errors';
+
+/** The protected header fields this library reads; everything else (jku, x5u, jwk, x5t…) is ignored. */
+export interface TokenHeader {
+  readonly alg: string;
+  readonly kid: string;
+}
+
+const SEGMENT = /^[A-Za-z0-9_-]+$/;
+const ALLOWED_ALGORITHM = 'RS256';
+
+/**
+ * Structural checks before any key is looked up: three base64url segments, a JSON-object header
+ * with no duplicated member (a parser differential, RFC 7515 §4), `alg` exactly RS256, a string `kid`
+ * and no `crit` extension we would have to understand (RFC 7515 §4.1.11).
+ */
+export function readTokenHeader(token: string): TokenHeader {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((p, i) => (i === 2 && p === '' ? true : SEGMENT.test(p)))) {
+    throw new InvalidTokenError('token_malformed', 'The access token is not a compact JWS (three base64url segments).');
+  }
+  const text = Buffer.from(parts[0] ?? '', 'base64url').toString('utf8');
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch {
+    throw new InvalidTokenError('token_malformed', 'The token header is not JSON.');
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new InvalidTokenError('token_malformed', 'The token header is not a JSON object.');
+  }
+  const fields = header as Record<string, unknown>;
+  if (hasDuplicateMembers(text, Object.keys(fields))) {
+    throw new InvalidTokenError('token_malformed', 'The token header repeats a member.');
+  }
+  if (typeof fields['alg'] !== 'string') throw new InvalidTokenError('token_malformed', 'The token header has no alg.');
+  if (fields['alg'] !== ALLOWED_ALGORITHM) {
+    throw new InvalidTokenError('token_algorithm_not_allowed', `Only ${ALLOWED_ALGORITHM} tokens are accepted.`);
+  }
+  if (parts[2] === '') throw new InvalidTokenError('token_malformed', 'The token has no signature.');
+  if ('crit' in fields) throw new InvalidTokenError('token_malformed', 'The token header has unsupported critical extensions.');
+  const kid = fields['kid'];
+  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256) {
+    throw new InvalidTokenError('token_malformed', 'The token header has no usable kid.');
+  }
+  return { alg: ALLOWED_ALGORITHM, kid };
+}
+
+/** Escapes could spell one member two ways (`"alg"` / `"\\u0061lg"`); issuers never send them. */
+function hasDuplicateMembers(text: string, keys: readonly string[]): boolean {
+  if (text.includes('\\')) return true;
+  return keys.some((key) => (text.match(new RegExp(`"${key.replace(/[^\w-]/g, '\\$&')}"\\s*:`, 'g')) ?? []).length > 1);
+}

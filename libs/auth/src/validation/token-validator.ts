@@ -1,0 +1,142 @@
+import type { KeyObject } from 'node:crypto';
+
+import { JsonWebTokenError, NotBeforeError, TokenExpiredError, verify, type VerifyOptions } from 'jsonwebtoken';
+
+import { type AuthModuleOptions, type ResolvedAuthOptions, resolveAuthOptions, TENANT_PLACEHOLDER } from './auth.options';
+import { type AccessTokenClaims, AuthenticatedPrincipal } from './principal';
+import { SigningKeyResolver } from './signing-key.resolver';
+import { readTokenHeader } from './token-header';
+import { ValidatedTokenCache } from './validated-token.cache';
+import { InvalidTokenError } from './validation.errors';
+
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+/**
+ * Access-token validation (docs/CONTRACTS.md): size, header, key by `kid`, RS256 signature, `exp`/`nbf`
+ * with tolerance and `aud` through jsonwebtoken with a cached `KeyObject`; then issuer (exact or
+ * `{tenantid}` template), tenant allow-list, `tid` consistency and "carries some permission". The
+ * JWT strategy runs the same steps; {@link validate} is the direct entry point (benchmarks, non-HTTP).
+ */
+export class TokenValidator {
+  readonly options: ResolvedAuthOptions;
+  readonly keys: SigningKeyResolver;
+  readonly verifyOptions: VerifyOptions & { algorithms: ['RS256'] };
+  private readonly cache: ValidatedTokenCache;
+
+  constructor(options: ResolvedAuthOptions) {
+    this.options = options;
+    this.keys = new SigningKeyResolver(options);
+    this.cache = new ValidatedTokenCache(options.validatedTokenCacheSize);
+    this.verifyOptions = {
+      algorithms: ['RS256'],
+      audience: acceptedAudiences(options.audiences),
+      clockTolerance: options.clockToleranceSeconds,
+    };
+  }
+
+  static fromOptions(options: AuthModuleOptions): TokenValidator {
+    return new TokenValidator(resolveAuthOptions(options));
+  }
+
+  /** Validates `token` and returns its principal, or throws an {@link InvalidTokenError}. */
+  async validate(token: string): Promise<AuthenticatedPrincipal> {
+    const cached = this.cached(token);
+    if (cached) return cached;
+    const { kid, key } = await this.keyFor(token);
+    let claims: AccessTokenClaims;
+    try {
+      claims = verify(token, key, this.verifyOptions) as AccessTokenClaims;
+    } catch (error) {
+      throw toInvalidTokenError(error);
+    }
+    return this.accept(token, claims, kid);
+  }
+
+  /** A previously validated, unexpired token's principal (no signature check), checking the size first. */
+  cached(token: string): AuthenticatedPrincipal | undefined {
+    this.checkSize(token);
+    return this.cache.get(token, (kid) => this.keys.cached(kid) !== undefined);
+  }
+
+  /** Header checks, then the signing key for its `kid`. */
+  async keyFor(token: string): Promise<{ kid: string; key: KeyObject }> {
+    this.checkSize(token);
+    const { kid } = readTokenHeader(token);
+    return { kid, key: await this.keys.resolve(kid) };
+  }
+
+  /** Claims checks after a good signature; caches and returns the principal. */
+  accept(token: string, claims: AccessTokenClaims, kid = readTokenHeader(token).kid): AuthenticatedPrincipal {
+    this.checkClaims(claims);
+    const principal = new AuthenticatedPrincipal(claims, token);
+    this.cache.set(token, kid, principal);
+    return principal;
+  }
+
+  close(): void {
+    this.cache.clear();
+    this.keys.clear();
+  }
+
+  private checkSize(token: string): void {
+    if (Buffer.byteLength(token, 'utf8') > this.options.maxTokenBytes) {
+      throw new InvalidTokenError('token_too_large', `The access token exceeds ${this.options.maxTokenBytes} bytes.`);
+    }
+  }
+
+  private checkClaims(claims: AccessTokenClaims): void {
+    if (typeof claims !== 'object' || claims === null) throw new InvalidTokenError('token_malformed', 'The token payload is not a JSON object.');
+    if (typeof claims.exp !== 'number') throw new InvalidTokenError('token_malformed', 'The token has no exp.');
+    if (typeof claims.iss !== 'string') throw new InvalidTokenError('token_issuer_invalid', 'The token has no issuer.');
+    if (claims.tid !== undefined && typeof claims.tid !== 'string') throw new InvalidTokenError('token_malformed', 'The tid claim is not a string.');
+    if (typeof (claims.oid ?? claims.sub) !== 'string') throw new InvalidTokenError('token_malformed', 'The token names no subject (oid/sub).');
+    this.checkIssuer(claims.iss, claims.tid);
+    const scp = typeof claims.scp === 'string' ? claims.scp.trim() : '';
+    const roles = Array.isArray(claims.roles) ? claims.roles : [];
+    if (!scp && !roles.length) {
+      throw new InvalidTokenError('token_no_permissions', 'The token carries neither scp nor roles.');
+    }
+  }
+
+  private checkIssuer(iss: string, tid: string | undefined): void {
+    const { exactIssuers, issuerTemplates, allowedTenants } = this.options;
+    const viaTemplate = tid !== undefined && issuerTemplates.some((t) => t.replace(TENANT_PLACEHOLDER, tid) === iss);
+    if (!exactIssuers.has(iss) && !viaTemplate) {
+      throw new InvalidTokenError('token_issuer_invalid', 'The token was issued by an issuer this API does not trust.');
+    }
+    // ENTRA.md §5: the tenant in `iss` and `tid` must agree.
+    const issuerTenant = GUID.exec(iss)?.[0];
+    if (tid !== undefined && issuerTenant !== undefined && issuerTenant.toLowerCase() !== tid.toLowerCase()) {
+      throw new InvalidTokenError('token_issuer_invalid', 'The token issuer and tid name different tenants.');
+    }
+    const tenant = (tid ?? issuerTenant)?.toLowerCase();
+    if ((viaTemplate || allowedTenants.size) && (!tenant || !allowedTenants.has(tenant))) {
+      throw new InvalidTokenError('token_tenant_not_allowed', 'The token comes from a tenant this API does not allow.');
+    }
+  }
+}
+
+/** v1 tokens carry the App ID URI with or without a trailing slash (ENTRA.md §5). */
+function acceptedAudiences(audiences: readonly string[]): [string, ...string[]] {
+  const all = new Set<string>();
+  for (const aud of audiences) {
+    all.add(aud);
+    if (!GUID.test(aud) || aud.includes(':')) all.add(aud.endsWith('/') ? aud.slice(0, -1) : `${aud}/`);
+  }
+  return [...all] as [string, ...string[]];
+}
+
+/** jsonwebtoken's errors → stable codes (its messages are part of its v9 API). */
+export function toInvalidTokenError(error: unknown): InvalidTokenError {
+  if (error instanceof InvalidTokenError) return error;
+  if (error instanceof TokenExpiredError) return new InvalidTokenError('token_expired', 'The access token expired.');
+  if (error instanceof NotBeforeError) return new InvalidTokenError('token_not_yet_valid', 'The access token is not valid yet.');
+  if (error instanceof JsonWebTokenError) {
+    const m = error.message;
+    if (m === 'invalid signature') return new InvalidTokenError('token_signature_invalid', 'The token signature does not verify.');
+    if (m === 'invalid algorithm') return new InvalidTokenError('token_algorithm_not_allowed', 'Only RS256 tokens are accepted.');
+    if (m.startsWith('jwt audience invalid')) return new InvalidTokenError('token_audience_invalid', 'The token is not meant for this API (aud).');
+    if (m.startsWith('jwt issuer invalid')) return new InvalidTokenError('token_issuer_invalid', 'The token was issued by an issuer this API does not trust.');
+  }
+  return new InvalidTokenError('token_malformed', 'The access token could not be read.');
+}
