@@ -1,9 +1,55 @@
 // --- validation (AuthModule, guards, decorators, principal) ---
-export * from './validation';
+export { AuthModule } from './validation/auth.module';
+export { AUTH_MODULE_OPTIONS } from './validation/auth.module-definition';
+export {
+  AUTH_DEFAULTS,
+  type AuthModuleOptions,
+  AuthOptionsError,
+  resolveAuthOptions,
+  type ResolvedAuthOptions,
+} from './validation/auth.options';
+export { ENTRA_JWT, EntraJwtStrategy } from './validation/entra-jwt.strategy';
+export { bearerTokenOf, JwtAuthGuard } from './validation/jwt-auth.guard';
+export { type AccessTokenClaims, AuthenticatedPrincipal, Principal } from './validation/principal';
+export {
+  AllowedCallers,
+  AppOnly,
+  IS_PUBLIC,
+  Public,
+  RequireAppRoles,
+  REQUIREMENT_KEYS,
+  RequireScopes,
+  RequireScopesOrAppRoles,
+  type RouteRequirements,
+  UserOnly,
+} from './validation/requirements';
+export { assertRequirements } from './validation/requirements.check';
+export { SigningKeyResolver } from './validation/signing-key.resolver';
+export { toInvalidTokenError, TokenValidator } from './validation/token-validator';
+export {
+  type InsufficientScopeCode,
+  InsufficientScopeError,
+  type InvalidTokenCode,
+  InvalidTokenError,
+  SigningKeysUnavailableError,
+} from './validation/validation.errors';
 // --- errors (ChainError, problem+json filter, WWW-Authenticate) ---
-export * from './errors';
+export {
+  type BearerChallenge,
+  buildBearerChallenge,
+  parseBearerChallenge,
+  type ParsedBearerChallenge,
+} from './errors/bearer-challenge';
+export { ChainError } from './errors/chain.error';
+export { ERROR_TITLES, type ErrorCode, PROBLEM_TYPE_BASE } from './errors/error-codes';
+export { type ProblemBody, problemBody, ProblemDetailsFilter } from './errors/problem-details.filter';
 // --- request context (correlation id, hops) ---
-export * from './context';
+export {
+  CORRELATION_ID_HEADER,
+  correlationIdFrom,
+  CorrelationIdMiddleware,
+} from './context/correlation-id.middleware';
+export { RequestContext, type RequestContextData } from './context/request-context';
 // --- token broker and downstream (owned by the broker engineer) ---
 export { CHAIN_TRACE_HEADER, decodeChainTrace, encodeChainTrace } from './downstream/chain-trace';
 export { DownstreamClient } from './downstream/downstream.client';

@@ -58,7 +58,8 @@ export function parseBearerChallenge(header: string): ParsedBearerChallenge | un
   // A following scheme (`, Basic realm=…`) stops the loop: its token is not `key=`.
   while (param.lastIndex < body.length && (match = param.exec(body)) !== null) {
     const key = (match[1] ?? '').toLowerCase();
-    if (!(key in params)) params[key] = match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : (match[3] ?? '');
+    if (!(key in params))
+      params[key] = match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : (match[3] ?? '');
     if (match[0].length === 0) break;
   }
   return {

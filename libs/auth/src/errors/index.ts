@@ -1,4 +1,9 @@
-export { type BearerChallenge, buildBearerChallenge, type ParsedBearerChallenge, parseBearerChallenge } from './bearer-challenge';
+export {
+  type BearerChallenge,
+  buildBearerChallenge,
+  parseBearerChallenge,
+  type ParsedBearerChallenge,
+} from './bearer-challenge';
 export { ChainError } from './chain.error';
 export { ERROR_TITLES, type ErrorCode, PROBLEM_TYPE_BASE } from './error-codes';
 export { type ProblemBody, problemBody, ProblemDetailsFilter } from './problem-details.filter';

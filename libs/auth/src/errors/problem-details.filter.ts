@@ -50,7 +50,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return;
     }
     if (problem.wwwAuthenticate) res.setHeader('WWW-Authenticate', problem.wwwAuthenticate);
-    if (problem.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(problem.retryAfterSeconds));
+    if (problem.retryAfterSeconds !== undefined)
+      res.setHeader('Retry-After', String(problem.retryAfterSeconds));
     res.status(problem.body.status).type('application/problem+json').send(JSON.stringify(problem.body));
   }
 
@@ -58,14 +59,23 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const correlationId = RequestContext.current()?.correlationId ?? headerOf(req, 'x-correlation-id');
     if (exception instanceof ChainError) {
       return {
-        body: problemBody(exception.code, exception.status, exception.detail, correlationId, exception.extensions),
+        body: problemBody(
+          exception.code,
+          exception.status,
+          exception.detail,
+          correlationId,
+          exception.extensions,
+        ),
         wwwAuthenticate: exception.wwwAuthenticate,
         retryAfterSeconds: exception.retryAfterSeconds,
       };
     }
     if (exception instanceof HttpException) return fromHttpException(exception, correlationId);
     const status = statusOfBodyParserError(exception);
-    if (status) return { body: problemBody(HTTP_CODES[status] ?? 'bad_request', status, messageOf(exception), correlationId) };
+    if (status)
+      return {
+        body: problemBody(HTTP_CODES[status] ?? 'bad_request', status, messageOf(exception), correlationId),
+      };
     this.logger.error({ msg: 'unexpected error', errorClass: classOf(exception), correlationId });
     return { body: problemBody('internal', 500, 'An unexpected error occurred.', correlationId) };
   }
@@ -118,7 +128,11 @@ function detailOf(response: string | object, fallback: string): string {
 /** body-parser / multer errors carry `status`/`statusCode` (e.g. 400 bad JSON, 413 too large). */
 function statusOfBodyParserError(exception: unknown): number | undefined {
   if (typeof exception !== 'object' || exception === null) return undefined;
-  const { status, statusCode, expose } = exception as { status?: unknown; statusCode?: unknown; expose?: unknown };
+  const { status, statusCode, expose } = exception as {
+    status?: unknown;
+    statusCode?: unknown;
+    expose?: unknown;
+  };
   const value = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
   return value !== undefined && value >= 400 && value < 500 && expose !== false ? value : undefined;
 }

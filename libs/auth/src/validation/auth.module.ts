@@ -1,4 +1,10 @@
-import { type MiddlewareConsumer, Module, type NestModule, type OnModuleDestroy, RequestMethod } from '@nestjs/common';
+import {
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type OnModuleDestroy,
+  RequestMethod,
+} from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 

@@ -32,7 +32,9 @@ export interface AuthModuleOptions {
 }
 
 /** {@link AuthModuleOptions} with every default applied, validated once at boot. */
-export interface ResolvedAuthOptions extends Required<Omit<AuthModuleOptions, 'allowedTenants' | 'jwksCaPem'>> {
+export interface ResolvedAuthOptions extends Required<
+  Omit<AuthModuleOptions, 'allowedTenants' | 'jwksCaPem'>
+> {
   readonly allowedTenants: ReadonlySet<string>;
   readonly exactIssuers: ReadonlySet<string>;
   readonly issuerTemplates: readonly string[];
@@ -66,9 +68,12 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   const templates = issuers.filter((i) => i.toLowerCase().includes(TENANT_PLACEHOLDER));
   const allowedTenants = new Set((options.allowedTenants ?? []).map((t) => t.toLowerCase()));
   if (!issuers.length) problems.push('issuers: at least one issuer is required');
-  if (!options.audiences.filter(Boolean).length) problems.push('audiences: at least one audience is required');
+  if (!options.audiences.filter(Boolean).length)
+    problems.push('audiences: at least one audience is required');
   if (templates.length && !allowedTenants.size) {
-    problems.push(`allowedTenants: required when an issuer contains ${TENANT_PLACEHOLDER} (${templates.join(', ')})`);
+    problems.push(
+      `allowedTenants: required when an issuer contains ${TENANT_PLACEHOLDER} (${templates.join(', ')})`,
+    );
   }
   if (!isHttpUrl(options.jwksUri)) problems.push(`jwksUri: "${options.jwksUri}" is not an http(s) URL`);
   const resolved = { ...AUTH_DEFAULTS, ...stripUndefined(options) };

@@ -1,6 +1,12 @@
-export { AUTH_MODULE_OPTIONS } from './auth.module-definition';
 export { AuthModule } from './auth.module';
-export { AUTH_DEFAULTS, type AuthModuleOptions, AuthOptionsError, resolveAuthOptions, type ResolvedAuthOptions } from './auth.options';
+export { AUTH_MODULE_OPTIONS } from './auth.module-definition';
+export {
+  AUTH_DEFAULTS,
+  type AuthModuleOptions,
+  AuthOptionsError,
+  resolveAuthOptions,
+  type ResolvedAuthOptions,
+} from './auth.options';
 export { ENTRA_JWT, EntraJwtStrategy } from './entra-jwt.strategy';
 export { bearerTokenOf, JwtAuthGuard } from './jwt-auth.guard';
 export { type AccessTokenClaims, AuthenticatedPrincipal, Principal } from './principal';
@@ -9,8 +15,8 @@ export {
   AppOnly,
   IS_PUBLIC,
   Public,
-  REQUIREMENT_KEYS,
   RequireAppRoles,
+  REQUIREMENT_KEYS,
   RequireScopes,
   RequireScopesOrAppRoles,
   type RouteRequirements,
@@ -20,9 +26,9 @@ export { assertRequirements } from './requirements.check';
 export { SigningKeyResolver } from './signing-key.resolver';
 export { toInvalidTokenError, TokenValidator } from './token-validator';
 export {
-  InsufficientScopeError,
   type InsufficientScopeCode,
-  InvalidTokenError,
+  InsufficientScopeError,
   type InvalidTokenCode,
+  InvalidTokenError,
   SigningKeysUnavailableError,
 } from './validation.errors';

@@ -42,7 +42,8 @@ export class JwtAuthGuard extends AuthGuard(ENTRA_JWT) {
     const cached = this.validator.cached(bearerTokenOf(req));
     if (cached) req.user = cached;
     else await super.canActivate(context);
-    if (!(req.user instanceof AuthenticatedPrincipal)) throw new InvalidTokenError('token_malformed', 'The access token could not be read.');
+    if (!(req.user instanceof AuthenticatedPrincipal))
+      throw new InvalidTokenError('token_malformed', 'The access token could not be read.');
     assertRequirements(req.user, this.requirementsOf(targets));
     return true;
   }
@@ -69,12 +70,15 @@ export class JwtAuthGuard extends AuthGuard(ENTRA_JWT) {
 /** RFC 6750 §2.1: `Authorization: Bearer <token>`; any other scheme counts as no token. */
 export function bearerTokenOf(req: Pick<Request, 'headers'>): string {
   const header = req.headers.authorization;
-  if (!header) throw new InvalidTokenError('token_missing', 'This route needs an access token (Authorization: Bearer).');
+  if (!header)
+    throw new InvalidTokenError('token_missing', 'This route needs an access token (Authorization: Bearer).');
   const match = /^Bearer(?:\s+(\S*))?\s*$/i.exec(header);
   if (!match) {
-    if (/^Bearer\s/i.test(header)) throw new InvalidTokenError('token_malformed', 'The Authorization header is malformed.');
+    if (/^Bearer\s/i.test(header))
+      throw new InvalidTokenError('token_malformed', 'The Authorization header is malformed.');
     throw new InvalidTokenError('token_missing', 'This route needs an access token (Authorization: Bearer).');
   }
-  if (!match[1]) throw new InvalidTokenError('token_malformed', 'The Authorization header carries an empty token.');
+  if (!match[1])
+    throw new InvalidTokenError('token_malformed', 'The Authorization header carries an empty token.');
   return match[1];
 }

@@ -50,7 +50,7 @@ export class AuthenticatedPrincipal {
   /** `exp`, in seconds since the epoch. */
   readonly expiresAt: number;
   readonly claims: Readonly<AccessTokenClaims>;
-  private declare readonly [RAW_TOKEN]: string;
+  declare private readonly [RAW_TOKEN]: string;
 
   constructor(claims: AccessTokenClaims, rawToken: string) {
     const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ').filter(Boolean) : [];
@@ -104,10 +104,14 @@ function stringList(value: unknown): string[] {
 export type Principal = AuthenticatedPrincipal;
 
 /** Parameter decorator giving the handler the validated {@link AuthenticatedPrincipal}. */
-export const Principal = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthenticatedPrincipal => {
-  const user: unknown = ctx.switchToHttp().getRequest<{ user?: unknown }>().user;
-  if (!(user instanceof AuthenticatedPrincipal)) {
-    throw new Error('@Principal() used on a route without an authenticated principal (is the route @Public()?)');
-  }
-  return user;
-});
+export const Principal = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): AuthenticatedPrincipal => {
+    const user: unknown = ctx.switchToHttp().getRequest<{ user?: unknown }>().user;
+    if (!(user instanceof AuthenticatedPrincipal)) {
+      throw new Error(
+        '@Principal() used on a route without an authenticated principal (is the route @Public()?)',
+      );
+    }
+    return user;
+  },
+);

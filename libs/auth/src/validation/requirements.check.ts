@@ -8,13 +8,20 @@ import { InsufficientScopeError } from './validation.errors';
  */
 export function assertRequirements(principal: AuthenticatedPrincipal, req: RouteRequirements): void {
   if (req.kind === 'user' && principal.kind !== 'user') {
-    throw new InsufficientScopeError('user_token_required', 'This route needs a user (delegated) token.', req.scopes);
+    throw new InsufficientScopeError(
+      'user_token_required',
+      'This route needs a user (delegated) token.',
+      req.scopes,
+    );
   }
   if (req.kind === 'app' && principal.kind !== 'app') {
     throw new InsufficientScopeError('app_token_required', 'This route needs an app-only token.', req.roles);
   }
   if (req.callers && !(principal.callerAppId && req.callers.includes(principal.callerAppId))) {
-    throw new InsufficientScopeError('caller_not_allowed', 'The calling application is not allowed on this route.');
+    throw new InsufficientScopeError(
+      'caller_not_allowed',
+      'The calling application is not allowed on this route.',
+    );
   }
   const scopes = req.scopes ?? [];
   const roles = req.roles ?? [];
@@ -22,12 +29,24 @@ export function assertRequirements(principal: AuthenticatedPrincipal, req: Route
   const hasRole = roles.some((r) => principal.roles.includes(r));
   if (req.scopesOrRoles) {
     if (hasScope || hasRole) return;
-    throw new InsufficientScopeError('scope_missing', 'The token has none of the scopes or app roles this route requires.', [...scopes, ...roles]);
+    throw new InsufficientScopeError(
+      'scope_missing',
+      'The token has none of the scopes or app roles this route requires.',
+      [...scopes, ...roles],
+    );
   }
   if (scopes.length && !hasScope) {
-    throw new InsufficientScopeError('scope_missing', `The token lacks a required scope (any of: ${scopes.join(', ')}).`, scopes);
+    throw new InsufficientScopeError(
+      'scope_missing',
+      `The token lacks a required scope (any of: ${scopes.join(', ')}).`,
+      scopes,
+    );
   }
   if (roles.length && !hasRole) {
-    throw new InsufficientScopeError('app_role_missing', `The token lacks a required app role (any of: ${roles.join(', ')}).`, roles);
+    throw new InsufficientScopeError(
+      'app_role_missing',
+      `The token lacks a required app role (any of: ${roles.join(', ')}).`,
+      roles,
+    );
   }
 }

@@ -26,13 +26,21 @@ export const ALLOWED_CALLERS = 'chain:auth:callers';
 export const OPENAPI_SECURITY_SCHEME = 'bearer';
 
 /** Every metadata key that counts as "declares what it requires" for the route-inventory tests. */
-export const REQUIREMENT_KEYS = [REQUIRED_SCOPES, REQUIRED_ROLES, SCOPES_OR_ROLES, REQUIRED_KIND, ALLOWED_CALLERS] as const;
+export const REQUIREMENT_KEYS = [
+  REQUIRED_SCOPES,
+  REQUIRED_ROLES,
+  SCOPES_OR_ROLES,
+  REQUIRED_KIND,
+  ALLOWED_CALLERS,
+] as const;
 
 function documented(extension: string, requirement: string): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiBearerAuth(OPENAPI_SECURITY_SCHEME),
     ApiExtension(extension, requirement),
-    ApiUnauthorizedResponse({ description: 'No valid access token (problem+json, WWW-Authenticate invalid_token)' }),
+    ApiUnauthorizedResponse({
+      description: 'No valid access token (problem+json, WWW-Authenticate invalid_token)',
+    }),
     ApiForbiddenResponse({ description: `Token lacks: ${requirement} (insufficient_scope)` }),
   );
 }
@@ -42,11 +50,17 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUB
 
 /** Any one of `scopes` in the token's `scp` (delegated permissions). */
 export const RequireScopes = (...scopes: string[]): MethodDecorator & ClassDecorator =>
-  applyDecorators(SetMetadata(REQUIRED_SCOPES, scopes), documented('x-required-scopes', `scp: any of ${scopes.join(', ')}`));
+  applyDecorators(
+    SetMetadata(REQUIRED_SCOPES, scopes),
+    documented('x-required-scopes', `scp: any of ${scopes.join(', ')}`),
+  );
 
 /** Any one of `roles` in the token's `roles` (application permissions or the user's app roles). */
 export const RequireAppRoles = (...roles: string[]): MethodDecorator & ClassDecorator =>
-  applyDecorators(SetMetadata(REQUIRED_ROLES, roles), documented('x-required-roles', `roles: any of ${roles.join(', ')}`));
+  applyDecorators(
+    SetMetadata(REQUIRED_ROLES, roles),
+    documented('x-required-roles', `roles: any of ${roles.join(', ')}`),
+  );
 
 /** Either a delegated scope or an app role (an API callable both by users and by daemons). */
 export const RequireScopesOrAppRoles = (required: {
@@ -57,17 +71,29 @@ export const RequireScopesOrAppRoles = (required: {
     SetMetadata(REQUIRED_SCOPES, required.scopes),
     SetMetadata(REQUIRED_ROLES, required.roles),
     SetMetadata(SCOPES_OR_ROLES, true),
-    documented('x-required-scopes-or-roles', `scp: any of ${required.scopes.join(', ')} or roles: any of ${required.roles.join(', ')}`),
+    documented(
+      'x-required-scopes-or-roles',
+      `scp: any of ${required.scopes.join(', ')} or roles: any of ${required.roles.join(', ')}`,
+    ),
   );
 
 /** Delegated (user) tokens only: `idtyp` = user, else a token with `scp`. */
 export const UserOnly = (): MethodDecorator & ClassDecorator =>
-  applyDecorators(SetMetadata(REQUIRED_KIND, 'user'), documented('x-required-token-kind', 'a user (delegated) token'));
+  applyDecorators(
+    SetMetadata(REQUIRED_KIND, 'user'),
+    documented('x-required-token-kind', 'a user (delegated) token'),
+  );
 
 /** App-only tokens only: `idtyp` = app, else a token without `scp`. */
 export const AppOnly = (): MethodDecorator & ClassDecorator =>
-  applyDecorators(SetMetadata(REQUIRED_KIND, 'app'), documented('x-required-token-kind', 'an app-only token'));
+  applyDecorators(
+    SetMetadata(REQUIRED_KIND, 'app'),
+    documented('x-required-token-kind', 'an app-only token'),
+  );
 
 /** Only these calling applications (`azp`, or `appid` in v1 tokens). */
 export const AllowedCallers = (...clientIds: string[]): MethodDecorator & ClassDecorator =>
-  applyDecorators(SetMetadata(ALLOWED_CALLERS, clientIds), documented('x-allowed-callers', `caller (azp) one of ${clientIds.length} allowed clients`));
+  applyDecorators(
+    SetMetadata(ALLOWED_CALLERS, clientIds),
+    documented('x-allowed-callers', `caller (azp) one of ${clientIds.length} allowed clients`),
+  );

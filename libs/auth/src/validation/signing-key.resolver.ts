@@ -32,7 +32,9 @@ export class SigningKeyResolver {
       rateLimit: true,
       jwksRequestsPerMinute: options.jwksRequestsPerMinute,
       timeout: options.jwksTimeoutMs,
-      ...(options.jwksCaPem ? { requestAgent: new Agent({ ca: [...rootCertificates, options.jwksCaPem] }) } : {}),
+      ...(options.jwksCaPem
+        ? { requestAgent: new Agent({ ca: [...rootCertificates, options.jwksCaPem] }) }
+        : {}),
     });
   }
 
@@ -61,15 +63,20 @@ export class SigningKeyResolver {
     try {
       const signingKey = await this.client.getSigningKey(kid);
       const key = createPublicKey(signingKey.getPublicKey());
-      if (key.asymmetricKeyType !== 'rsa') throw new InvalidTokenError('token_key_unknown', 'The signing key is not an RSA key.');
+      if (key.asymmetricKeyType !== 'rsa')
+        throw new InvalidTokenError('token_key_unknown', 'The signing key is not an RSA key.');
       this.keys.set(kid, { key, expiresAt: Date.now() + this.options.jwksCacheMaxAgeMs });
       return key;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;
       if (error instanceof SigningKeyNotFoundError || error instanceof JwksRateLimitError) {
-        throw new InvalidTokenError('token_key_unknown', 'The token was signed by a key the issuer does not publish.', {
-          cause: error,
-        });
+        throw new InvalidTokenError(
+          'token_key_unknown',
+          'The token was signed by a key the issuer does not publish.',
+          {
+            cause: error,
+          },
+        );
       }
       throw new SigningKeysUnavailableError({ cause: error });
     }

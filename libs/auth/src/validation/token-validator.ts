@@ -1,8 +1,19 @@
 import type { KeyObject } from 'node:crypto';
 
-import { JsonWebTokenError, NotBeforeError, TokenExpiredError, verify, type VerifyOptions } from 'jsonwebtoken';
+import {
+  JsonWebTokenError,
+  NotBeforeError,
+  TokenExpiredError,
+  verify,
+  type VerifyOptions,
+} from 'jsonwebtoken';
 
-import { type AuthModuleOptions, type ResolvedAuthOptions, resolveAuthOptions, TENANT_PLACEHOLDER } from './auth.options';
+import {
+  type AuthModuleOptions,
+  resolveAuthOptions,
+  type ResolvedAuthOptions,
+  TENANT_PLACEHOLDER,
+} from './auth.options';
 import { type AccessTokenClaims, AuthenticatedPrincipal } from './principal';
 import { SigningKeyResolver } from './signing-key.resolver';
 import { readTokenHeader } from './token-header';
@@ -80,16 +91,24 @@ export class TokenValidator {
 
   private checkSize(token: string): void {
     if (Buffer.byteLength(token, 'utf8') > this.options.maxTokenBytes) {
-      throw new InvalidTokenError('token_too_large', `The access token exceeds ${this.options.maxTokenBytes} bytes.`);
+      throw new InvalidTokenError(
+        'token_too_large',
+        `The access token exceeds ${this.options.maxTokenBytes} bytes.`,
+      );
     }
   }
 
   private checkClaims(claims: AccessTokenClaims): void {
-    if (typeof claims !== 'object' || claims === null) throw new InvalidTokenError('token_malformed', 'The token payload is not a JSON object.');
-    if (typeof claims.exp !== 'number') throw new InvalidTokenError('token_malformed', 'The token has no exp.');
-    if (typeof claims.iss !== 'string') throw new InvalidTokenError('token_issuer_invalid', 'The token has no issuer.');
-    if (claims.tid !== undefined && typeof claims.tid !== 'string') throw new InvalidTokenError('token_malformed', 'The tid claim is not a string.');
-    if (typeof (claims.oid ?? claims.sub) !== 'string') throw new InvalidTokenError('token_malformed', 'The token names no subject (oid/sub).');
+    if (typeof claims !== 'object' || claims === null)
+      throw new InvalidTokenError('token_malformed', 'The token payload is not a JSON object.');
+    if (typeof claims.exp !== 'number')
+      throw new InvalidTokenError('token_malformed', 'The token has no exp.');
+    if (typeof claims.iss !== 'string')
+      throw new InvalidTokenError('token_issuer_invalid', 'The token has no issuer.');
+    if (claims.tid !== undefined && typeof claims.tid !== 'string')
+      throw new InvalidTokenError('token_malformed', 'The tid claim is not a string.');
+    if (typeof (claims.oid ?? claims.sub) !== 'string')
+      throw new InvalidTokenError('token_malformed', 'The token names no subject (oid/sub).');
     this.checkIssuer(claims.iss, claims.tid);
     const scp = typeof claims.scp === 'string' ? claims.scp.trim() : '';
     const roles = Array.isArray(claims.roles) ? claims.roles : [];
@@ -100,9 +119,13 @@ export class TokenValidator {
 
   private checkIssuer(iss: string, tid: string | undefined): void {
     const { exactIssuers, issuerTemplates, allowedTenants } = this.options;
-    const viaTemplate = tid !== undefined && issuerTemplates.some((t) => t.replace(TENANT_PLACEHOLDER, tid) === iss);
+    const viaTemplate =
+      tid !== undefined && issuerTemplates.some((t) => t.replace(TENANT_PLACEHOLDER, tid) === iss);
     if (!exactIssuers.has(iss) && !viaTemplate) {
-      throw new InvalidTokenError('token_issuer_invalid', 'The token was issued by an issuer this API does not trust.');
+      throw new InvalidTokenError(
+        'token_issuer_invalid',
+        'The token was issued by an issuer this API does not trust.',
+      );
     }
     // ENTRA.md §5: the tenant in `iss` and `tid` must agree.
     const issuerTenant = GUID.exec(iss)?.[0];
@@ -111,7 +134,10 @@ export class TokenValidator {
     }
     const tenant = (tid ?? issuerTenant)?.toLowerCase();
     if ((viaTemplate || allowedTenants.size) && (!tenant || !allowedTenants.has(tenant))) {
-      throw new InvalidTokenError('token_tenant_not_allowed', 'The token comes from a tenant this API does not allow.');
+      throw new InvalidTokenError(
+        'token_tenant_not_allowed',
+        'The token comes from a tenant this API does not allow.',
+      );
     }
   }
 }
@@ -129,14 +155,23 @@ function acceptedAudiences(audiences: readonly string[]): [string, ...string[]] 
 /** jsonwebtoken's errors → stable codes (its messages are part of its v9 API). */
 export function toInvalidTokenError(error: unknown): InvalidTokenError {
   if (error instanceof InvalidTokenError) return error;
-  if (error instanceof TokenExpiredError) return new InvalidTokenError('token_expired', 'The access token expired.');
-  if (error instanceof NotBeforeError) return new InvalidTokenError('token_not_yet_valid', 'The access token is not valid yet.');
+  if (error instanceof TokenExpiredError)
+    return new InvalidTokenError('token_expired', 'The access token expired.');
+  if (error instanceof NotBeforeError)
+    return new InvalidTokenError('token_not_yet_valid', 'The access token is not valid yet.');
   if (error instanceof JsonWebTokenError) {
     const m = error.message;
-    if (m === 'invalid signature') return new InvalidTokenError('token_signature_invalid', 'The token signature does not verify.');
-    if (m === 'invalid algorithm') return new InvalidTokenError('token_algorithm_not_allowed', 'Only RS256 tokens are accepted.');
-    if (m.startsWith('jwt audience invalid')) return new InvalidTokenError('token_audience_invalid', 'The token is not meant for this API (aud).');
-    if (m.startsWith('jwt issuer invalid')) return new InvalidTokenError('token_issuer_invalid', 'The token was issued by an issuer this API does not trust.');
+    if (m === 'invalid signature')
+      return new InvalidTokenError('token_signature_invalid', 'The token signature does not verify.');
+    if (m === 'invalid algorithm')
+      return new InvalidTokenError('token_algorithm_not_allowed', 'Only RS256 tokens are accepted.');
+    if (m.startsWith('jwt audience invalid'))
+      return new InvalidTokenError('token_audience_invalid', 'The token is not meant for this API (aud).');
+    if (m.startsWith('jwt issuer invalid'))
+      return new InvalidTokenError(
+        'token_issuer_invalid',
+        'The token was issued by an issuer this API does not trust.',
+      );
   }
   return new InvalidTokenError('token_malformed', 'The access token could not be read.');
 }

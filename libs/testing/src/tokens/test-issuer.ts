@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -40,6 +40,11 @@ export class TestIssuer {
     private readonly counter: { requests: number },
   ) {}
 
+  /** The published public key, PEM (SPKI). */
+  get publicKeyPem(): string {
+    return createPublicKey(this.privateKey).export({ format: 'pem', type: 'spki' }).toString();
+  }
+
   /** How many times the JWKS was fetched. */
   get jwksRequests(): number {
     return this.counter.requests;
@@ -67,12 +72,17 @@ export class TestIssuer {
     return new TestIssuer(issuer, jwksUri, tenantId, kid, privateKey, server, stranger, counter);
   }
 
-  /** An RS256 token with `claims` over the defaults (iss, tid, ver 2.0, iat/nbf now, exp in 1 h). */
+  /** An RS256 token with `claims` over the defaults (iss, tid, ver 2.0, iat/nbf now, exp in 1 h); an `undefined` claim is left out. */
   sign(claims: Record<string, unknown>, options: SignOptions = {}): string {
     const now = Math.floor(Date.now() / 1000);
-    const defaults = options.bare ? {} : { iss: this.issuer, tid: this.tenantId, ver: '2.0', iat: now, nbf: now, exp: now + 3600 };
+    const defaults = options.bare
+      ? {}
+      : { iss: this.issuer, tid: this.tenantId, ver: '2.0', iat: now, nbf: now, exp: now + 3600 };
     const key = options.unpublishedKey ? this.stranger : this.privateKey;
-    return sign({ ...defaults, ...claims }, key, {
+    const payload = Object.fromEntries(
+      Object.entries({ ...defaults, ...claims }).filter(([, v]) => v !== undefined),
+    );
+    return sign(payload, key, {
       algorithm: 'RS256',
       header: { alg: 'RS256', typ: 'JWT', kid: this.kid, ...options.header },
     });
