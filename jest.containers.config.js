@@ -5,7 +5,7 @@ module.exports = {
   ...base,
   displayName: 'containers',
   testMatch: ['<rootDir>/test/containers/**/*.containers-spec.ts'],
-  // Building six images and starting nine containers on a CI runner takes minutes, not seconds.
+  // Building six images and starting ten containers on a CI runner takes minutes, not seconds.
   testTimeout: 900000,
   maxWorkers: 1,
 };

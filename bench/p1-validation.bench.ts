@@ -1,6 +1,6 @@
 import { verify as cryptoVerify } from 'node:crypto';
 
-import { TokenValidator } from '../libs/auth/src/validation/token-validator';
+import { TokenValidator } from '@chain/auth';
 import { verify as jwtVerify, type VerifyOptions } from 'jsonwebtoken';
 import { passportJwtSecret } from 'jwks-rsa';
 
@@ -112,7 +112,10 @@ runFigure(async ({ quick }): Promise<FigureBody> => {
 
     const samples = new Map<string, number[]>(names.map((n) => [n, []]));
     for (let round = 0; round < plan.rounds; round++) {
-      const slice = tokens.slice(plan.warmup + round * plan.perRound, plan.warmup + (round + 1) * plan.perRound);
+      const slice = tokens.slice(
+        plan.warmup + round * plan.perRound,
+        plan.warmup + (round + 1) * plan.perRound,
+      );
       const repeated = slice.map(() => repeatedToken);
       for (let i = 0; i < names.length; i++) {
         const name = names[(i + round) % names.length]!;
@@ -143,7 +146,12 @@ function report(plan: Plan, samples: Map<string, number[]>, quick: boolean): Fig
     },
   }));
   const targets: FigureTarget[] = [
-    { name: 'fresh token', goal: '≤ 1.5× bare verify', measured: times(fresh / bare), met: fresh / bare <= 1.5 },
+    {
+      name: 'fresh token',
+      goal: '≤ 1.5× bare verify',
+      measured: times(fresh / bare),
+      met: fresh / bare <= 1.5,
+    },
     {
       name: 'repeated token',
       goal: '≥ 10× faster than fresh',

@@ -29,7 +29,12 @@ interface Burst {
   readonly ms: number;
 }
 
-async function burst(emulator: BenchEmulator, tokens: readonly string[], perUser: number, acquire: Acquire): Promise<Burst> {
+async function burst(
+  emulator: BenchEmulator,
+  tokens: readonly string[],
+  perUser: number,
+  acquire: Acquire,
+): Promise<Burst> {
   await emulator.admin.resetTokenRequests();
   const started = nowMs();
   // Request i belongs to user i mod U, so every user's first requests are in the first wave.
@@ -43,7 +48,9 @@ async function burst(emulator: BenchEmulator, tokens: readonly string[], perUser
 function byFlow(emulator: BenchEmulator, counts: TokenRequestCounts): { obo: number; cc: number } {
   const bff = application(emulator.registrations, 'bff').clientId;
   const count = (grant: string, name: BffDownstreamName): number =>
-    counts.byKey[`${grant}|${bff}|${application(emulator.registrations, BFF_DOWNSTREAMS[name].resource).clientId}`] ?? 0;
+    counts.byKey[
+      `${grant}|${bff}|${application(emulator.registrations, BFF_DOWNSTREAMS[name].resource).clientId}`
+    ] ?? 0;
   return {
     obo: OBO.reduce((sum, n) => sum + count('on_behalf_of', n), 0),
     cc: CC.reduce((sum, n) => sum + count('client_credentials', n), 0),
@@ -102,7 +109,13 @@ runFigure(async ({ quick }): Promise<FigureBody> => {
       title: 'P3 token-service economy',
       status: 'ran',
       method: `U = ${plan.users} users × R = ${plan.requestsPerUser} requests, ${CONCURRENCY} in flight; every request needs a token for ${OBO.join(', ')} (on-behalf-of) and ${CC.join(', ')} (client credentials); counted at the emulator's /_admin/token-requests; cold caches for both.`,
-      columns: ['token requests', 'on-behalf-of', 'client credentials', 'expected (U × OBO + CC)', 'burst ms'],
+      columns: [
+        'token requests',
+        'on-behalf-of',
+        'client credentials',
+        'expected (U × OBO + CC)',
+        'burst ms',
+      ],
       rows: [row('TokenBroker (libs/auth)', viaBroker, broker), row('bare @azure/msal-node', viaMsal, bare)],
       targets: [
         {

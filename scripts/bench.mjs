@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,11 +23,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const register = join(root, 'bench', 'support', 'swc-register.js');
 
 const FIGURES = [
-  { id: 'validate', name: 'P1', file: 'bench/p1-validation.bench.ts', timeoutS: [60, 120] },
-  { id: 'chain', name: 'P2', file: 'bench/p2-chain.bench.ts', timeoutS: [90, 180] },
-  { id: 'economy', name: 'P3', file: 'bench/p3-economy.bench.ts', timeoutS: [60, 120] },
-  { id: 'replicas', name: 'P4', file: 'bench/p4-replicas.bench.ts', timeoutS: [60, 120] },
-  { id: 'expiry', name: 'P5', file: 'bench/p5-expiry.bench.ts', timeoutS: [60, 120] },
+  { id: 'validate', name: 'P1', file: 'bench/p1-validation.bench.ts', timeoutS: [90, 180] },
+  { id: 'chain', name: 'P2', file: 'bench/p2-chain.bench.ts', timeoutS: [120, 240] },
+  { id: 'economy', name: 'P3', file: 'bench/p3-economy.bench.ts', timeoutS: [90, 180] },
+  { id: 'replicas', name: 'P4', file: 'bench/p4-replicas.bench.ts', timeoutS: [90, 180] },
+  { id: 'expiry', name: 'P5', file: 'bench/p5-expiry.bench.ts', timeoutS: [90, 180] },
 ];
 
 function parseArgs(argv) {
@@ -41,7 +41,9 @@ function parseArgs(argv) {
   return {
     quick: argv.includes('--quick'),
     strict: argv.includes('--strict'),
-    figures: FIGURES.filter((f) => wanted.length === 0 || wanted.includes(f.id) || wanted.includes(f.name.toLowerCase())),
+    figures: FIGURES.filter(
+      (f) => wanted.length === 0 || wanted.includes(f.id) || wanted.includes(f.name.toLowerCase()),
+    ),
   };
 }
 
@@ -52,6 +54,7 @@ function machine() {
     cpu: cpu[0]?.model.trim() ?? 'unknown',
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    loadAverage1m: Number(loadavg()[0].toFixed(2)),
   };
 }
 
@@ -86,19 +89,34 @@ function runFigureProcess(figure, options, dataDir, outDir) {
       },
     });
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
+    const signalGroup = (signal) => {
       try {
-        process.kill(-child.pid, 'SIGKILL');
+        process.kill(-child.pid, signal);
       } catch {
         /* already gone */
       }
+    };
+    // SIGTERM first: the figure stops what it started in other process groups (the chain), then SIGKILL.
+    let killTimer;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      signalGroup('SIGTERM');
+      killTimer = setTimeout(() => signalGroup('SIGKILL'), 10_000);
     }, timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
+      clearTimeout(killTimer);
       if (code === 0 && existsSync(out)) return resolve(JSON.parse(readFileSync(out, 'utf8')));
       const why = timedOut ? `timed out after ${timeoutMs / 1_000} s` : `exited with ${code}`;
-      resolve({ id: figure.id, title: figure.name, status: 'failed', reason: why, rows: [], targets: [], notes: [] });
+      resolve({
+        id: figure.id,
+        title: figure.name,
+        status: 'failed',
+        reason: why,
+        rows: [],
+        targets: [],
+        notes: [],
+      });
     });
   });
 }
@@ -108,7 +126,9 @@ function markdownTable(result) {
   const columns = result.columns;
   const head = `| ${[''].concat(columns).join(' | ')} |`;
   const rule = `|${['---'].concat(columns.map(() => '---:')).join('|')}|`;
-  const body = result.rows.map((r) => `| ${[r.label].concat(columns.map((c) => String(r.values[c] ?? ''))).join(' | ')} |`);
+  const body = result.rows.map(
+    (r) => `| ${[r.label].concat(columns.map((c) => String(r.values[c] ?? ''))).join(' | ')} |`,
+  );
   return [head, rule, ...body].join('\n');
 }
 
@@ -116,14 +136,17 @@ function markdown(results, info) {
   const lines = [
     `# Benchmark results${info.quick ? ' (--quick: harness check, not figures)' : ''}`,
     '',
-    `${info.date} · ${info.machine.nproc} × ${info.machine.cpu} · Node ${info.machine.node} · ${info.machine.platform} · ${Math.round(info.durationMs / 1_000)} s`,
+    `${info.date} · ${info.machine.nproc} × ${info.machine.cpu} · Node ${info.machine.node} · ${info.machine.platform} · ` +
+      `load average ${info.machine.loadAverage1m} at start, ${info.loadAverage1mAtEnd} at end · ${Math.round(info.durationMs / 1_000)} s`,
     '',
     '| figure | target | measured | |',
     '|---|---|---|---|',
   ];
   for (const r of results) {
-    if (r.status !== 'ran') lines.push(`| ${r.title} | | ${r.status === 'failed' ? 'FAILED' : 'not run'}: ${r.reason} | |`);
-    for (const t of r.targets ?? []) lines.push(`| ${r.title} — ${t.name} | ${t.goal} | ${t.measured} | ${t.met ? 'met' : '**missed**'} |`);
+    if (r.status !== 'ran')
+      lines.push(`| ${r.title} | | ${r.status === 'failed' ? 'FAILED' : 'not run'}: ${r.reason} | |`);
+    for (const t of r.targets ?? [])
+      lines.push(`| ${r.title} — ${t.name} | ${t.goal} | ${t.measured} | ${t.met ? 'met' : '**missed**'} |`);
   }
   for (const r of results) {
     lines.push('', `## ${r.title}`, '');
@@ -133,7 +156,7 @@ function markdown(results, info) {
       continue;
     }
     lines.push(`Method: ${r.method}`, '', markdownTable(r));
-    for (const n of r.notes) lines.push('', `- ${n}`);
+    if (r.notes.length > 0) lines.push('', ...r.notes.map((n) => `- ${n}`));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -141,8 +164,10 @@ function markdown(results, info) {
 function summary(results) {
   const lines = ['', 'Summary'];
   for (const r of results) {
-    if (r.status !== 'ran') lines.push(`  ${r.status === 'failed' ? 'FAIL' : 'skip'}  ${r.title}: ${r.reason}`);
-    for (const t of r.targets ?? []) lines.push(`  ${t.met ? ' ok ' : 'MISS'}  ${r.title} — ${t.name}: ${t.measured} (target ${t.goal})`);
+    if (r.status !== 'ran')
+      lines.push(`  ${r.status === 'failed' ? 'FAIL' : 'skip'}  ${r.title}: ${r.reason}`);
+    for (const t of r.targets ?? [])
+      lines.push(`  ${t.met ? ' ok ' : 'MISS'}  ${r.title} — ${t.name}: ${t.measured} (target ${t.goal})`);
   }
   return lines.join('\n');
 }
@@ -150,6 +175,7 @@ function summary(results) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const started = Date.now();
+  const before = machine();
   const resultsDir = join(root, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const outDir = mkdtempSync(join(tmpdir(), 'bench-out-'));
@@ -164,7 +190,13 @@ async function main() {
     rmSync(outDir, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   }
-  const info = { date: new Date().toISOString(), machine: machine(), quick: options.quick, durationMs: Date.now() - started };
+  const info = {
+    date: new Date().toISOString(),
+    machine: before,
+    loadAverage1mAtEnd: Number(loadavg()[0].toFixed(2)),
+    quick: options.quick,
+    durationMs: Date.now() - started,
+  };
   const stamp = info.date.replace(/[:.]/g, '-');
   const json = JSON.stringify({ ...info, results }, null, 2);
   const md = markdown(results, info);

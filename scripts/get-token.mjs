@@ -7,9 +7,10 @@
 //   node scripts/get-token.mjs bob --scope api://bff/access_as_user --claims-only   # prints the decoded claims
 //
 // The token goes to stdout only (for your shell); keep it out of logs and tickets.
-import { readFileSync } from 'node:fs';
+// Env: EMULATOR_PUBLIC_URL (or EMULATOR_PORT) and EMULATOR_DATA_DIR when `npm start` ran with them.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -20,7 +21,10 @@ const { values, positionals } = parseArgs({
     scope: { type: 'string', multiple: true },
     claims: { type: 'string' },
     'claims-only': { type: 'boolean' },
-    emulator: { type: 'string', default: process.env.EMULATOR_PUBLIC_URL ?? 'https://localhost:8443' },
+    emulator: {
+      type: 'string',
+      default: process.env.EMULATOR_PUBLIC_URL ?? `https://localhost:${process.env.EMULATOR_PORT ?? 8443}`,
+    },
   },
 });
 const user = positionals[0];
@@ -42,10 +46,15 @@ try {
   process.exit(1);
 }
 const registrations = tenant.loadRegistrations(join(root, 'libs', 'local-tenant', 'registrations.yaml'));
+const caFile = join(resolve(root, process.env.EMULATOR_DATA_DIR ?? join('.local', 'emulator')), 'ca.pem');
+if (!existsSync(caFile)) {
+  process.stderr.write(`${caFile} is missing: start the chain first (npm start)\n`);
+  process.exit(1);
+}
 const target = {
-  emulatorUrl: values.emulator,
+  emulatorUrl: values.emulator.replace(/\/$/, ''),
   tenantId: registrations.tenants[0].id,
-  caPem: readFileSync(join(root, '.local', 'emulator', 'ca.pem'), 'utf8'),
+  caPem: readFileSync(caFile, 'utf8'),
   registrations,
 };
 try {

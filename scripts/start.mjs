@@ -9,9 +9,11 @@
 //
 // Ports (override with EMULATOR_PORT, BFF_PORT, PROGRAM_PORT, PRICING_PORT, DOCUMENTS_PORT, AZURITE_PORT,
 // WEB_PORT; the SPA's redirect URI is registered for 8080 and the issuer carries the emulator's port).
+// EMULATOR_DATA_DIR (default .local/emulator) keeps the generated CA and signing keys between runs.
+// `--no-build` skips the staleness check (the chain e2e test uses it on a tree it has just built).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { readyBanner } from './lib/banner.mjs';
@@ -20,6 +22,7 @@ import { linePrinter } from './lib/log-format.mjs';
 import { takenPorts } from './lib/ports.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const noBuild = process.argv.includes('--no-build');
 const started = Date.now();
 const APIS = ['program-service', 'pricing-service', 'documents-service', 'bff'];
 const NEST_APPS = ['identity-emulator', ...APIS];
@@ -42,31 +45,39 @@ let stopping = false;
 async function main() {
   const webWanted = existsSync(webBuildScript) || existsSync(webServer);
   await refuseTakenPorts(webWanted);
-  const hasWeb = buildWhenNeeded(webWanted);
+  const hasWeb = noBuild ? webWanted && existsSync(webServer) : buildWhenNeeded(webWanted);
   const require = createRequire(import.meta.url);
   const tenant = require(join(root, 'dist', 'libs', 'local-tenant', 'src', 'index.js'));
   const testing = require(join(root, 'dist', 'libs', 'testing', 'src', 'index.js'));
   const registrations = tenant.loadRegistrations(join(root, 'libs', 'local-tenant', 'registrations.yaml'));
-  const dataDir = join(root, '.local', 'emulator');
+  const dataDir = resolve(root, process.env.EMULATOR_DATA_DIR ?? join('.local', 'emulator'));
   const endpoints = localEndpoints(dataDir);
   const launch = launcher(testing);
 
-  const [, blobEndpoint] = await Promise.all([
-    startEmulator(launch, testing, tenant.localAppEnv('identity-emulator', endpoints), endpoints, dataDir),
-    startAzurite(testing),
-  ]);
-  const ready = { ...endpoints, blobEndpoint };
-  const trust = { NODE_EXTRA_CA_CERTS: join(dataDir, 'ca.pem') };
-  await Promise.all(
-    APIS.map(async (app) => {
-      const child = await launch(app, [join(root, 'dist', 'apps', app, 'src', 'main.js')], {
-        ...tenant.localAppEnv(app, ready, registrations),
-        ...trust,
-      });
-      await testing.waitReady(app, ready.services[app], { process: child });
-    }),
+  const azurite = startAzurite(testing);
+  azurite.catch(() => undefined); // awaited below; a failure is reported there
+  const emulator = await launch(
+    'identity-emulator',
+    [entryOf('identity-emulator')],
+    tenant.localAppEnv('identity-emulator', endpoints),
   );
-  if (hasWeb) await startWeb(launch, endpoints);
+  // Once the emulator listens, its CA is on disk: every other child can start trusting it (Node reads
+  // NODE_EXTRA_CA_CERTS only at start). The ports are fixed, so nobody waits for anybody's URL.
+  const caPem = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
+  const trust = { NODE_EXTRA_CA_CERTS: join(dataDir, 'ca.pem') };
+  const startApi = async (app) => {
+    // documents-service prepares its blob container at boot.
+    const blobEndpoint = app === 'documents-service' ? await azurite : undefined;
+    const env = tenant.localAppEnv(app, { ...endpoints, blobEndpoint }, registrations);
+    const child = await launch(app, [entryOf(app)], { ...env, ...trust });
+    await testing.waitReady(app, endpoints.services[app], { process: child });
+  };
+  await Promise.all([
+    testing.waitReady('identity-emulator', endpoints.emulatorPublicUrl, { ca: caPem, process: emulator }),
+    azurite,
+    ...APIS.map(startApi),
+    hasWeb ? startWeb(launch, endpoints) : undefined,
+  ]);
   printBanner({ registrations, endpoints, dataDir, hasWeb });
 }
 
@@ -135,30 +146,24 @@ function launcher(testing) {
       cwd: root,
       env: { ...testing.baseChildEnv(), ...env },
       onLine: print,
+      onSpawn: watch,
       ...extra,
     });
-    watch(app);
     return app;
   };
 }
 
-async function startEmulator(launch, testing, env, endpoints, dataDir) {
-  const main = join(root, 'dist', 'apps', 'identity-emulator', 'src', 'main.js');
-  const child = await launch('identity-emulator', [main], env);
-  const caPem = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
-  await testing.waitReady('identity-emulator', endpoints.emulatorPublicUrl, { ca: caPem, process: child });
-  return caPem;
-}
+const entryOf = (app) => join(root, 'dist', 'apps', app, 'src', 'main.js');
 
 async function startAzurite(testing) {
   const print = linePrinter('azurite', 7, 17);
-  const { app, blobEndpoint } = await testing.launchAzurite({
+  const { blobEndpoint } = await testing.launchAzurite({
     root,
     env: testing.baseChildEnv(),
     port: PORTS.azurite,
     onLine: print,
+    onSpawn: watch,
   });
-  watch(app);
   return blobEndpoint;
 }
 
@@ -195,8 +200,18 @@ function printBanner({ registrations, endpoints, dataDir, hasWeb }) {
       caFile,
       seconds,
       hasWeb,
+      bffUrl: `http://localhost:${PORTS.bff}`,
+      tokenEnv: tokenCommandEnv(endpoints, dataDir),
     }),
   );
+}
+
+/** The variables get-token.mjs needs when this run is not on its defaults (emulator port, data dir). */
+function tokenCommandEnv(endpoints, dataDir) {
+  const vars = [];
+  if (PORTS['identity-emulator'] !== 8443) vars.push(`EMULATOR_PUBLIC_URL=${endpoints.emulatorPublicUrl}`);
+  if (dataDir !== join(root, '.local', 'emulator')) vars.push(`EMULATOR_DATA_DIR=${dataDir}`);
+  return vars.length > 0 ? `${vars.join(' ')} ` : '';
 }
 
 function watch(app) {

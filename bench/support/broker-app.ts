@@ -1,4 +1,10 @@
-import { type BrokerPrincipal, DownstreamClient, TokenBroker, type TokenBrokerOptions, TokenBrokerModule } from '@chain/auth';
+import {
+  type BrokerPrincipal,
+  DownstreamClient,
+  TokenBroker,
+  TokenBrokerModule,
+  type TokenBrokerOptions,
+} from '@chain/auth';
 import type { Registrations } from '@chain/local-tenant';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

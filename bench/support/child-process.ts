@@ -19,12 +19,16 @@ export function nextMessage<T extends { type: string }>(
   timeoutMs: number,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`no "${type}" from child ${child.pid} in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no "${type}" from child ${child.pid} in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onMessage = (message: unknown): void => {
       if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type)
         finish(undefined, message as T);
     };
-    const onExit = (code: number | null): void => finish(new Error(`child ${child.pid} exited (${code}) before "${type}"`));
+    const onExit = (code: number | null): void =>
+      finish(new Error(`child ${child.pid} exited (${code}) before "${type}"`));
     function finish(error: Error | undefined, value?: T): void {
       clearTimeout(timer);
       child.off('message', onMessage);

@@ -5,7 +5,7 @@ import type { Registrations } from '@chain/local-tenant';
 import { EmulatorAdmin, type IdentityTarget, signIn } from '@chain/testing';
 
 import { forkTs, nextMessage, stopChild } from './child-process';
-import { type BenchUser, benchRegistrations, benchUsers } from './tenant';
+import { benchRegistrations, type BenchUser, benchUsers } from './tenant';
 
 /** The emulator running in its own process, seen from the bench. */
 export interface BenchEmulator extends IdentityTarget {

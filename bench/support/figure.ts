@@ -51,6 +51,21 @@ export function figureArgs(argv: readonly string[] = process.argv.slice(2)): Fig
 
 export type FigureBody = Omit<FigureResult, 'durationMs'>;
 
+const cleanups = new Set<() => Promise<void>>();
+
+/**
+ * Registers work to run if the figure is stopped from outside (SIGTERM from scripts/bench.mjs on overrun),
+ * e.g. stopping processes it started in their own process groups. Returns the function that unregisters it.
+ */
+export function onStop(cleanup: () => Promise<void>): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
+process.once('SIGTERM', () => {
+  void Promise.allSettled([...cleanups].map((c) => c())).finally(() => process.exit(1));
+});
+
 /**
  * Runs one figure: writes its result to `--out` (or stdout) and exits 0; a thrown error is a harness failure
  * (exit 1, message on stderr). Exits explicitly so a lingering socket cannot keep the process alive.

@@ -43,13 +43,21 @@ export function application(registrations: Registrations, name: string): Applica
 
 /** The bff's downstreams as the chain declares them (docs/CONTRACTS.md), by name. */
 export const BFF_DOWNSTREAMS = {
-  PROGRAM: { flow: 'on-behalf-of', scopes: ['api://program-service/Program.ReadWrite'], resource: 'program-service' },
+  PROGRAM: {
+    flow: 'on-behalf-of',
+    scopes: ['api://program-service/Program.ReadWrite'],
+    resource: 'program-service',
+  },
   DOCUMENTS: {
     flow: 'on-behalf-of',
     scopes: ['api://documents-service/Documents.ReadWrite'],
     resource: 'documents-service',
   },
-  PRICING: { flow: 'client-credentials', scopes: ['api://pricing-service/.default'], resource: 'pricing-service' },
+  PRICING: {
+    flow: 'client-credentials',
+    scopes: ['api://pricing-service/.default'],
+    resource: 'pricing-service',
+  },
 } as const;
 
 export type BffDownstreamName = keyof typeof BFF_DOWNSTREAMS;

@@ -1,7 +1,17 @@
 // What `npm start` prints once the chain is ready: the URLs, the demo users and commands to paste.
 
 /** The text of the ready banner. `apps`: [{ name, url }]; `users`: registrations users. */
-export function readyBanner({ apps, users, emulatorUrl, tenantId, caFile, seconds, hasWeb }) {
+export function readyBanner({
+  apps,
+  users,
+  emulatorUrl,
+  tenantId,
+  caFile,
+  seconds,
+  hasWeb,
+  bffUrl,
+  tokenEnv,
+}) {
   const width = Math.max(...apps.map((a) => a.name.length));
   const lines = [
     '',
@@ -18,9 +28,11 @@ export function readyBanner({ apps, users, emulatorUrl, tenantId, caFile, second
     ),
     '',
     'Get a token and call the BFF:',
-    '  TOKEN=$(node scripts/get-token.mjs alice)',
-    '  curl -s -H "Authorization: Bearer $TOKEN" http://localhost:3000/api/programmes',
-    '  curl -s -H "Authorization: Bearer $TOKEN" http://localhost:3000/api/chain      # hops, audiences, cache hits',
+    `  TOKEN=$(${tokenEnv}node scripts/get-token.mjs alice)`,
+    `  curl -s -H "Authorization: Bearer $TOKEN" ${bffUrl}/api/me`,
+    `  curl -s -H "Authorization: Bearer $TOKEN" ${bffUrl}/api/programmes`,
+    `  curl -s -H "Authorization: Bearer $TOKEN" ${bffUrl}/api/chain      # hops, audiences, cache hits`,
+    `  ${tokenEnv}node scripts/get-token.mjs alice --claims-only                # the decoded claims, no token`,
     `  curl -s --cacert ${caFile} ${emulatorUrl}/${tenantId}/v2.0/.well-known/openid-configuration`,
   ];
   if (hasWeb) lines.push('', 'Open http://localhost:8080/ and sign in as one of the users above.');

@@ -38,12 +38,21 @@ describeWithChromium('the call-chain inspector layout', () => {
   it('draws OBO, client-credentials and second-hop arrows with every label readable', async () => {
     const page = await chromium.context.newPage();
     const css = readFileSync(join(root, 'apps/web/public/app.css'), 'utf8');
-    await page.setContent(`<!doctype html><html><head><style>${css}</style></head><body><main class="workspace"><section id="root" class="card inspector"></section></main></body></html>`);
+    await page.setContent(
+      `<!doctype html><html><head><style>${css}</style></head><body><main class="workspace"><section id="root" class="card inspector"></section></main></body></html>`,
+    );
     await page.addScriptTag({ content: await bundleFixture() });
 
     await page.screenshot({ path: screenshotPath('inspector-fixture'), fullPage: true });
-    expect(await diagramLayoutProblems(page)).toEqual({ cut: [], overlapping: [], detached: [], tooWide: [] });
-    const flows = await page.$$eval('g.arrow', (arrows) => arrows.map((a) => `${a.getAttribute('data-flow')}@${a.getAttribute('data-depth')}`));
+    expect(await diagramLayoutProblems(page)).toEqual({
+      cut: [],
+      overlapping: [],
+      detached: [],
+      tooWide: [],
+    });
+    const flows = await page.$$eval('g.arrow', (arrows) =>
+      arrows.map((a) => `${a.getAttribute('data-flow')}@${a.getAttribute('data-depth')}`),
+    );
     expect(flows.filter((f) => f === 'on-behalf-of@1')).toHaveLength(3);
     expect(flows).toContain('client-credentials@1');
     expect(flows).toContain('on-behalf-of@2');

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 
@@ -8,6 +9,7 @@ import { loadRegistrations } from '@chain/local-tenant';
 import {
   baseChildEnv,
   freePort,
+  JWT_PATTERN,
   portInUse,
   registeredSecrets,
   repoRoot,
@@ -28,10 +30,16 @@ const PORT_VARS = [
   'WEB_PORT',
 ];
 
-/** Free ports for every app of `npm start`, so the test never collides with a developer's own run. */
-async function freePortEnv(): Promise<Record<string, string>> {
+/**
+ * Free ports for every app of `npm start` and a data dir of its own, so the test never collides with a
+ * developer's own run (nor reuses their CA).
+ */
+async function isolatedEnv(dataDir: string): Promise<Record<string, string>> {
   const ports = await Promise.all(PORT_VARS.map(() => freePort()));
-  return Object.fromEntries(PORT_VARS.map((name, i) => [name, String(ports[i])]));
+  return {
+    ...Object.fromEntries(PORT_VARS.map((name, i) => [name, String(ports[i])])),
+    EMULATOR_DATA_DIR: dataDir,
+  };
 }
 
 /** Resolves with the output so far once `text` appears on stdout; rejects if the process ends first. */
@@ -56,17 +64,21 @@ function waitForOutput(child: ChildProcess, text: string, timeoutMs: number): Pr
 describe('npm start (scripts/start.mjs)', () => {
   let blocker: Server | undefined;
   let start: ChildProcess | undefined;
+  let dataDir: string;
+
+  beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'))));
 
   afterEach(() => {
     blocker?.close();
     if (start?.pid !== undefined && start.exitCode === null) process.kill(-start.pid, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('says which port is taken and by what, and starts nothing', async () => {
-    const env = await freePortEnv();
+    const env = await isolatedEnv(dataDir);
     blocker = createServer().listen(Number(env['BFF_PORT']), '127.0.0.1');
     await new Promise((resolve) => blocker?.once('listening', resolve));
-    const run = spawnSync(process.execPath, ['scripts/start.mjs'], {
+    const run = spawnSync(process.execPath, ['scripts/start.mjs', '--no-build'], {
       cwd: root,
       env: { ...baseChildEnv(), ...env },
       encoding: 'utf8',
@@ -82,10 +94,10 @@ describe('npm start (scripts/start.mjs)', () => {
   });
 
   it('runs the chain until SIGTERM: prints the users and commands, and serves a user who signed in', async () => {
-    const env = await freePortEnv();
+    const env = await isolatedEnv(dataDir);
     const logDir = join(root, 'test-artifacts', 'logs', `npm-start-${Date.now()}`);
     mkdirSync(logDir, { recursive: true });
-    start = spawn(process.execPath, ['scripts/start.mjs'], {
+    start = spawn(process.execPath, ['scripts/start.mjs', '--no-build'], {
       cwd: root,
       env: { ...baseChildEnv(), ...env },
       detached: true,
@@ -97,25 +109,45 @@ describe('npm start (scripts/start.mjs)', () => {
     start.stdout?.pipe(logs[0]!);
     start.stderr?.pipe(logs[1]!);
     const banner = await waitForOutput(start, 'Get a token and call the BFF', 120_000);
+    const emulatorUrl = `https://localhost:${env['EMULATOR_PORT']}`;
+    const tokenEnv = { EMULATOR_PUBLIC_URL: emulatorUrl, EMULATOR_DATA_DIR: dataDir };
     for (const text of [
       'alice@contoso-brokers.onmicrosoft.com',
       'Passw0rd!uma',
-      'node scripts/get-token.mjs alice',
-      `https://localhost:${env['EMULATOR_PORT']}`,
+      `TOKEN=$(EMULATOR_PUBLIC_URL=${emulatorUrl} EMULATOR_DATA_DIR=${dataDir} node scripts/get-token.mjs alice)`,
+      `http://localhost:${env['BFF_PORT']}/api/programmes`,
+      emulatorUrl,
     ]) {
       expect(banner).toContain(text);
     }
 
-    const registrations = loadRegistrations();
-    const caPem = readFileSync(join(root, '.local', 'emulator', 'ca.pem'), 'utf8');
-    const target = {
-      emulatorUrl: `https://localhost:${env['EMULATOR_PORT']}`,
-      tenantId: registrations.tenants[0]!.id,
-      caPem,
-      registrations,
-    };
-    const bff = new ApiClient(`http://127.0.0.1:${env['BFF_PORT']}`, await signIn(target, 'alice'));
+    // What the banner says to paste: get-token.mjs prints a token, curl sends it to the BFF.
+    const printed = spawnSync(process.execPath, ['scripts/get-token.mjs', 'alice'], {
+      cwd: root,
+      env: { ...baseChildEnv(), ...tokenEnv },
+      encoding: 'utf8',
+    });
+    expect(printed.stderr).toBe('');
+    const accessToken = printed.stdout.trim();
+    expect(accessToken).toMatch(JWT_PATTERN);
+    const bff = new ApiClient(`http://127.0.0.1:${env['BFF_PORT']}`, { accessToken });
     expect((await bff.get('/api/programmes')).status).toBe(200);
+    const claims = spawnSync(process.execPath, ['scripts/get-token.mjs', 'uma', '--claims-only'], {
+      cwd: root,
+      env: { ...baseChildEnv(), ...tokenEnv },
+      encoding: 'utf8',
+    });
+    expect(claims.stdout).not.toMatch(JWT_PATTERN);
+    const registrations = loadRegistrations();
+    expect(JSON.parse(claims.stdout)).toMatchObject({
+      scp: 'access_as_user',
+      oid: registrations.users.find((u) => u.username.startsWith('uma@'))?.oid,
+    });
+
+    const caPem = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
+    const target = { emulatorUrl, tenantId: registrations.tenants[0]!.id, caPem, registrations };
+    const bob = new ApiClient(`http://127.0.0.1:${env['BFF_PORT']}`, await signIn(target, 'bob'));
+    expect((await bob.get('/api/me')).status).toBe(200);
 
     const exited = new Promise<number | null>((resolve) => start?.once('exit', resolve));
     process.kill(start.pid!, 'SIGTERM');

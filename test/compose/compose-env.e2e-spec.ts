@@ -141,16 +141,36 @@ describe('docker-compose.yml', () => {
     for (const port of ports) expect(port).toEqual({ ...port, hostIp: '127.0.0.1' });
   });
 
-  it('gives every service a healthcheck and waits for dependencies to be healthy', () => {
+  it('gives every service a healthcheck', () => {
     for (const [name, s] of services)
       expect({ name, healthcheck: hasHealthcheck(s) }).toEqual({ name, healthcheck: true });
+  });
+
+  it("checks each app's health with docker/healthcheck.js against its own /health/ready on the port it listens on", () => {
+    for (const { name, service: s } of appServices) {
+      const test = s.healthcheck?.test;
+      const [cmd, node, script, url] = Array.isArray(test) ? test.map(String) : [];
+      expect({ name, command: [cmd, node, script] }).toEqual({
+        name,
+        command: ['CMD', 'node', 'docker/healthcheck.js'],
+      });
+      const target = new URL(url ?? 'invalid:');
+      expect({ name, path: target.pathname, port: target.port }).toEqual({
+        name,
+        path: '/health/ready',
+        port: envOf(name)['PORT'],
+      });
+    }
+  });
+
+  it('makes every depends_on name an existing service and wait until it is healthy', () => {
     const edges = services.flatMap(([name, s]) => dependencies(s).map((d) => ({ from: name, ...d })));
     expect(edges.length).toBeGreaterThan(0);
     for (const edge of edges) {
-      expect(edge).toEqual({ ...edge, condition: 'service_healthy' });
-      expect({ target: edge.name, healthcheck: hasHealthcheck(service(edge.name)) }).toEqual({
-        target: edge.name,
-        healthcheck: true,
+      expect({ ...edge, exists: edge.name in compose.services }).toEqual({
+        ...edge,
+        exists: true,
+        condition: 'service_healthy',
       });
     }
   });
@@ -245,13 +265,27 @@ describe('docker-compose.yml', () => {
     process.stdout.write(
       'compose: `docker-compose config -q` skipped — neither docker-compose nor `docker compose` is installed\n',
     );
-  (cli === undefined ? it.skip : it)('passes `docker-compose config -q`', () => {
-    const [command, ...args] = cli ?? [];
-    const result = spawnSync(command as string, [...args, '-f', 'docker-compose.yml', 'config', '-q'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    });
-    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+  (cli === undefined ? it.skip : it)('passes `docker-compose config -q`, which refuses a broken file', () => {
+    const config = (file: string, cwd: string) => {
+      const [command, ...args] = cli ?? [];
+      const result = spawnSync(command as string, [...args, '-f', file, 'config', '-q'], {
+        cwd,
+        encoding: 'utf8',
+      });
+      return { status: result.status, stderr: result.stderr };
+    };
+    expect(config('docker-compose.yml', repoRoot)).toEqual({ status: 0, stderr: '' });
+
+    const broken = mkdtempSync(join(tmpdir(), 'compose-broken-'));
+    try {
+      writeFileSync(
+        join(broken, 'docker-compose.yml'),
+        'services:\n  app:\n    image: busybox\n    depends_on:\n      missing: { condition: service_healthy }\n',
+      );
+      expect(config('docker-compose.yml', broken).status).not.toBe(0);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
   });
 });
 

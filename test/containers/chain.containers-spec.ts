@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { loadRegistrations } from '@chain/local-tenant';
+import { loadRegistrations, LOCAL_TOKEN_CACHE_KEY } from '@chain/local-tenant';
 import {
   clientCredentialsToken,
   type IdentityTarget,
@@ -14,11 +14,17 @@ import {
 } from '@chain/testing';
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
 
-import { COMPOSE_APPS, EMULATOR_DATA_DIR } from '../../scripts/generate-compose-env';
+import { EMULATOR_DATA_DIR } from '../../scripts/generate-compose-env';
 import { ApiClient, bearerParams } from '../chain/support/bff-api';
 import { type Hop, hopTo, traceOf } from '../chain/support/chain-trace';
 import { comparable, createProgramme, listProgrammes, type Programme } from '../chain/support/programmes';
-import { loadComposeFile, publishedPorts, repoRoot, serviceEnvironment } from '../compose/compose-file';
+import {
+  appOf,
+  loadComposeFile,
+  publishedPorts,
+  repoRoot,
+  serviceEnvironment,
+} from '../compose/compose-file';
 import { probeDockerEngine } from './docker-engine';
 
 /**
@@ -32,6 +38,12 @@ const required = process.env['CONTAINERS_REQUIRED'] === 'true';
 if (!engine.available && !required) {
   process.stdout.write(`containers: skipped — no Docker engine answers (${engine.reason})\n`);
 }
+
+/** Compose project of this run: its own containers, network and volumes, removed at the end. */
+const project = `entra-api-chain-test-${randomBytes(4).toString('hex')}`;
+/** Building six images and starting ten containers on a CI runner: minutes, not seconds. */
+const UP_TIMEOUT_SECONDS = 600;
+let logsDir: string | undefined;
 
 const STEP_UP_CLAIMS = { access_token: { acrs: { essential: true, value: 'c1' } } };
 const RATES = '/rates?lineOfBusiness=property&region=uk';
@@ -70,12 +82,21 @@ function hostUrl(service: string): string {
     beforeAll(async () => {
       if (!engine.available)
         throw new Error(`CONTAINERS_REQUIRED=true but no Docker engine answers (${engine.reason})`);
-      environment = await new DockerComposeEnvironment(repoRoot, 'docker-compose.yml')
-        .withBuild()
-        // Every service declares a healthcheck (test/compose checks it): wait for each to report healthy.
-        .withDefaultWaitStrategy(Wait.forHealthCheck())
-        .withStartupTimeout(5 * 60_000)
-        .up();
+      try {
+        environment = await new DockerComposeEnvironment(repoRoot, 'docker-compose.yml')
+          .withProjectName(project)
+          .withBuild()
+          // `up --wait`: Compose waits until every service reports healthy (each declares a healthcheck;
+          // test/compose checks it) and, when one never does, fails with the containers left in place for
+          // their logs. testcontainers' own wait (which would tear them down first) then finds them healthy.
+          .withClientOptions({ commandOptions: ['--wait', '--wait-timeout', String(UP_TIMEOUT_SECONDS)] })
+          .withDefaultWaitStrategy(Wait.forHealthCheck())
+          .withStartupTimeout(60_000)
+          .up();
+      } catch (error) {
+        const dir = saveLogs();
+        throw new Error(`docker compose up failed; the containers' logs are in ${dir}`, { cause: error });
+      }
       const ca = await environment
         .getContainer('identity-emulator-1')
         .exec(['cat', `${EMULATOR_DATA_DIR}/ca.pem`]);
@@ -83,13 +104,15 @@ function hostUrl(service: string): string {
       // The host reaches the emulator at its public URL (the issuer), trusting its CA for these requests only.
       const emulatorUrl =
         serviceEnvironment(compose.services['identity-emulator'] ?? {})['EMULATOR_PUBLIC_URL'] ?? '';
-      identity = { emulatorUrl, tenantId, caPem: ca.output, registrations };
+      identity = { emulatorUrl, tenantId, caPem: ca.stdout, registrations };
       aliceSession = await signIn(identity, 'alice');
       alice = new ApiClient(hostUrl('bff-1'), aliceSession);
       bob = new ApiClient(hostUrl('bff-1'), await signIn(identity, 'bob'));
     });
 
     afterAll(async () => {
+      // Keep the logs of a run whose log scan did not get to save them (an earlier failure).
+      if (environment !== undefined && logsDir === undefined) saveLogs();
       await environment?.down({ removeVolumes: true });
     });
 
@@ -216,30 +239,41 @@ function hostUrl(service: string): string {
       expect(res.headers.get('content-type')).toMatch(/text\/html/);
     });
 
-    it('leaves no JWT and no client secret in the logs of any container', () => {
-      const dir = join(
-        repoRoot,
-        'test-artifacts',
-        'logs',
-        `containers-${new Date().toISOString().replace(/[:.]/g, '-')}`,
-      );
-      mkdirSync(dir, { recursive: true });
-      const names = Object.keys(compose.services);
-      for (const name of names) {
-        const id = environment?.getContainer(`${name}-1`).getId() ?? '';
-        const logs = spawnSync('docker', ['logs', id], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-        writeFileSync(join(dir, `${name}.log`), `${logs.stdout}${logs.stderr}`);
-      }
+    it('leaves no JWT, no client secret and no cache key in the logs of any container', () => {
+      const dir = saveLogs();
       // Every app logged its start (`"msg":"listening"`), so the scan below read real logs.
-      const apps = names.filter((n) => COMPOSE_APPS.some((app) => n === app || n.startsWith(`${app}-`)));
-      const listening = apps.filter((n) =>
-        readFileSync(join(dir, `${n}.log`), 'utf8').includes('"msg":"listening"'),
+      const apps = Object.keys(compose.services).filter((name) => appOf(compose.services[name] ?? {}));
+      const listening = apps.filter((name) =>
+        readFileSync(join(dir, `${name}.log`), 'utf8').includes('"msg":"listening"'),
       );
       expect(listening).toEqual(apps);
-      const leaks = scanLogsForLeaks(dir, registeredSecrets(registrations)).map(
-        (l) => `${l.file}:${l.line} ${l.kind}`,
-      );
+      const secrets = [...registeredSecrets(registrations), LOCAL_TOKEN_CACHE_KEY];
+      const leaks = scanLogsForLeaks(dir, secrets).map((l) => `${l.file}:${l.line} ${l.kind}`);
       expect(leaks).toEqual([]);
     });
   },
 );
+
+/**
+ * Writes each service's log (`docker compose logs`, raw lines) to test-artifacts/logs/containers-<time>/
+ * and returns that directory. CI uploads test-artifacts/.
+ */
+function saveLogs(): string {
+  const dir = join(
+    repoRoot,
+    'test-artifacts',
+    'logs',
+    `containers-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+  );
+  mkdirSync(dir, { recursive: true });
+  for (const name of Object.keys(compose.services)) {
+    const logs = spawnSync(
+      'docker',
+      ['compose', '-p', project, '-f', 'docker-compose.yml', 'logs', '--no-color', '--no-log-prefix', name],
+      { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    writeFileSync(join(dir, `${name}.log`), `${logs.stdout}${logs.stderr}`);
+  }
+  logsDir = dir;
+  return dir;
+}

@@ -8,11 +8,13 @@ import {
   RequestMethod,
 } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import type { DestinationStream } from 'pino';
 
 import { ChainModule } from './chain/chain.module';
 import { CorsMiddleware } from './common/cors.middleware';
 import { DownstreamProblemInterceptor } from './common/downstream-problem.interceptor';
 import { RedisCacheHealthIndicator } from './common/redis-cache.health-indicator';
+import { TokenCacheHealthModule } from './common/token-cache-health.module';
 import { bffConfig, type BffEnv } from './config/bff.config';
 import { clientCredentialFromEnv } from './config/bff-credential';
 import { DocumentsModule } from './documents/documents.module';
@@ -29,6 +31,8 @@ export interface BffModuleOptions {
    * emulator when `NODE_EXTRA_CA_CERTS` cannot be set). Verification is never disabled.
    */
   readonly tokenServiceCaPem?: string;
+  /** Where the JSON logs go (default stdout); tests pass a stream to scan them. */
+  readonly logDestination?: DestinationStream;
 }
 
 /**
@@ -47,6 +51,7 @@ export class AppModule implements NestModule {
         PlatformModule.forRoot({
           name: BFF_NAME,
           logLevel: env.LOG_LEVEL,
+          logDestination: options.logDestination,
           jwksUri: env.AUTH_JWKS_URI,
           readinessChecks: [RedisCacheHealthIndicator],
         }),
@@ -64,8 +69,11 @@ export class AppModule implements NestModule {
               ? {}
               : { encryptionKey: env.TOKEN_CACHE_ENCRYPTION_KEY }),
           },
-          ...(options.tokenServiceCaPem === undefined ? {} : { tokenServiceCaPem: options.tokenServiceCaPem }),
+          ...(options.tokenServiceCaPem === undefined
+            ? {}
+            : { tokenServiceCaPem: options.tokenServiceCaPem }),
         }),
+        TokenCacheHealthModule,
         MeModule,
         ProgrammesModule,
         DocumentsModule,
@@ -74,7 +82,6 @@ export class AppModule implements NestModule {
       providers: [
         { provide: bffConfig.KEY, useValue: env },
         { provide: APP_INTERCEPTOR, useClass: DownstreamProblemInterceptor },
-        RedisCacheHealthIndicator,
       ],
       exports: [bffConfig.KEY],
     };

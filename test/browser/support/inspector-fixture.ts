@@ -73,7 +73,14 @@ export const FIXTURE_TRACES: ChainTrace[] = [
         token: {
           source: 'token-service',
           acquireMs: 41,
-          claims: { aud: DOCUMENTS, scp: 'Documents.ReadWrite', azp: BFF, oid: ALICE, idtyp: 'user', amr: ['pwd'] },
+          claims: {
+            aud: DOCUMENTS,
+            scp: 'Documents.ReadWrite',
+            azp: BFF,
+            oid: ALICE,
+            idtyp: 'user',
+            amr: ['pwd'],
+          },
         },
         children: [programHop('documents-service', DOCUMENTS, 'Program.Read', `/programmes/${PROGRAMME}`)],
       },
@@ -93,7 +100,14 @@ export const FIXTURE_TRACES: ChainTrace[] = [
         token: {
           source: 'token-service',
           acquireMs: 35,
-          claims: { aud: PROGRAM, scp: 'Program.ReadWrite', azp: BFF, idtyp: 'user', amr: ['pwd', 'mfa'], acrs: ['c1'] },
+          claims: {
+            aud: PROGRAM,
+            scp: 'Program.ReadWrite',
+            azp: BFF,
+            idtyp: 'user',
+            amr: ['pwd', 'mfa'],
+            acrs: ['c1'],
+          },
         },
       },
     ],
@@ -101,14 +115,28 @@ export const FIXTURE_TRACES: ChainTrace[] = [
 ];
 
 const ctx = {
-  applications: { [WEB]: 'web', [BFF]: 'bff', [PROGRAM]: 'program-service', [PRICING]: 'pricing-service', [DOCUMENTS]: 'documents-service' },
+  applications: {
+    [WEB]: 'web',
+    [BFF]: 'bff',
+    [PROGRAM]: 'program-service',
+    [PRICING]: 'pricing-service',
+    [DOCUMENTS]: 'documents-service',
+  },
   spaScopes: ['api://bff/access_as_user'],
 };
 
 const spaToken = (mfa: boolean): SpaTokenInfo => ({
   fromCache: !mfa,
-  claims: { aud: BFF, scp: 'access_as_user', azp: WEB, idtyp: 'user', amr: mfa ? ['pwd', 'mfa'] : ['pwd'], ...(mfa ? { acrs: ['c1'] } : {}) },
+  claims: {
+    aud: BFF,
+    scp: 'access_as_user',
+    azp: WEB,
+    idtyp: 'user',
+    amr: mfa ? ['pwd', 'mfa'] : ['pwd'],
+    ...(mfa ? { acrs: ['c1'] } : {}),
+  },
 });
 
 const root = document.getElementById('root') as HTMLElement;
-for (const trace of FIXTURE_TRACES) root.append(chainDiagram(trace, ctx, spaToken(trace.correlationId === 'web-approve')));
+for (const trace of FIXTURE_TRACES)
+  root.append(chainDiagram(trace, ctx, spaToken(trace.correlationId === 'web-approve')));

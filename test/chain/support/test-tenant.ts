@@ -16,16 +16,24 @@ export const PARTNER = {
 export const PRICING_PREVIEW_SCOPE = 'api://pricing-service/Pricing.Preview';
 
 /**
- * Writes the tenant file plus two test-only changes, for the EMULATOR only (the apps keep the env derived
- * from the real file): the `partner-batch` client with the application permission `Pricing.Read.All`, and
- * a delegated scope `Pricing.Preview` on pricing-service consented for the SPA. Returns the file's path.
+ * Writes the tenant file plus test-only changes, for the EMULATOR only (the apps keep the env derived
+ * from the real file, so pricing-service's allow-list still names the BFF alone): the `partner-batch`
+ * client and documents-service granted the application permission `Pricing.Read.All`, and a delegated
+ * scope `Pricing.Preview` on pricing-service consented for the SPA. Returns the file's path.
  */
 export function writeTestTenant(): string {
   const reg = loadRegistrations();
   const pricing = reg.applications.find((a) => a.name === 'pricing-service');
   const web = reg.applications.find((a) => a.name === 'web');
-  if (pricing === undefined || web === undefined)
-    throw new Error('the tenant file lacks pricing-service or web');
+  const documents = reg.applications.find((a) => a.name === 'documents-service');
+  if (pricing === undefined || web === undefined || documents === undefined)
+    throw new Error('the tenant file lacks pricing-service, web or documents-service');
+  documents.requiredResourceAccess.push({
+    resource: 'pricing-service',
+    delegated: [],
+    application: ['Pricing.Read.All'],
+    consented: true,
+  });
   pricing.scopes.push('Pricing.Preview');
   web.requiredResourceAccess.push({
     resource: 'pricing-service',

@@ -14,7 +14,8 @@ export class ChainTraceDto implements ChainTrace {
   @ApiProperty({
     type: 'array',
     items: { type: 'object' },
-    description: 'HopRecord[] (CONTRACTS.md): from, to, flow, method, path, status, durationMs, token {source, acquireMs, claims}, children',
+    description:
+      'HopRecord[] (CONTRACTS.md): from, to, flow, method, path, status, durationMs, token {source, acquireMs, claims}, children',
   })
   hops!: readonly HopRecord[];
 }

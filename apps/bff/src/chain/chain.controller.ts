@@ -16,7 +16,8 @@ export class ChainController {
 
   @Get()
   @ApiOperation({
-    summary: "The caller's last 20 requests, each with its hops: flow, audience, scopes/roles, azp, cache, timing",
+    summary:
+      "The caller's last 20 requests, each with its hops: flow, audience, scopes/roles, azp, cache, timing",
   })
   traces(@Principal() user: Principal): ChainTraceListDto {
     return { traces: [...this.store.list(user.oid)] };

@@ -25,7 +25,11 @@ export class DocumentsController {
   @Post()
   @ApiConsumes('multipart/form-data')
   @ApiBody({
-    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' } },
+    },
   })
   @ApiOperation({ summary: 'Upload a document (field "file"), streamed to documents-service' })
   upload(

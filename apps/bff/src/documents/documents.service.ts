@@ -48,7 +48,8 @@ export class DocumentsService {
    * refused before any token is asked for; an undeclared one is cut off once it crosses the limit.
    */
   async upload(user: Principal, programmeId: string, body: UploadBody): Promise<DocumentDto> {
-    if (!/^multipart\/form-data;\s*boundary=/i.test(body.contentType ?? '')) throw new UploadNotMultipartError();
+    if (!/^multipart\/form-data;\s*boundary=/i.test(body.contentType ?? ''))
+      throw new UploadNotMultipartError();
     const limit = this.maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
     if (body.contentLength !== undefined && body.contentLength > limit)
       throw new UploadTooLargeError(this.maxUploadBytes);
@@ -59,7 +60,8 @@ export class DocumentsService {
       ...(body.contentLength === undefined ? {} : { 'content-length': String(body.contentLength) }),
     };
     try {
-      return (await this.documents(user).post<DocumentDto>(documentsPath(programmeId), limited, { headers })).data;
+      return (await this.documents(user).post<DocumentDto>(documentsPath(programmeId), limited, { headers }))
+        .data;
     } catch (error) {
       if (limited.exceeded) throw new UploadTooLargeError(this.maxUploadBytes);
       throw error;

@@ -60,14 +60,17 @@ export class ProgrammesController {
   @Post(':id/approve')
   @HttpCode(200)
   @ApiOperation({
-    summary: "Approve (Underwriter); without a multi-factor token: 401 with program-service's claims challenge",
+    summary:
+      "Approve (Underwriter); without a multi-factor token: 401 with program-service's claims challenge",
   })
   approve(@Principal() user: Principal, @Param('id', ResourceIdPipe) id: string): Promise<ProgrammeDto> {
     return this.programmes.approve(user, id);
   }
 
   @Get(':id/quote')
-  @ApiOperation({ summary: 'The programme (on-behalf-of) and its premium (client credentials), in one request' })
+  @ApiOperation({
+    summary: 'The programme (on-behalf-of) and its premium (client credentials), in one request',
+  })
   quote(@Principal() user: Principal, @Param('id', ResourceIdPipe) id: string): Promise<ProgrammeQuoteDto> {
     return this.programmes.quote(user, id);
   }

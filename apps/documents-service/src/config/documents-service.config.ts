@@ -44,7 +44,9 @@ const shape = {
     .string()
     .min(1)
     .optional()
-    .describe('path of the PEM certificate registered on documents-service (with AUTH_CLIENT_CERTIFICATE_KEY_PATH)'),
+    .describe(
+      'path of the PEM certificate registered on documents-service (with AUTH_CLIENT_CERTIFICATE_KEY_PATH)',
+    ),
   AUTH_CLIENT_CERTIFICATE_KEY_PATH: z
     .string()
     .min(1)
@@ -67,7 +69,10 @@ const shape = {
     .string()
     .optional()
     .describe('the base URL of program-service, e.g. http://127.0.0.1:3001'),
-  DOWNSTREAM_APIS__PROGRAM__FLOW: z.string().optional().describe('"on-behalf-of" (the second hop is for the user)'),
+  DOWNSTREAM_APIS__PROGRAM__FLOW: z
+    .string()
+    .optional()
+    .describe('"on-behalf-of" (the second hop is for the user)'),
   DOWNSTREAM_APIS__PROGRAM__SCOPES: z
     .string()
     .optional()
@@ -94,7 +99,9 @@ const shape = {
     .describe('the blob container of the documents (default documents; created at boot if missing)'),
   DOCUMENTS_MAX_BYTES: integerString(1, MAX_DOCUMENTS_MAX_BYTES)
     .default(String(DEFAULT_DOCUMENTS_MAX_BYTES))
-    .describe(`the largest upload in bytes (1-${MAX_DOCUMENTS_MAX_BYTES}, default ${DEFAULT_DOCUMENTS_MAX_BYTES})`),
+    .describe(
+      `the largest upload in bytes (1-${MAX_DOCUMENTS_MAX_BYTES}, default ${DEFAULT_DOCUMENTS_MAX_BYTES})`,
+    ),
 };
 
 type RawEnv = z.output<z.ZodObject<typeof shape>>;
@@ -126,7 +133,10 @@ function refineCallerEnv(env: RawEnv, ctx: z.RefinementCtx): void {
   const issue = (variable: string, message: string) =>
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: [variable], message });
   if (env.AUTH_AUTHORITY === undefined)
-    issue('AUTH_AUTHORITY', 'is required: the token service authority, e.g. https://localhost:8443/<tenant-id>');
+    issue(
+      'AUTH_AUTHORITY',
+      'is required: the token service authority, e.g. https://localhost:8443/<tenant-id>',
+    );
   const certificate = env.AUTH_CLIENT_CERTIFICATE_PATH ?? env.AUTH_CLIENT_CERTIFICATE_KEY_PATH;
   if (env.AUTH_CLIENT_SECRET === undefined && certificate === undefined)
     issue('AUTH_CLIENT_SECRET', 'is required unless AUTH_CLIENT_CERTIFICATE_PATH and _KEY_PATH are set');
@@ -137,14 +147,19 @@ function refineCallerEnv(env: RawEnv, ctx: z.RefinementCtx): void {
   if (certificate !== undefined && env.AUTH_CLIENT_CERTIFICATE_KEY_PATH === undefined)
     issue('AUTH_CLIENT_CERTIFICATE_KEY_PATH', 'is required with AUTH_CLIENT_CERTIFICATE_PATH');
   if (env.TOKEN_CACHE_REDIS_URL !== undefined && env.TOKEN_CACHE_ENCRYPTION_KEY === undefined)
-    issue('TOKEN_CACHE_ENCRYPTION_KEY', 'is required with TOKEN_CACHE_REDIS_URL (values in Redis are encrypted)');
+    issue(
+      'TOKEN_CACHE_ENCRYPTION_KEY',
+      'is required with TOKEN_CACHE_REDIS_URL (values in Redis are encrypted)',
+    );
   for (const problem of downstreamProblems(env)) issue(problem.variable, problem.message);
 }
 
 /** Exactly one way to reach Blob Storage. */
 function refineStorageEnv(env: RawEnv, ctx: z.RefinementCtx): void {
-  const both = env.AZURE_STORAGE_CONNECTION_STRING !== undefined && env.AZURE_STORAGE_ACCOUNT_URL !== undefined;
-  const none = env.AZURE_STORAGE_CONNECTION_STRING === undefined && env.AZURE_STORAGE_ACCOUNT_URL === undefined;
+  const both =
+    env.AZURE_STORAGE_CONNECTION_STRING !== undefined && env.AZURE_STORAGE_ACCOUNT_URL !== undefined;
+  const none =
+    env.AZURE_STORAGE_CONNECTION_STRING === undefined && env.AZURE_STORAGE_ACCOUNT_URL === undefined;
   if (!both && !none) return;
   ctx.addIssue({
     code: z.ZodIssueCode.custom,

@@ -20,10 +20,15 @@ export class CallerCredentialError extends Error {
  * @param tokenServiceCaPem an extra CA for the token service's TLS, for in-process tests; processes trust
  *   the local emulator through `NODE_EXTRA_CA_CERTS` instead.
  */
-export function tokenBrokerOptionsFromEnv(env: DocumentsServiceEnv, tokenServiceCaPem?: string): TokenBrokerOptions {
+export function tokenBrokerOptionsFromEnv(
+  env: DocumentsServiceEnv,
+  tokenServiceCaPem?: string,
+): TokenBrokerOptions {
   const cache = {
     ...(env.TOKEN_CACHE_REDIS_URL === undefined ? {} : { redisUrl: env.TOKEN_CACHE_REDIS_URL }),
-    ...(env.TOKEN_CACHE_ENCRYPTION_KEY === undefined ? {} : { encryptionKey: env.TOKEN_CACHE_ENCRYPTION_KEY }),
+    ...(env.TOKEN_CACHE_ENCRYPTION_KEY === undefined
+      ? {}
+      : { encryptionKey: env.TOKEN_CACHE_ENCRYPTION_KEY }),
   };
   return {
     // The schema requires AUTH_AUTHORITY for documents-service (it calls the token service).

@@ -23,7 +23,11 @@ interface KindSpec {
 const KINDS: Readonly<Record<DocumentKind, KindSpec>> = {
   pdf: { contentType: 'application/pdf', extensions: ['pdf'], declaredTypes: ['application/pdf'] },
   png: { contentType: 'image/png', extensions: ['png'], declaredTypes: ['image/png'] },
-  jpeg: { contentType: 'image/jpeg', extensions: ['jpg', 'jpeg'], declaredTypes: ['image/jpeg', 'image/pjpeg'] },
+  jpeg: {
+    contentType: 'image/jpeg',
+    extensions: ['jpg', 'jpeg'],
+    declaredTypes: ['image/jpeg', 'image/pjpeg'],
+  },
   txt: { contentType: 'text/plain; charset=utf-8', extensions: ['txt'], declaredTypes: ['text/plain'] },
   csv: {
     contentType: 'text/csv; charset=utf-8',
@@ -70,7 +74,12 @@ export function classifyUpload(upload: UploadDescription): DocumentType | undefi
   if (declared === undefined) return undefined;
   const sniffed = sniff(upload.content);
   if (sniffed === undefined) return undefined;
-  const kind = sniffed === 'text' ? textKind(declared) : declared.size === 0 || declared.has(sniffed) ? sniffed : undefined;
+  const kind =
+    sniffed === 'text'
+      ? textKind(declared)
+      : declared.size === 0 || declared.has(sniffed)
+        ? sniffed
+        : undefined;
   return kind === undefined ? undefined : { kind, contentType: KINDS[kind].contentType };
 }
 

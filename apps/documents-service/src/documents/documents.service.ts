@@ -58,7 +58,11 @@ export class DocumentsService {
   }
 
   /** Stores an upload whose bytes are one of the accepted types; the caller becomes its owner. */
-  async upload(user: Principal, programmeId: string, file: UploadedFile | undefined): Promise<StoredDocument> {
+  async upload(
+    user: Principal,
+    programmeId: string,
+    file: UploadedFile | undefined,
+  ): Promise<StoredDocument> {
     await this.programmes.assertVisible(user, programmeId);
     if (file === undefined) throw new MissingFileError();
     if (file.buffer.length === 0) throw new EmptyFileError();

@@ -19,13 +19,18 @@ export function sanitizeFileName(original: string): string {
  * `filename*` (RFC 6266 §4.3, RFC 8187 §3.2.3): download, never render inline.
  */
 export function attachmentDisposition(fileName: string): string {
-  const ascii = [...fileName].map((char) => (/^[\x20-\x7e]$/.test(char) && char !== '"' && char !== '\\' ? char : '_'));
+  const ascii = [...fileName].map((char) =>
+    /^[\x20-\x7e]$/.test(char) && char !== '"' && char !== '\\' ? char : '_',
+  );
   return `attachment; filename="${ascii.join('')}"; filename*=UTF-8''${encodeRfc8187(fileName)}`;
 }
 
 /** RFC 8187 `value-chars`: percent-encoded UTF-8 except `attr-char`s. */
 function encodeRfc8187(value: string): string {
-  return encodeURIComponent(value).replace(/['()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /['()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function isControl(char: string): boolean {

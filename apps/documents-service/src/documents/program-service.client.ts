@@ -17,7 +17,9 @@ export class ProgramServiceClient {
   /** @throws ProgrammeNotFoundError when program-service answers 404 for this user. */
   async assertVisible(user: Principal, programmeId: string): Promise<void> {
     try {
-      await this.downstream.forUser(Downstream.Program, user).get(`/programmes/${encodeURIComponent(programmeId)}`);
+      await this.downstream
+        .forUser(Downstream.Program, user)
+        .get(`/programmes/${encodeURIComponent(programmeId)}`);
     } catch (error) {
       if (error instanceof TokenBrokerError && error.status === 404) throw new ProgrammeNotFoundError();
       throw error;

@@ -15,7 +15,10 @@ function log(level: number, msg: string, extra: Record<string, unknown> = {}): v
 
 function spaConfig(env: WebEnv): SpaConfig {
   if (env.WEB_CLIENT_ID !== undefined) return spaConfigFromEnv({ ...env, WEB_CLIENT_ID: env.WEB_CLIENT_ID });
-  return spaConfigFromRegistrations(loadRegistrations(env.EMULATOR_REGISTRATIONS ?? registrationsBesideBuild()), env);
+  return spaConfigFromRegistrations(
+    loadRegistrations(env.EMULATOR_REGISTRATIONS ?? registrationsBesideBuild()),
+    env,
+  );
 }
 
 /** dist/server.js → the repository's registrations file, so the server also starts outside the repo root. */

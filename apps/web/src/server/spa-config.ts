@@ -34,7 +34,11 @@ export function spaConfigFromRegistrations(reg: Registrations, env: WebEnv): Spa
     applications: Object.fromEntries(reg.applications.map((a) => [a.clientId, a.name])),
     demoUsers: reg.users
       .filter((u) => (u.tenant ?? tenant.name) === tenant.name)
-      .map((u) => ({ username: u.username, displayName: u.displayName, role: u.attributes['role'] ?? 'user' })),
+      .map((u) => ({
+        username: u.username,
+        displayName: u.displayName,
+        role: u.attributes['role'] ?? 'user',
+      })),
     emulatorUrl: emulator.origin,
   };
 }

@@ -22,16 +22,23 @@ interface Asset {
  * once at start, so a missing build fails at boot instead of on the first request.
  */
 export function createWebServer(publicDir: string, config: SpaConfig): Server {
-  const index: Asset = { body: readFileSync(join(publicDir, 'index.html')), type: 'text/html; charset=utf-8' };
+  const index: Asset = {
+    body: readFileSync(join(publicDir, 'index.html')),
+    type: 'text/html; charset=utf-8',
+  };
   const assets = new Map<string, Asset>(
     Object.entries(ASSETS).map(([path, type]) => [path, { body: readFileSync(join(publicDir, path)), type }]),
   );
-  const configBody: Asset = { body: Buffer.from(JSON.stringify(config)), type: 'application/json; charset=utf-8' };
+  const configBody: Asset = {
+    body: Buffer.from(JSON.stringify(config)),
+    type: 'application/json; charset=utf-8',
+  };
   const csp = contentSecurityPolicy(config);
   return createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://web.invalid').pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, text('method not allowed'), csp);
-    if (path === '/health/live' || path === '/health/ready') return send(res, 200, json({ status: 'ok' }), csp);
+    if (path === '/health/live' || path === '/health/ready')
+      return send(res, 200, json({ status: 'ok' }), csp);
     if (path === '/spa-config.json') return send(res, 200, configBody, csp);
     const asset = assets.get(path);
     if (asset !== undefined) return send(res, 200, asset, csp, req);

@@ -21,25 +21,37 @@ export const webEnvSchema = z
       .transform(Number)
       .pipe(z.number().int().min(0).max(65535))
       .describe('TCP port (default 8080: the registered redirect URI is http://localhost:8080/)'),
-    BFF_URL: url('http(s)').default('http://localhost:3000').describe('the BFF base URL as the browser reaches it'),
+    BFF_URL: url('http(s)')
+      .default('http://localhost:3000')
+      .describe('the BFF base URL as the browser reaches it'),
     EMULATOR_PUBLIC_URL: url('https')
       .default('https://localhost:8443')
       .describe('the local token service as the browser reaches it (MSAL requires https)'),
     EMULATOR_REGISTRATIONS: z.string().min(1).optional().describe('path of registrations.yaml'),
     WEB_CLIENT_ID: z.string().min(1).optional().describe('real tenant: the SPA registration client id'),
-    WEB_AUTHORITY: url('https').optional().describe('real tenant: https://login.microsoftonline.com/<tenant id>'),
+    WEB_AUTHORITY: url('https')
+      .optional()
+      .describe('real tenant: https://login.microsoftonline.com/<tenant id>'),
     WEB_API_SCOPES: z.string().min(1).optional().describe('real tenant: space-separated BFF scopes'),
     WEB_KNOWN_AUTHORITIES: z
       .string()
-      .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0),
+      )
       .optional()
       .describe('comma-separated host[:port] list, e.g. <tenant>.b2clogin.com'),
-    WEB_REDIRECT_URI: url('http(s)').optional().describe('fixed redirect URI (default: the page origin + "/")'),
+    WEB_REDIRECT_URI: url('http(s)')
+      .optional()
+      .describe('fixed redirect URI (default: the page origin + "/")'),
   })
   .superRefine((env, ctx) => {
     if (env.WEB_CLIENT_ID === undefined) return;
     for (const name of ['WEB_AUTHORITY', 'WEB_API_SCOPES'] as const) {
-      if (env[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required with WEB_CLIENT_ID' });
+      if (env[name] === undefined)
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is required with WEB_CLIENT_ID' });
     }
   });
 

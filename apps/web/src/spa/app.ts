@@ -1,15 +1,20 @@
 import type { ChainResponse, ChainTrace } from '../shared/chain-trace';
 import type { SpaConfig } from '../shared/spa-config';
-import { type BffClient, BffProblem, type BffRequest, type BffResponse, ClaimsChallenge } from './api/bff-client';
+import {
+  type BearerToken,
+  type BffClient,
+  BffProblem,
+  type BffRequest,
+  type BffResponse,
+  ClaimsChallenge,
+  type SentRequest,
+} from './api/bff-client';
 import { type DocumentMeta, listOf, type NewProgramme, type Programme, type Quote } from './api/domain';
 import type { MsalAuth } from './auth/msal-auth';
 import { renderApp } from './ui/views';
 
-/** One BFF request made by an action, and the chain trace the BFF recorded for it. */
-export interface RequestRecord {
-  readonly correlationId: string;
-  readonly method: string;
-  readonly path: string;
+/** One BFF request made by an action (with its token's claims), and the chain trace the BFF recorded. */
+export interface RequestRecord extends SentRequest {
   trace?: ChainTrace;
 }
 
@@ -22,6 +27,8 @@ export interface ActionRecord {
   outcome?: string;
   error?: string;
   traceNote?: string;
+  /** Set once the action finished and its traces were looked up. */
+  done?: boolean;
 }
 
 export interface AppState {
@@ -102,14 +109,17 @@ export class App {
 
   getQuote = (id: string) =>
     this.run('Get quote', async (call) => {
-      const res = await call<{ programme: Programme; quote: Quote }>('GET', `/api/programmes/${enc(id)}/quote`);
+      const res = await call<{ programme: Programme; quote: Quote }>(
+        'GET',
+        `/api/programmes/${enc(id)}/quote`,
+      );
       this.replace(res.data.programme);
       this.state.quote = res.data.quote;
       return `premium ${res.data.quote.premium} ${res.data.quote.currency}`;
     });
 
   /** Approval needs a multi-factor token: a claims challenge sends the user through the step-up. */
-  approve = (id: string, stepUpToken?: string) =>
+  approve = (id: string, stepUpToken?: BearerToken) =>
     this.run(stepUpToken === undefined ? 'Approve' : 'Approve (after step-up)', async (call) => {
       try {
         const req = stepUpToken === undefined ? {} : { accessToken: stepUpToken };
@@ -134,7 +144,11 @@ export class App {
 
   download = (doc: DocumentMeta) =>
     this.run('Download document', async (call) => {
-      const res = await call<Blob>('GET', `/api/programmes/${enc(doc.programmeId)}/documents/${enc(doc.id)}`, { as: 'blob' });
+      const res = await call<Blob>(
+        'GET',
+        `/api/programmes/${enc(doc.programmeId)}/documents/${enc(doc.id)}`,
+        { as: 'blob' },
+      );
       const url = URL.createObjectURL(res.data);
       const link = Object.assign(document.createElement('a'), { href: url, download: doc.fileName });
       link.click();
@@ -162,13 +176,14 @@ export class App {
     this.state.busy = label;
     this.render();
     const call: Call = (method, path, req) =>
-      this.bff.request(method, path, req, (correlationId) => record.requests.push({ correlationId, method, path }));
+      this.bff.request(method, path, req, (sent) => record.requests.push(sent));
     try {
       record.outcome = await body(call);
     } catch (error) {
       record.error = describe(error);
     }
     await this.attachTraces(record);
+    record.done = true;
     this.state.busy = undefined;
     this.render();
   }
@@ -209,6 +224,7 @@ function enc(id: string): string {
 
 function describe(error: unknown): string {
   if (error instanceof BffProblem) return `${error.status} ${error.code}: ${error.detail}`;
-  if (error instanceof TypeError) return `network error (${error.message}): is the BFF running and allowing this origin (CORS)?`;
+  if (error instanceof TypeError)
+    return `network error (${error.message}): is the BFF running and allowing this origin (CORS)?`;
   return error instanceof Error ? error.message : String(error);
 }

@@ -35,7 +35,11 @@ boot(root).catch((error: unknown) => {
       { class: 'card signin' },
       h('h2', {}, 'The portal could not start'),
       h('p', { class: 'error', 'data-testid': 'boot-error' }, message),
-      h('p', { class: 'muted' }, 'Is the token service reachable and its certificate trusted? See docs/web.md.'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Is the token service reachable and its certificate trusted? See docs/web.md.',
+      ),
     ),
   );
 });

@@ -35,6 +35,9 @@ export function bffOptions(
     serviceName: 'bff',
     credential: { kind: 'secret', secret: BFF_SECRET },
     tokenServiceCaPem: env.emulator.caPem,
+    // The emulator shares this process (and a small, busy CI core) with 200-call bursts; the
+    // production default of 5 s is about Entra, not about a saturated test event loop.
+    tokenServiceTimeoutMs: 30_000,
     downstreams: {
       PROGRAM: {
         baseUrl: echoUrl,

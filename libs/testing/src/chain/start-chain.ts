@@ -168,13 +168,13 @@ async function startApi(
 }
 
 async function startAzurite(launch: Launch): Promise<string> {
-  const { app, blobEndpoint } = await launchAzurite({
+  const { blobEndpoint } = await launchAzurite({
     root: launch.root,
     env: baseChildEnv(),
     port: 0,
     logFile: join(launch.logDir, 'azurite.log'),
+    onSpawn: (child) => launch.started.push(child),
   });
-  launch.started.push(app);
   return blobEndpoint;
 }
 
@@ -191,8 +191,8 @@ async function startNode(
     cwd: launch.root,
     env: { ...baseChildEnv(), ...derived, ...launch.options.env?.[app] },
     logFile: join(launch.logDir, `${app}.log`),
+    onSpawn: (spawned) => launch.started.push(spawned),
     ...(listening === undefined ? {} : { listening }),
   });
-  launch.started.push(child);
   return { child, url };
 }

@@ -10,6 +10,7 @@ export interface AzuriteOptions {
   readonly port: number;
   readonly logFile?: string;
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  readonly onSpawn?: (app: ChildApp) => void;
 }
 
 /** `Azurite Blob service successfully listens on http://127.0.0.1:10000` → the URL. */
@@ -35,6 +36,7 @@ export async function launchAzurite(
     listening: azuriteUrlOf,
     ...(options.logFile === undefined ? {} : { logFile: options.logFile }),
     ...(options.onLine === undefined ? {} : { onLine: options.onLine }),
+    ...(options.onSpawn === undefined ? {} : { onSpawn: options.onSpawn }),
   });
   return { app, blobEndpoint: `${url}/devstoreaccount1` };
 }

@@ -80,3 +80,16 @@ describe('launchChildApp', () => {
     }
   });
 });
+
+describe('ChildApp.recentOutput', () => {
+  it('drops the colour codes of a boot error', async () => {
+    const spec = {
+      name: 'coloured',
+      command: process.execPath,
+      args: ['-e', 'console.error("\\u001b[31mERROR\\u001b[39m cannot resolve"); process.exit(1)'],
+      cwd: tmpdir(),
+      env: baseChildEnv(),
+    };
+    await expect(launchChildApp(spec)).rejects.toThrow(/last output:\nERROR cannot resolve$/);
+  });
+});

@@ -18,6 +18,11 @@ export interface ChildAppSpec {
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Returns the URL the process listens on when a line announces it. Default: {@link listeningUrlOf}. */
   readonly listening?: (line: string) => string | undefined;
+  /**
+   * Called as soon as the process exists, before it listens: lets a launcher that is interrupted (Ctrl-C,
+   * another app failing) stop children that are still starting.
+   */
+  readonly onSpawn?: (app: ChildApp) => void;
   /** How long to wait for the listening line. Default 60 s. */
   readonly startTimeoutMs?: number;
 }
@@ -28,12 +33,15 @@ export interface ChildExit {
   readonly signal: NodeJS.Signals | null;
 }
 
-const TAIL_LINES = 20;
+const TAIL_LINES = 40;
+/** SGR colour sequences (Nest's default logger colours its boot errors), dropped from error messages. */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 /** A running child process (its own process group, so stopping it stops its children too). */
 export class ChildApp {
   private readonly tail: string[] = [];
   private exitInfo: ChildExit | undefined;
+  private stopping: Promise<void> | undefined;
   readonly exited: Promise<ChildExit>;
 
   constructor(
@@ -64,19 +72,28 @@ export class ChildApp {
   }
 
   remember(line: string): void {
-    this.tail.push(line);
+    this.tail.push(line.replace(ANSI_COLOUR, ''));
     if (this.tail.length > TAIL_LINES) this.tail.shift();
   }
 
-  /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves once the process has exited and its log is flushed. */
-  async stop(graceMs = 5_000): Promise<void> {
+  /**
+   * SIGTERM to the process group, SIGKILL after `graceMs`; resolves once the process has exited and its
+   * log is flushed. Idempotent: later calls share the first one's outcome.
+   */
+  stop(graceMs = 5_000): Promise<void> {
+    this.stopping ??= this.stopOnce(graceMs);
+    return this.stopping;
+  }
+
+  private async stopOnce(graceMs: number): Promise<void> {
     if (!this.hasExited) {
       this.signal('SIGTERM');
       const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
       await this.exited;
       clearTimeout(timer);
     }
-    await new Promise<void>((resolve) => (this.log ? this.log.end(resolve) : resolve()));
+    const log = this.log;
+    if (log !== undefined && !log.writableEnded) await new Promise<void>((resolve) => log.end(resolve));
   }
 
   private signal(signal: NodeJS.Signals): void {
@@ -104,6 +121,7 @@ export async function launchChildApp(spec: ChildAppSpec): Promise<{ app: ChildAp
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const app = new ChildApp(spec.name, child, log);
+  spec.onSpawn?.(app);
   const announced = new Promise<string>((resolve) => {
     const onLine = (line: string, stream: 'stdout' | 'stderr'): void => {
       if (log?.writableEnded === false) log.write(`${line}\n`);

@@ -29,7 +29,11 @@ export type StorageTokenCredential = Exclude<
 /** How to reach the storage account. */
 export type BlobStorageTarget =
   | { readonly kind: 'connection-string'; readonly connectionString: string }
-  | { readonly kind: 'account-url'; readonly accountUrl: string; readonly credential: StorageTokenCredential };
+  | {
+      readonly kind: 'account-url';
+      readonly accountUrl: string;
+      readonly credential: StorageTokenCredential;
+    };
 
 /**
  * A few quick tries rather than the SDK's default of four with long back-off: a request waits on
@@ -75,7 +79,10 @@ export class AzureBlobStore extends BlobStore {
     await this.ensureContainer();
     await this.call(() =>
       this.container.getBlockBlobClient(write.name).uploadData(write.content, {
-        blobHTTPHeaders: { blobContentType: write.contentType, blobContentDisposition: write.contentDisposition },
+        blobHTTPHeaders: {
+          blobContentType: write.contentType,
+          blobContentDisposition: write.contentDisposition,
+        },
         metadata: { ...write.metadata },
         conditions: { ifNoneMatch: '*' },
       }),

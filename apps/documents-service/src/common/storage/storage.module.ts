@@ -46,7 +46,10 @@ export class StorageModule implements OnApplicationBootstrap {
     } catch (error) {
       // The detail or the class only: an SDK message may quote the account URL.
       const reason = error instanceof StorageUnavailableError ? error.detail : classOf(error);
-      this.logger.warn({ msg: 'blob container not ensured at boot; not ready until storage answers', reason });
+      this.logger.warn({
+        msg: 'blob container not ensured at boot; not ready until storage answers',
+        reason,
+      });
     }
   }
 }

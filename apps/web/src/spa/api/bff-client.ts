@@ -1,3 +1,5 @@
+import { accessTokenClaims } from '../auth/token-claims';
+import type { SpaTokenInfo } from '../inspector/chain-model';
 import { claimsFromChallenge, claimsJson } from './claims-challenge';
 
 /** An `application/problem+json` answer of the chain (DESIGN.md error contract). */
@@ -35,14 +37,27 @@ export interface BffRequest {
   readonly form?: FormData;
   readonly as?: 'json' | 'blob';
   /** A token to use instead of asking MSAL (the one just obtained by a step-up). */
-  readonly accessToken?: string;
+  readonly accessToken?: BearerToken;
 }
 
-/** Gives a bearer token for the BFF; never logged, never rendered. */
-export type TokenProvider = () => Promise<string>;
+/** A bearer token for the BFF and whether MSAL served it from its cache; never logged, never rendered. */
+export interface BearerToken {
+  readonly accessToken: string;
+  readonly fromCache: boolean;
+}
 
-/** Called once per request with the correlation id it carries, so the inspector can find its trace. */
-export type RequestObserver = (correlationId: string, method: string, path: string) => void;
+export type TokenProvider = () => Promise<BearerToken>;
+
+/** What the inspector learns about a request before it is sent: its correlation id and token claims. */
+export interface SentRequest {
+  readonly correlationId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly token?: SpaTokenInfo;
+}
+
+/** Called once per request, so the inspector can find its trace in `/api/chain`. */
+export type RequestObserver = (request: SentRequest) => void;
 
 /**
  * The SPA's only door to the chain: `fetch` with the MSAL token and an `x-correlation-id` the BFF echoes
@@ -54,10 +69,22 @@ export class BffClient {
     private readonly token: TokenProvider,
   ) {}
 
-  async request<T>(method: string, path: string, req: BffRequest = {}, observe?: RequestObserver): Promise<BffResponse<T>> {
+  async request<T>(
+    method: string,
+    path: string,
+    req: BffRequest = {},
+    observe?: RequestObserver,
+  ): Promise<BffResponse<T>> {
     const correlationId = `web-${crypto.randomUUID()}`;
-    observe?.(correlationId, method, path);
-    const headers = new Headers({ authorization: `Bearer ${req.accessToken ?? (await this.token())}` });
+    const bearer = req.accessToken ?? (await this.token());
+    const claims = accessTokenClaims(bearer.accessToken);
+    observe?.({
+      correlationId,
+      method,
+      path,
+      ...(claims === undefined ? {} : { token: { claims, fromCache: bearer.fromCache } }),
+    });
+    const headers = new Headers({ authorization: `Bearer ${bearer.accessToken}` });
     headers.set('x-correlation-id', correlationId);
     let body: BodyInit | undefined;
     if (req.form !== undefined) body = req.form;
@@ -67,7 +94,9 @@ export class BffClient {
     }
     const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body, mode: 'cors' });
     if (!res.ok) throw await problemOf(res, correlationId);
-    const data = (res.status === 204 ? undefined : req.as === 'blob' ? await res.blob() : await res.json()) as T;
+    const data = (
+      res.status === 204 ? undefined : req.as === 'blob' ? await res.blob() : await res.json()
+    ) as T;
     return { status: res.status, data, correlationId };
   }
 }

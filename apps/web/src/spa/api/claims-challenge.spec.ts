@@ -6,7 +6,9 @@ const base64url = Buffer.from(C1).toString('base64url');
 
 describe('parseWwwAuthenticate', () => {
   it('reads quoted parameters containing commas, equals signs and escaped quotes', () => {
-    const [challenge] = parseWwwAuthenticate('Bearer realm="", error_description="a, b=c \\"d\\"", error="invalid_token"');
+    const [challenge] = parseWwwAuthenticate(
+      'Bearer realm="", error_description="a, b=c \\"d\\"", error="invalid_token"',
+    );
     expect(challenge).toEqual({
       scheme: 'Bearer',
       params: { realm: '', error_description: 'a, b=c "d"', error: 'invalid_token' },
@@ -14,7 +16,9 @@ describe('parseWwwAuthenticate', () => {
   });
 
   it('separates several challenges in one header', () => {
-    const challenges = parseWwwAuthenticate('Basic realm="x", Bearer error="insufficient_claims", claims="e30="');
+    const challenges = parseWwwAuthenticate(
+      'Basic realm="x", Bearer error="insufficient_claims", claims="e30="',
+    );
     expect(challenges.map((c) => c.scheme)).toEqual(['Basic', 'Bearer']);
     expect(challenges[1]?.params['claims']).toBe('e30=');
   });
@@ -42,7 +46,9 @@ describe('claimsFromChallenge', () => {
 
   it('rejects claims that are not base64 JSON', () => {
     expect(claimsFromChallenge('Bearer error="insufficient_claims", claims="not json!"')).toBeUndefined();
-    expect(claimsFromChallenge(`Bearer error="insufficient_claims", claims="${btoa('"text"')}"`)).toBeUndefined();
+    expect(
+      claimsFromChallenge(`Bearer error="insufficient_claims", claims="${btoa('"text"')}"`),
+    ).toBeUndefined();
   });
 
   it('returns undefined when the header is absent', () => {

@@ -62,7 +62,9 @@ export function parseWwwAuthenticate(header: string): AuthChallenge[] {
 export function decodeBase64Text(value: string): string | undefined {
   const normalized = value.trim().replace(/-/g, '+').replace(/_/g, '/');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(normalized)) return undefined;
-  const padded = normalized.replace(/=+$/, '').padEnd(Math.ceil(normalized.replace(/=+$/, '').length / 4) * 4, '=');
+  const padded = normalized
+    .replace(/=+$/, '')
+    .padEnd(Math.ceil(normalized.replace(/=+$/, '').length / 4) * 4, '=');
   try {
     const binary = atob(padded);
     return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));

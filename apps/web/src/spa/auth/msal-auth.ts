@@ -6,6 +6,7 @@ import {
 } from '@azure/msal-browser';
 
 import type { SpaConfig } from '../../shared/spa-config';
+import type { BearerToken } from '../api/bff-client';
 
 /** What the SPA asked to do again once the step-up redirect comes back (carried in MSAL's `state`). */
 export interface PendingAction {
@@ -71,10 +72,10 @@ export class MsalAuth {
   }
 
   /** The step-up token obtained by the redirect that just completed; handed out once. */
-  takeRedirectToken(): string | undefined {
+  takeRedirectToken(): BearerToken | undefined {
     const token = this.redirectResult?.accessToken;
     this.redirectResult = null;
-    return token === '' ? undefined : token;
+    return token === undefined || token === '' ? undefined : { accessToken: token, fromCache: false };
   }
 
   /** Leaves for the sign-in page; `prompt=login` so switching demo users always shows the form. */
@@ -87,12 +88,12 @@ export class MsalAuth {
   }
 
   /** A token for the BFF from MSAL's cache or refresh token; an interactive redirect when MSAL needs one. */
-  async accessToken(): Promise<string> {
+  async accessToken(): Promise<BearerToken> {
     const account = this.account();
     if (account === null) throw new Error('not signed in');
     try {
       const result = await this.pca.acquireTokenSilent({ scopes: [...this.config.auth.scopes], account });
-      return result.accessToken;
+      return { accessToken: result.accessToken, fromCache: result.fromCache };
     } catch (error) {
       if (!(error instanceof InteractionRequiredAuthError)) throw error;
       await this.pca.acquireTokenRedirect({ scopes: [...this.config.auth.scopes], account });

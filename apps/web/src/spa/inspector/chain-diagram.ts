@@ -45,11 +45,27 @@ function claimsTable(trace: ChainTrace, spaToken?: SpaTokenInfo): HTMLElement {
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, h('th', {}, 'token'), COLUMNS.map((c) => h('th', {}, c)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, 'token'),
+          COLUMNS.map((c) => h('th', {}, c)),
+        ),
+      ),
       h(
         'tbody',
         {},
-        rows.map(([name, claims]) => h('tr', {}, h('th', {}, name), COLUMNS.map((c) => h('td', {}, claimText(claims, c))))),
+        rows.map(([name, claims]) =>
+          h(
+            'tr',
+            {},
+            h('th', {}, name),
+            COLUMNS.map((c) => h('td', {}, claimText(claims, c))),
+          ),
+        ),
       ),
     ),
   );
@@ -59,6 +75,9 @@ function claimText(claims: HopClaims, name: (typeof COLUMNS)[number]): string {
   const value = claims[name];
   if (value === undefined) return '';
   if (Array.isArray(value)) return value.join(' ');
-  if (typeof value === 'number') return name === 'iat' || name === 'exp' ? new Date(value * 1000).toISOString().slice(11, 19) : String(value);
+  if (typeof value === 'number')
+    return name === 'iat' || name === 'exp'
+      ? new Date(value * 1000).toISOString().slice(11, 19)
+      : String(value);
   return String(value);
 }

@@ -133,10 +133,18 @@ interface LabelSize {
 
 function labelSize(a: DiagramArrow, width: (t: string, r: FontRole) => number): LabelSize {
   const pillWidth = width(a.flow, 'pill') + 2 * PILL_PAD;
-  const lines = Math.max(pillWidth, ...a.above.map((t) => width(t, 'call')), ...a.below.map((t) => width(t, 'note')));
+  const lines = Math.max(
+    pillWidth,
+    ...a.above.map((t) => width(t, 'call')),
+    ...a.below.map((t) => width(t, 'note')),
+  );
   const above = PILL_H + 2 + a.above.length * LABEL_H;
   const below = a.below.length * LABEL_H;
-  return { width: lines + 2 * ARROW_PAD_X + ARROW_HEAD, half: Math.max(above, below) + LINE_GAP + 2, pillWidth };
+  return {
+    width: lines + 2 * ARROW_PAD_X + ARROW_HEAD,
+    half: Math.max(above, below) + LINE_GAP + 2,
+    pillWidth,
+  };
 }
 
 /** x and width of every node column; the gap before a column fits the widest label of its arrows. */
@@ -174,7 +182,9 @@ function placeNode(n: DiagramNode, box: Box, size: Size | undefined): PlacedNode
   const height = size?.height ?? box.height;
   let top = box.y + (box.height - height) / 2 + PAD_Y;
   const x = box.x + PAD_X;
-  const texts: TextItem[] = [{ text: n.title, role: 'title', x, y: baseline(top, TITLE_H, 13), anchor: 'start' }];
+  const texts: TextItem[] = [
+    { text: n.title, role: 'title', x, y: baseline(top, TITLE_H, 13), anchor: 'start' },
+  ];
   top += TITLE_H;
   if (n.subtitle !== undefined) {
     texts.push({ text: n.subtitle, role: 'subtitle', x, y: baseline(top, LINE_H, 11), anchor: 'start' });
@@ -200,7 +210,9 @@ function placeArrow(a: DiagramArrow, boxes: Map<string, Box>, label: LabelSize |
   const pillWidth = label?.pillWidth ?? 0;
   let top = y - LINE_GAP - a.above.length * LABEL_H - 2 - PILL_H;
   const pill = { x: cx - pillWidth / 2, y: top, width: pillWidth, height: PILL_H };
-  const texts: TextItem[] = [{ text: a.flow, role: 'pill', x: cx, y: baseline(top, PILL_H, 11), anchor: 'middle' }];
+  const texts: TextItem[] = [
+    { text: a.flow, role: 'pill', x: cx, y: baseline(top, PILL_H, 11), anchor: 'middle' },
+  ];
   top += PILL_H + 2;
   for (const line of a.above) {
     texts.push({ text: line, role: 'call', x: cx, y: baseline(top, LABEL_H, 11), anchor: 'middle' });

@@ -90,7 +90,11 @@ export function chainModel(trace: ChainTrace, ctx: DiagramContext, spaToken?: Sp
       above: callLines(trace.method, trace.path),
       below: [
         `${trace.status} · ${formatMs(trace.durationMs)}`,
-        spaToken === undefined ? 'token: MSAL' : spaToken.fromCache ? 'token: MSAL cache' : 'token: token service',
+        spaToken === undefined
+          ? 'token: MSAL'
+          : spaToken.fromCache
+            ? 'token: MSAL cache'
+            : 'token: token service',
       ],
       data: { flow: 'auth-code', depth: '0', from: 'spa', to: 'bff' },
     },
@@ -109,7 +113,9 @@ export function chainModel(trace: ChainTrace, ctx: DiagramContext, spaToken?: Sp
       row: placed.row,
       rowSpan: placed.rowSpan,
     });
-    arrows.push(hopArrow(hop, placed.parent === undefined ? 'bff' : (ids.get(placed.parent) ?? ''), id, placed.depth));
+    arrows.push(
+      hopArrow(hop, placed.parent === undefined ? 'bff' : (ids.get(placed.parent) ?? ''), id, placed.depth),
+    );
   }
   return { correlationId: trace.correlationId, rows: layout.rows, nodes, arrows };
 }
@@ -133,7 +139,8 @@ function hopArrow(hop: HopRecord, from: string, to: string, depth: number): Diag
 function claimFacts(claims: HopClaims, ctx: DiagramContext): Fact[] {
   const facts: Fact[] = [];
   const add = (key: string, value: string | undefined, title?: string) => {
-    if (value !== undefined && value !== '') facts.push({ key, value, ...(title === undefined ? {} : { title }) });
+    if (value !== undefined && value !== '')
+      facts.push({ key, value, ...(title === undefined ? {} : { title }) });
   };
   add('aud', claims.aud === undefined ? undefined : (ctx.applications[claims.aud] ?? claims.aud), claims.aud);
   add('scp', claims.scp);
@@ -165,7 +172,10 @@ export function callLines(method: string, path: string): string[] {
 
 /** Shortens GUID-like path segments so a path reads at a glance (`/programmes/6b1f…/quote`). */
 export function shortPath(path: string): string {
-  return path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, (id) => `${id.slice(0, 4)}…`);
+  return path.replace(
+    /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi,
+    (id) => `${id.slice(0, 4)}…`,
+  );
 }
 
 export function formatMs(ms: number): string {

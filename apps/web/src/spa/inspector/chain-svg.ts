@@ -1,5 +1,11 @@
 import { s } from '../ui/svg';
-import { type DiagramGeometry, FONTS, type PlacedArrow, type PlacedNode, type TextItem } from './chain-geometry';
+import {
+  type DiagramGeometry,
+  FONTS,
+  type PlacedArrow,
+  type PlacedNode,
+  type TextItem,
+} from './chain-geometry';
 
 /**
  * Draws a placed diagram as SVG. Fonts are presentation attributes taken from the same `FONTS` the
@@ -42,7 +48,14 @@ function arrowGroup(placed: PlacedArrow): SVGGElement {
     { class: `arrow arrow--${arrow.kind}`, 'data-from-node': arrow.from, 'data-to-node': arrow.to, ...data },
     s('line', { class: 'arrow__line', x1, y1: y, x2: x2 - 9, y2: y }),
     s('polygon', { class: 'arrow__head', points: head }),
-    s('rect', { class: 'arrow__pill', x: pill.x, y: pill.y, width: pill.width, height: pill.height, rx: 8.5 }),
+    s('rect', {
+      class: 'arrow__pill',
+      x: pill.x,
+      y: pill.y,
+      width: pill.width,
+      height: pill.height,
+      rx: 8.5,
+    }),
     ...placed.texts.map(text),
   );
 }

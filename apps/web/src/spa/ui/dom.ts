@@ -26,6 +26,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 function setStyle(el: HTMLElement, declarations: string): void {
   for (const declaration of declarations.split(';')) {
     const colon = declaration.indexOf(':');
-    if (colon > 0) el.style.setProperty(declaration.slice(0, colon).trim(), declaration.slice(colon + 1).trim());
+    if (colon > 0)
+      el.style.setProperty(declaration.slice(0, colon).trim(), declaration.slice(colon + 1).trim());
   }
 }

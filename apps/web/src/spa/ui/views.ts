@@ -15,8 +15,14 @@ export function renderApp(app: App): HTMLElement {
       h('h1', {}, 'Broker portal'),
       h('span', { class: 'muted' }, app.config.tenantName ?? ''),
       h('span', { class: 'spacer' }),
-      user && h('span', { class: 'who', 'data-testid': 'signed-in-user' }, user.name, h('small', {}, user.username)),
-      user && h('button', { onclick: () => void app.signOut() }, 'Sign out'),
+      user &&
+        h(
+          'span',
+          { class: 'who', 'data-testid': 'signed-in-user' },
+          user.name,
+          h('small', {}, user.username),
+        ),
+      user && h('button', { 'data-testid': 'sign-out', onclick: () => void app.signOut() }, 'Sign out'),
     ),
     user === null ? signInView(app) : workspace(app),
   );
@@ -60,7 +66,13 @@ function workspace(app: App): HTMLElement {
     { class: 'workspace' },
     state.busy && h('div', { class: 'busy', role: 'status' }, `${state.busy}…`),
     h('section', { class: 'card list' }, programmeList(app), createForm(app)),
-    h('section', { class: 'card detail' }, state.selected ? programmeDetail(app, state.selected) : h('p', { class: 'muted' }, 'Select or create a programme.')),
+    h(
+      'section',
+      { class: 'card detail' },
+      state.selected
+        ? programmeDetail(app, state.selected)
+        : h('p', { class: 'muted' }, 'Select or create a programme.'),
+    ),
     h('section', { class: 'card inspector', 'data-testid': 'inspector' }, inspector(app)),
   );
 }
@@ -70,7 +82,12 @@ function programmeList(app: App): HTMLElement {
   return h(
     'div',
     {},
-    h('div', { class: 'row' }, h('h2', {}, 'Programmes'), h('button', { onclick: () => void app.loadProgrammes() }, 'Refresh')),
+    h(
+      'div',
+      { class: 'row' },
+      h('h2', {}, 'Programmes'),
+      h('button', { onclick: () => void app.loadProgrammes() }, 'Refresh'),
+    ),
     programmes.length === 0 && h('p', { class: 'muted' }, 'No programmes visible to you yet.'),
     h(
       'ul',
@@ -81,7 +98,11 @@ function programmeList(app: App): HTMLElement {
           {},
           h(
             'button',
-            { class: p.id === selected?.id ? 'link active' : 'link', 'data-programme': p.name, onclick: () => void app.open(p.id) },
+            {
+              class: p.id === selected?.id ? 'link active' : 'link',
+              'data-programme': p.name,
+              onclick: () => void app.open(p.id),
+            },
             h('span', {}, p.name),
             h('span', { class: `badge badge--${p.status}` }, p.status),
           ),
@@ -94,7 +115,11 @@ function programmeList(app: App): HTMLElement {
 
 function createForm(app: App): HTMLElement {
   const select = (name: string, values: readonly string[]) =>
-    h('select', { name }, values.map((v) => h('option', { value: v }, v)));
+    h(
+      'select',
+      { name },
+      values.map((v) => h('option', { value: v }, v)),
+    );
   const form = h(
     'form',
     { class: 'create', 'aria-label': 'New programme' },
@@ -102,14 +127,22 @@ function createForm(app: App): HTMLElement {
     h('label', {}, 'Name', h('input', { name: 'name', required: true, maxlength: 120 })),
     h('label', {}, 'Line of business', select('lineOfBusiness', LINES_OF_BUSINESS)),
     h('label', {}, 'Region', select('region', REGIONS)),
-    h('label', {}, 'Insured value', h('input', { name: 'insuredValue', type: 'number', min: 1, step: 1, required: true, value: 1000000 })),
+    h(
+      'label',
+      {},
+      'Insured value',
+      h('input', { name: 'insuredValue', type: 'number', min: 1, step: 1, required: true, value: 1000000 }),
+    ),
     h('label', {}, 'Currency', select('currency', CURRENCIES)),
     h('button', { class: 'primary', type: 'submit' }, 'Create programme'),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const data = new FormData(form);
-    const field = (name: string) => String(data.get(name) ?? '');
+    const field = (name: string) => {
+      const value = data.get(name);
+      return typeof value === 'string' ? value : '';
+    };
     void app.create({
       name: field('name'),
       lineOfBusiness: field('lineOfBusiness'),
@@ -126,7 +159,12 @@ function programmeDetail(app: App, p: Programme): HTMLElement {
   return h(
     'div',
     { 'data-testid': 'programme-detail' },
-    h('div', { class: 'row' }, h('h2', {}, p.name), h('span', { class: `badge badge--${p.status}`, 'data-testid': 'status' }, p.status)),
+    h(
+      'div',
+      { class: 'row' },
+      h('h2', {}, p.name),
+      h('span', { class: `badge badge--${p.status}`, 'data-testid': 'status' }, p.status),
+    ),
     h(
       'dl',
       { class: 'facts' },
@@ -143,9 +181,15 @@ function programmeDetail(app: App, p: Programme): HTMLElement {
     h(
       'div',
       { class: 'actions' },
-      p.status === 'draft' && h('button', { onclick: () => void app.submit(p.id) }, 'Submit'),
-      h('button', { onclick: () => void app.getQuote(p.id) }, 'Get quote'),
-      p.status === 'submitted' && h('button', { class: 'primary', onclick: () => void app.approve(p.id) }, 'Approve'),
+      p.status === 'draft' &&
+        h('button', { 'data-testid': 'submit', onclick: () => void app.submit(p.id) }, 'Submit'),
+      h('button', { 'data-testid': 'get-quote', onclick: () => void app.getQuote(p.id) }, 'Get quote'),
+      p.status === 'submitted' &&
+        h(
+          'button',
+          { class: 'primary', 'data-testid': 'approve', onclick: () => void app.approve(p.id) },
+          'Approve',
+        ),
     ),
     quote &&
       h(
@@ -174,8 +218,8 @@ function documentsView(app: App, p: Programme): HTMLElement {
           { 'data-document': d.fileName },
           h('span', {}, d.fileName),
           h('small', { class: 'muted' }, `${d.contentType} · ${d.size} bytes`),
-          h('button', { onclick: () => void app.download(d) }, 'Download'),
-          h('button', { onclick: () => void app.remove(d) }, 'Delete'),
+          h('button', { 'data-testid': 'download', onclick: () => void app.download(d) }, 'Download'),
+          h('button', { 'data-testid': 'delete', onclick: () => void app.remove(d) }, 'Delete'),
         ),
       ),
     ),
@@ -183,9 +227,14 @@ function documentsView(app: App, p: Programme): HTMLElement {
       'div',
       { class: 'row' },
       input,
-      h('button', { onclick: () => input.files?.[0] && void app.upload(p.id, input.files[0]) }, 'Upload'),
+      h('button', { 'data-testid': 'upload', onclick: () => uploadChosen(app, p, input) }, 'Upload'),
     ),
   );
+}
+
+function uploadChosen(app: App, p: Programme, input: HTMLInputElement): void {
+  const file = input.files?.[0];
+  if (file !== undefined) void app.upload(p.id, file);
 }
 
 function inspector(app: App): (HTMLElement | false)[] {
@@ -203,13 +252,19 @@ function inspector(app: App): (HTMLElement | false)[] {
         h('span', { class: 'key key--cc' }, 'client credentials: the app itself'),
       ),
     ),
-    shown === undefined ? h('p', { class: 'muted' }, 'Each action draws the hops it caused here.') : actionView(app, shown),
+    shown === undefined
+      ? h('p', { class: 'muted' }, 'Each action draws the hops it caused here.')
+      : actionView(app, shown),
     actions.length > 1 &&
       h(
         'nav',
         { class: 'history', 'aria-label': 'Earlier actions' },
         actions.map((a) =>
-          h('button', { class: a.id === shown?.id ? 'link active' : 'link', onclick: () => app.show(a.id) }, `${a.at.toLocaleTimeString('en-GB')} ${a.label}`),
+          h(
+            'button',
+            { class: a.id === shown?.id ? 'link active' : 'link', onclick: () => app.show(a.id) },
+            `${a.at.toLocaleTimeString('en-GB')} ${a.label}`,
+          ),
         ),
       ),
   ];
@@ -219,7 +274,7 @@ function actionView(app: App, action: ActionRecord): HTMLElement {
   const ctx = { applications: app.config.applications, spaScopes: app.config.auth.scopes };
   return h(
     'div',
-    { class: 'action', 'data-action': action.label },
+    { class: 'action', 'data-action': action.label, 'data-done': action.done === true ? 'true' : 'false' },
     h(
       'p',
       { class: action.error ? 'outcome error' : 'outcome' },
@@ -229,9 +284,19 @@ function actionView(app: App, action: ActionRecord): HTMLElement {
     ),
     action.traceNote && h('p', { class: 'muted' }, action.traceNote),
     action.requests.map((r) =>
-      r.trace
-        ? h('div', { class: 'request' }, chainDiagram(r.trace, ctx))
-        : h('p', { class: 'muted' }, `${r.method} ${shortPath(r.path)}: no trace recorded (yet).`),
+      h(
+        'div',
+        { class: 'request' },
+        h(
+          'p',
+          { class: 'request__title' },
+          h('code', {}, `${r.method} ${shortPath(r.path)}`),
+          ` · x-correlation-id ${r.correlationId}`,
+        ),
+        r.trace
+          ? chainDiagram(r.trace, ctx, r.token)
+          : h('p', { class: 'muted' }, action.done ? 'No trace recorded.' : 'Waiting for the trace…'),
+      ),
     ),
   );
 }

@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { EnvValidationError } from '@chain/platform';
+
+import { DEFAULT_CORS_ORIGINS, DEFAULT_DOCUMENTS_MAX_BYTES, parseBffEnv } from './bff.config';
+
+const TID = '5f1c8e4a-2b7d-4c3e-9a61-0d2f3b4c5e6f';
+const VALID = {
+  AUTH_ISSUERS: `https://localhost:8443/${TID}/v2.0`,
+  AUTH_JWKS_URI: `https://localhost:8443/${TID}/discovery/v2.0/keys`,
+  AUTH_AUDIENCES: 'bff-client-id,api://bff',
+  AUTH_AUTHORITY: `https://localhost:8443/${TID}`,
+  AUTH_KNOWN_AUTHORITIES: 'localhost:8443',
+  AUTH_CLIENT_ID: 'bff-client-id',
+  AUTH_CLIENT_SECRET: 'not-a-real-secret',
+  DOWNSTREAM_APIS__PROGRAM__BASE_URL: 'http://127.0.0.1:3001',
+  DOWNSTREAM_APIS__PROGRAM__FLOW: 'on-behalf-of',
+  DOWNSTREAM_APIS__PROGRAM__SCOPES: 'api://program-service/Program.ReadWrite',
+  DOWNSTREAM_APIS__DOCUMENTS__BASE_URL: 'http://127.0.0.1:3003',
+  DOWNSTREAM_APIS__DOCUMENTS__FLOW: 'on-behalf-of',
+  DOWNSTREAM_APIS__DOCUMENTS__SCOPES: 'api://documents-service/Documents.ReadWrite',
+  DOWNSTREAM_APIS__PRICING__BASE_URL: 'http://127.0.0.1:3002',
+  DOWNSTREAM_APIS__PRICING__FLOW: 'client-credentials',
+  DOWNSTREAM_APIS__PRICING__SCOPES: 'api://pricing-service/.default',
+  DOWNSTREAM_APIS__PRICING__TIMEOUT_MS: '2500',
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    parseBffEnv(env);
+  } catch (error) {
+    if (error instanceof EnvValidationError) return error.problems.map((p) => p.variable).sort();
+    throw error;
+  }
+  throw new Error('parseBffEnv accepted an invalid environment');
+}
+
+/** `KEY=value` lines of an env file (comments and blank lines skipped). */
+function readEnvFile(path: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) env[match[1]!] = match[2]!;
+  }
+  return env;
+}
+
+describe('parseBffEnv', () => {
+  it('declares the three downstreams once, from DOWNSTREAM_APIS__<NAME>__*', () => {
+    const env = parseBffEnv(VALID);
+    expect(env.downstreams).toEqual({
+      PROGRAM: {
+        baseUrl: 'http://127.0.0.1:3001',
+        flow: 'on-behalf-of',
+        scopes: ['api://program-service/Program.ReadWrite'],
+      },
+      DOCUMENTS: {
+        baseUrl: 'http://127.0.0.1:3003',
+        flow: 'on-behalf-of',
+        scopes: ['api://documents-service/Documents.ReadWrite'],
+      },
+      PRICING: {
+        baseUrl: 'http://127.0.0.1:3002',
+        flow: 'client-credentials',
+        scopes: ['api://pricing-service/.default'],
+        timeoutMs: 2500,
+      },
+    });
+  });
+
+  it('applies the defaults: port 3000 on loopback, the demo SPA origin, 10 MiB documents, no trace', () => {
+    const env = parseBffEnv(VALID);
+    expect(env).toMatchObject({
+      HOST: '127.0.0.1',
+      PORT: 3000,
+      CHAIN_TRACE: false,
+      CORS_ORIGINS: [DEFAULT_CORS_ORIGINS],
+      DOCUMENTS_MAX_BYTES: DEFAULT_DOCUMENTS_MAX_BYTES,
+      AUTH_KNOWN_AUTHORITIES: ['localhost:8443'],
+    });
+    expect(env.TOKEN_CACHE_REDIS_URL).toBeUndefined();
+  });
+
+  it('accepts the compose environment of docker/env/bff.env', () => {
+    const env = parseBffEnv(readEnvFile(join(__dirname, '../../../../docker/env/bff.env')));
+    expect(env.CHAIN_TRACE).toBe(true);
+    expect(env.TOKEN_CACHE_REDIS_URL).toBe('redis://redis:6379');
+    expect(Object.keys(env.downstreams).sort()).toEqual(['DOCUMENTS', 'PRICING', 'PROGRAM']);
+  });
+
+  it('names every missing variable at once', () => {
+    expect(problemsOf({})).toEqual(
+      expect.arrayContaining([
+        'AUTH_AUDIENCES',
+        'AUTH_AUTHORITY',
+        'AUTH_CLIENT_ID',
+        'AUTH_ISSUERS',
+        'AUTH_JWKS_URI',
+        'DOWNSTREAM_APIS__DOCUMENTS__BASE_URL',
+        'DOWNSTREAM_APIS__PRICING__SCOPES',
+        'DOWNSTREAM_APIS__PROGRAM__FLOW',
+      ]),
+    );
+  });
+
+  it('requires a client secret or a certificate with its key, not both', () => {
+    expect(problemsOf({ ...VALID, AUTH_CLIENT_SECRET: undefined })).toEqual(['AUTH_CLIENT_SECRET']);
+    expect(problemsOf({ ...VALID, AUTH_CLIENT_CERTIFICATE_PATH: '/run/secrets/bff.pem' })).toEqual([
+      'AUTH_CLIENT_CERTIFICATE_KEY_PATH',
+      'AUTH_CLIENT_SECRET',
+    ]);
+    const certificate = parseBffEnv({
+      ...VALID,
+      AUTH_CLIENT_SECRET: undefined,
+      AUTH_CLIENT_CERTIFICATE_PATH: '/run/secrets/bff.pem',
+      AUTH_CLIENT_CERTIFICATE_KEY_PATH: '/run/secrets/bff.key',
+    });
+    expect(certificate.AUTH_CLIENT_SECRET).toBeUndefined();
+  });
+
+  it('requires an encryption key of 32 bytes with a Redis cache', () => {
+    expect(problemsOf({ ...VALID, TOKEN_CACHE_REDIS_URL: 'redis://127.0.0.1:6379' })).toEqual([
+      'TOKEN_CACHE_ENCRYPTION_KEY',
+    ]);
+    expect(
+      problemsOf({
+        ...VALID,
+        TOKEN_CACHE_REDIS_URL: 'redis://127.0.0.1:6379',
+        TOKEN_CACHE_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64'),
+      }),
+    ).toEqual(['TOKEN_CACHE_ENCRYPTION_KEY']);
+  });
+
+  it('refuses a downstream declaration libs/auth would refuse, naming its variable', () => {
+    expect(
+      problemsOf({ ...VALID, DOWNSTREAM_APIS__PRICING__SCOPES: 'api://pricing-service/Pricing.Read' }),
+    ).toEqual(['DOWNSTREAM_APIS__PRICING__SCOPES']);
+    expect(problemsOf({ ...VALID, DOWNSTREAM_APIS__PROGRAM__FLOW: 'implicit' })).toEqual([
+      'DOWNSTREAM_APIS__PROGRAM__FLOW',
+    ]);
+    expect(problemsOf({ ...VALID, DOWNSTREAM_APIS__DOCUMENTS__BASE_URL: 'documents:3003' })).toEqual([
+      'DOWNSTREAM_APIS__DOCUMENTS__BASE_URL',
+    ]);
+  });
+
+  it('accepts only origins in CORS_ORIGINS', () => {
+    expect(
+      parseBffEnv({ ...VALID, CORS_ORIGINS: 'http://localhost:8080, https://app.example' }).CORS_ORIGINS,
+    ).toEqual(['http://localhost:8080', 'https://app.example']);
+    expect(problemsOf({ ...VALID, CORS_ORIGINS: 'http://localhost:8080/app' })).toEqual(['CORS_ORIGINS']);
+  });
+
+  it('never echoes the client secret in its message', () => {
+    try {
+      parseBffEnv({ ...VALID, AUTH_CLIENT_CERTIFICATE_PATH: '/x', AUTH_CLIENT_SECRET: 's3cr3t-value' });
+      throw new Error('accepted');
+    } catch (error) {
+      expect(error).toBeInstanceOf(EnvValidationError);
+      expect((error as Error).message).not.toContain('s3cr3t-value');
+    }
+  });
+});

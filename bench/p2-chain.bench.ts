@@ -1,0 +1,204 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { ServiceApp } from '@chain/local-tenant';
+import {
+  baseChildEnv,
+  type Chain,
+  type ChildApp,
+  harnessRequest,
+  launchChildApp,
+  repoRoot,
+  signIn,
+  startChain,
+} from '@chain/testing';
+import autocannon from 'autocannon';
+
+import { BASELINE_PROGRAMME_ID } from './baseline/baseline-program.module';
+import { type FigureBody, notRun, onStop, progress, runFigure } from './support/figure';
+import { median, round, times } from './support/stats';
+
+/*
+ * P2 — what authentication costs along the chain: autocannon against the bff's quote route
+ * (GET /api/programmes/:id/quote: program-service on-behalf-of + pricing-service client credentials, every
+ * hop validating its token; caches warm) and against bench-only baseline servers with the same three
+ * services, routes and handler shapes and no authentication (bench/baseline/). Same concurrency and
+ * duration, rounds alternating which one goes first; medians over rounds.
+ */
+
+const TITLE = 'P2 chain overhead (quote route)';
+const PLAN = { rounds: 3, seconds: 8, warmupSeconds: 3, connections: 20 };
+const QUICK = { rounds: 1, seconds: 2, warmupSeconds: 1, connections: 8 };
+const LOG_LEVEL = 'info';
+const CHAIN_APPS = [ServiceApp.Bff, ServiceApp.Program, ServiceApp.Pricing];
+const METHOD = `autocannon in the bench process, all servers as their own processes on 127.0.0.1 (logs at ${LOG_LEVEL}, piped to files through the harness for both); real chain from dist/ started by @chain/testing startChain with user alice signed in through the emulator's login form; baseline = bench/baseline (PlatformModule, same routes, PGlite read, axios forwarding, no tokens).`;
+
+interface Load {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+async function load(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+  connections: number,
+): Promise<Load> {
+  const result = await autocannon({ url, headers, duration: seconds, connections });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function startBaseline(root: string, logDir: string): Promise<{ bff: string; stop(): Promise<void> }> {
+  const started: ChildApp[] = [];
+  const launch = async (app: string, env: Record<string, string> = {}): Promise<string> => {
+    const { app: child, url } = await launchChildApp({
+      name: `baseline-${app}`,
+      command: process.execPath,
+      args: [
+        '-r',
+        join(root, 'bench', 'support', 'swc-register.js'),
+        join(root, 'bench', 'baseline', 'baseline-main.ts'),
+        app,
+      ],
+      cwd: root,
+      env: { ...baseChildEnv(), PORT: '0', LOG_LEVEL, NODE_ENV: 'production', ...env },
+      logFile: join(logDir, `baseline-${app}.log`),
+    });
+    started.push(child);
+    return url;
+  };
+  const stop = async (): Promise<void> => void (await Promise.all(started.map((c) => c.stop())));
+  try {
+    const [program, pricing] = await Promise.all([launch('program'), launch('pricing')]);
+    const bff = await launch('bff', { BASELINE_PROGRAM_URL: program, BASELINE_PRICING_URL: pricing });
+    return { bff, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The chain, or why it cannot run here (not built, an app that does not start). */
+async function chainOrReason(root: string): Promise<Chain | string> {
+  const missing = CHAIN_APPS.filter((app) => !existsSync(join(root, 'dist', 'apps', app, 'src', 'main.js')));
+  if (missing.length > 0)
+    return `${missing.map((a) => `dist/apps/${a}`).join(', ')} missing: run \`npm run build\` first`;
+  try {
+    return await startChain({ apps: CHAIN_APPS, label: 'bench-p2', logLevel: LOG_LEVEL });
+  } catch (error) {
+    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    return `the chain did not start: ${first} (logs: test-artifacts/logs/bench-p2-*)`;
+  }
+}
+
+runFigure(async ({ quick }): Promise<FigureBody> => {
+  const plan = quick ? QUICK : PLAN;
+  const root = repoRoot();
+  progress('P2: starting the chain (emulator, bff, program-service, pricing-service)');
+  const chain = await chainOrReason(root);
+  if (typeof chain === 'string') return notRun('chain', TITLE, METHOD, chain);
+  const unregister = onStop(() => chain.stop());
+  let baseline: { bff: string; stop(): Promise<void> } | undefined;
+  try {
+    const user = await signIn(chain, 'alice');
+    const headers = user.authorization();
+    const list = await harnessRequest(`${chain.url(ServiceApp.Bff)}/api/programmes`, { headers });
+    const programmes = list.status === 200 ? list.json<{ programmes: { id: string }[] }>().programmes : [];
+    const id = programmes[0]?.id;
+    if (id === undefined)
+      return notRun(
+        'chain',
+        TITLE,
+        METHOD,
+        `GET /api/programmes as alice answered ${list.status} with no programme`,
+      );
+    const real = `${chain.url(ServiceApp.Bff)}/api/programmes/${id}/quote`;
+    const probe = await harnessRequest(real, { headers });
+    if (probe.status !== 200)
+      return notRun(
+        'chain',
+        TITLE,
+        METHOD,
+        `the quote route answered ${probe.status}: ${probe.text().slice(0, 200)}`,
+      );
+
+    progress('P2: starting the baseline (bench/baseline: no authentication)');
+    baseline = await startBaseline(root, chain.logDir);
+    const base = `${baseline.bff}/api/programmes/${BASELINE_PROGRAMME_ID}/quote`;
+    const baseProbe = await harnessRequest(base);
+    if (baseProbe.status !== 200) throw new Error(`the baseline quote route answered ${baseProbe.status}`);
+
+    progress('P2: warm-up');
+    await load(real, headers, plan.warmupSeconds, plan.connections);
+    await load(base, {}, plan.warmupSeconds, plan.connections);
+    const runs: { real: Load; base: Load }[] = [];
+    for (let round = 0; round < plan.rounds; round++) {
+      progress(`P2: round ${round + 1}/${plan.rounds}`);
+      if (round % 2 === 0) {
+        const r = await load(real, headers, plan.seconds, plan.connections);
+        runs.push({ real: r, base: await load(base, {}, plan.seconds, plan.connections) });
+      } else {
+        const b = await load(base, {}, plan.seconds, plan.connections);
+        runs.push({ real: await load(real, headers, plan.seconds, plan.connections), base: b });
+      }
+    }
+    if (chain.exitedProcesses().length > 0)
+      throw new Error(`chain processes exited: ${chain.exitedProcesses().join(', ')}`);
+    return report(plan, runs, quick);
+  } finally {
+    await baseline?.stop();
+    await chain.stop();
+    unregister();
+  }
+});
+
+function report(plan: typeof PLAN, runs: { real: Load; base: Load }[], quick: boolean): FigureBody {
+  const med = (pick: (r: { real: Load; base: Load }) => number): number => median(runs.map(pick));
+  const row = (label: string, side: 'real' | 'base') => ({
+    label,
+    values: {
+      'req/s': round(med((r) => r[side].rps)),
+      'p50 ms': round(med((r) => r[side].p50)),
+      'p99 ms': round(med((r) => r[side].p99)),
+      'non-2xx': runs.reduce((sum, r) => sum + r[side].non2xx, 0),
+      errors: runs.reduce((sum, r) => sum + r[side].errors, 0),
+    },
+  });
+  const ratio = med((r) => r.real.rps / r.base.rps);
+  const clean = runs.every(
+    (r) => r.real.non2xx === 0 && r.real.errors === 0 && r.base.non2xx === 0 && r.base.errors === 0,
+  );
+  return {
+    id: 'chain',
+    title: TITLE,
+    status: 'ran',
+    method: `${METHOD} ${plan.rounds} round(s) × ${plan.seconds} s per side, ${plan.connections} connections, after ${plan.warmupSeconds} s warm-up each.`,
+    columns: ['req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
+    rows: [
+      row('bff → program (OBO) + pricing (CC), authenticated', 'real'),
+      row('baseline: same routes, no authentication', 'base'),
+    ],
+    targets: [
+      {
+        name: 'req/s authenticated ÷ baseline',
+        goal: '≥ 0.85',
+        measured: `${times(ratio)} (rounds: ${runs.map((r) => round(r.real.rps / r.base.rps)).join(', ')})`,
+        met: ratio >= 0.85 && clean,
+      },
+    ],
+    notes: [
+      ...(clean ? [] : ['Some responses were not 2xx or failed: the ratio is not comparable.']),
+      "The baseline has no user-level rules (program-service also reads the caller's membership) and no caller allow-list: what OBO and app roles exist for is charged to authentication here.",
+      ...(quick ? ['--quick: one short round; the harness only.'] : []),
+    ],
+  };
+}
