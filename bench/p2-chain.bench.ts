@@ -16,7 +16,8 @@ import autocannon from 'autocannon';
 
 import { BASELINE_PROGRAMME_ID } from './baseline/baseline-program.module';
 import { type FigureBody, notRun, onStop, progress, runFigure } from './support/figure';
-import { median, round, times } from './support/stats';
+import { childrenCpu, cpuOf } from './support/process-cpu';
+import { median, round, sleep, times } from './support/stats';
 
 /*
  * P2 — what authentication costs along the chain: autocannon against the bff's quote route
@@ -31,7 +32,7 @@ const PLAN = { rounds: 3, seconds: 8, warmupSeconds: 3, connections: 20 };
 const QUICK = { rounds: 1, seconds: 2, warmupSeconds: 1, connections: 8 };
 const LOG_LEVEL = 'info';
 const CHAIN_APPS = [ServiceApp.Bff, ServiceApp.Program, ServiceApp.Pricing];
-const METHOD = `autocannon in the bench process, all servers as their own processes on 127.0.0.1 (logs at ${LOG_LEVEL}, piped to files through the harness for both); real chain from dist/ started by @chain/testing startChain with user alice signed in through the emulator's login form; baseline = bench/baseline (PlatformModule, same routes, PGlite read, axios forwarding, no tokens).`;
+const METHOD = `autocannon in the bench process, all servers as their own processes on 127.0.0.1 (logs at ${LOG_LEVEL}, piped to files through the harness for both); real chain from dist/ started by @chain/testing startChain (CHAIN_TRACE off, as in production) with user alice signed in through the emulator's login form; baseline = bench/baseline (PlatformModule, same routes, PGlite read, axios forwarding, no tokens).`;
 
 interface Load {
   readonly rps: number;
@@ -39,21 +40,33 @@ interface Load {
   readonly p99: number;
   readonly non2xx: number;
   readonly errors: number;
+  /** CPU milliseconds the three services used per request (user + system, from /proc; NaN elsewhere). */
+  readonly cpuMsPerRequest: number;
 }
 
+/** The three services of each side, by command line (the emulator is idle once caches are warm). */
+const SERVICES = {
+  real: /dist\/apps\/(bff|program-service|pricing-service)\/src\/main\.js/,
+  base: /bench\/baseline\/baseline-main\.ts (bff|program|pricing)/,
+} as const;
+
 async function load(
+  side: keyof typeof SERVICES,
   url: string,
   headers: Record<string, string>,
   seconds: number,
   connections: number,
 ): Promise<Load> {
+  const before = cpuOf(childrenCpu(), SERVICES[side]);
   const result = await autocannon({ url, headers, duration: seconds, connections });
+  const cpuMs = cpuOf(childrenCpu(), SERVICES[side]) - before;
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    cpuMsPerRequest: cpuMs > 0 ? cpuMs / result.requests.total : Number.NaN,
   };
 }
 
@@ -70,7 +83,7 @@ async function startBaseline(root: string, logDir: string): Promise<{ bff: strin
         app,
       ],
       cwd: root,
-      env: { ...baseChildEnv(), PORT: '0', LOG_LEVEL, NODE_ENV: 'production', ...env },
+      env: { ...baseChildEnv(), PORT: '0', LOG_LEVEL, ...env },
       logFile: join(logDir, `baseline-${app}.log`),
     });
     started.push(child);
@@ -93,10 +106,25 @@ async function chainOrReason(root: string): Promise<Chain | string> {
   if (missing.length > 0)
     return `${missing.map((a) => `dist/apps/${a}`).join(', ')} missing: run \`npm run build\` first`;
   try {
-    return await startChain({ apps: CHAIN_APPS, label: 'bench-p2', logLevel: LOG_LEVEL });
+    // The call-chain inspector (CHAIN_TRACE) is a local demo feature, off in production and here.
+    const env = Object.fromEntries(CHAIN_APPS.map((app) => [app, { CHAIN_TRACE: 'false' }]));
+    const start = (): Promise<Chain> =>
+      startChain({ apps: CHAIN_APPS, label: 'bench-p2', logLevel: LOG_LEVEL, env });
+    // dist/ may be in the middle of a rebuild (tsc writes before tsc-alias rewrites the aliases): retry once.
+    return await start().catch(async (error: unknown) => {
+      if (!String(error).includes('Cannot find module')) throw error;
+      progress('P2: dist/ looks half-built (a build is running?); retrying in 20 s');
+      await sleep(20_000);
+      return start();
+    });
   } catch (error) {
-    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    return `the chain did not start: ${first} (logs: test-artifacts/logs/bench-p2-*)`;
+    // startChain quotes the child's last output: keep its first line and the first error line from it.
+    const lines = (error instanceof Error ? error.message : String(error)).split('\n');
+    const cause = lines
+      .slice(1)
+      .find((l) => /error/i.test(l))
+      ?.trim();
+    return `the chain did not start: ${lines[0]}${cause ? ` ${cause}` : ''} (logs: test-artifacts/logs/bench-p2-*)`;
   }
 }
 
@@ -138,17 +166,17 @@ runFigure(async ({ quick }): Promise<FigureBody> => {
     if (baseProbe.status !== 200) throw new Error(`the baseline quote route answered ${baseProbe.status}`);
 
     progress('P2: warm-up');
-    await load(real, headers, plan.warmupSeconds, plan.connections);
-    await load(base, {}, plan.warmupSeconds, plan.connections);
+    await load('real', real, headers, plan.warmupSeconds, plan.connections);
+    await load('base', base, {}, plan.warmupSeconds, plan.connections);
     const runs: { real: Load; base: Load }[] = [];
     for (let round = 0; round < plan.rounds; round++) {
       progress(`P2: round ${round + 1}/${plan.rounds}`);
       if (round % 2 === 0) {
-        const r = await load(real, headers, plan.seconds, plan.connections);
-        runs.push({ real: r, base: await load(base, {}, plan.seconds, plan.connections) });
+        const r = await load('real', real, headers, plan.seconds, plan.connections);
+        runs.push({ real: r, base: await load('base', base, {}, plan.seconds, plan.connections) });
       } else {
-        const b = await load(base, {}, plan.seconds, plan.connections);
-        runs.push({ real: await load(real, headers, plan.seconds, plan.connections), base: b });
+        const b = await load('base', base, {}, plan.seconds, plan.connections);
+        runs.push({ real: await load('real', real, headers, plan.seconds, plan.connections), base: b });
       }
     }
     if (chain.exitedProcesses().length > 0)
@@ -169,11 +197,13 @@ function report(plan: typeof PLAN, runs: { real: Load; base: Load }[], quick: bo
       'req/s': round(med((r) => r[side].rps)),
       'p50 ms': round(med((r) => r[side].p50)),
       'p99 ms': round(med((r) => r[side].p99)),
+      'CPU ms/request (3 services)': round(med((r) => r[side].cpuMsPerRequest)),
       'non-2xx': runs.reduce((sum, r) => sum + r[side].non2xx, 0),
       errors: runs.reduce((sum, r) => sum + r[side].errors, 0),
     },
   });
   const ratio = med((r) => r.real.rps / r.base.rps);
+  const cpuRatio = med((r) => r.base.cpuMsPerRequest / r.real.cpuMsPerRequest);
   const clean = runs.every(
     (r) => r.real.non2xx === 0 && r.real.errors === 0 && r.base.non2xx === 0 && r.base.errors === 0,
   );
@@ -182,7 +212,7 @@ function report(plan: typeof PLAN, runs: { real: Load; base: Load }[], quick: bo
     title: TITLE,
     status: 'ran',
     method: `${METHOD} ${plan.rounds} round(s) × ${plan.seconds} s per side, ${plan.connections} connections, after ${plan.warmupSeconds} s warm-up each.`,
-    columns: ['req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
+    columns: ['req/s', 'p50 ms', 'p99 ms', 'CPU ms/request (3 services)', 'non-2xx', 'errors'],
     rows: [
       row('bff → program (OBO) + pricing (CC), authenticated', 'real'),
       row('baseline: same routes, no authentication', 'base'),
@@ -196,6 +226,7 @@ function report(plan: typeof PLAN, runs: { real: Load; base: Load }[], quick: bo
       },
     ],
     notes: [
+      `CPU-based ratio (baseline CPU per request ÷ authenticated CPU per request, the throughput ratio of a CPU-bound chain on an idle machine, little affected by other load): ${Number.isNaN(cpuRatio) ? 'not available (no /proc)' : times(cpuRatio)}.`,
       ...(clean ? [] : ['Some responses were not 2xx or failed: the ratio is not comparable.']),
       "The baseline has no user-level rules (program-service also reads the caller's membership) and no caller allow-list: what OBO and app roles exist for is charged to authentication here.",
       ...(quick ? ['--quick: one short round; the harness only.'] : []),

@@ -23,11 +23,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const register = join(root, 'bench', 'support', 'swc-register.js');
 
 const FIGURES = [
-  { id: 'validate', name: 'P1', file: 'bench/p1-validation.bench.ts', timeoutS: [90, 180] },
-  { id: 'chain', name: 'P2', file: 'bench/p2-chain.bench.ts', timeoutS: [120, 240] },
-  { id: 'economy', name: 'P3', file: 'bench/p3-economy.bench.ts', timeoutS: [90, 180] },
-  { id: 'replicas', name: 'P4', file: 'bench/p4-replicas.bench.ts', timeoutS: [90, 180] },
-  { id: 'expiry', name: 'P5', file: 'bench/p5-expiry.bench.ts', timeoutS: [90, 180] },
+  // emulator: the figure starts the bench's own emulator process(es) from the prepared data folder.
+  { id: 'validate', name: 'P1', file: 'bench/p1-validation.bench.ts', timeoutS: [90, 180], emulator: false },
+  { id: 'chain', name: 'P2', file: 'bench/p2-chain.bench.ts', timeoutS: [120, 240], emulator: false },
+  { id: 'economy', name: 'P3', file: 'bench/p3-economy.bench.ts', timeoutS: [90, 180], emulator: true },
+  { id: 'replicas', name: 'P4', file: 'bench/p4-replicas.bench.ts', timeoutS: [90, 180], emulator: true },
+  { id: 'expiry', name: 'P5', file: 'bench/p5-expiry.bench.ts', timeoutS: [90, 180], emulator: true },
 ];
 
 function parseArgs(argv) {
@@ -83,8 +84,9 @@ function runFigureProcess(figure, options, dataDir, outDir) {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
         ...process.env,
-        BENCH_EMULATOR_DATA_DIR: dataDir,
-        NODE_EXTRA_CA_CERTS: join(dataDir, 'ca.pem'),
+        ...(dataDir
+          ? { BENCH_EMULATOR_DATA_DIR: dataDir, NODE_EXTRA_CA_CERTS: join(dataDir, 'ca.pem') }
+          : {}),
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       },
     });
@@ -179,7 +181,7 @@ async function main() {
   const resultsDir = join(root, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const outDir = mkdtempSync(join(tmpdir(), 'bench-out-'));
-  const dataDir = prepareEmulatorData();
+  const dataDir = options.figures.some((f) => f.emulator) ? prepareEmulatorData() : undefined;
   const results = [];
   try {
     for (const figure of options.figures) {
@@ -188,7 +190,7 @@ async function main() {
     }
   } finally {
     rmSync(outDir, { recursive: true, force: true });
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
   const info = {
     date: new Date().toISOString(),

@@ -56,15 +56,18 @@ async function main() {
 
   const azurite = startAzurite(testing);
   azurite.catch(() => undefined); // awaited below; a failure is reported there
-  const emulator = await launch(
+  const caFile = join(dataDir, 'ca.pem');
+  const caExists = existsSync(caFile) && existsSync(join(dataDir, 'ca-key.pem'));
+  const emulator = launch(
     'identity-emulator',
     [entryOf('identity-emulator')],
     tenant.localAppEnv('identity-emulator', endpoints),
   );
-  // Once the emulator listens, its CA is on disk: every other child can start trusting it (Node reads
-  // NODE_EXTRA_CA_CERTS only at start). The ports are fixed, so nobody waits for anybody's URL.
-  const caPem = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
-  const trust = { NODE_EXTRA_CA_CERTS: join(dataDir, 'ca.pem') };
+  emulator.catch(() => undefined); // awaited below
+  // Node reads NODE_EXTRA_CA_CERTS only at start, so the other children start once the CA is on disk:
+  // at once when an earlier run left it (the emulator reuses it), else when the emulator listens.
+  if (!caExists) await emulator;
+  const trust = { NODE_EXTRA_CA_CERTS: caFile };
   const startApi = async (app) => {
     // documents-service prepares its blob container at boot.
     const blobEndpoint = app === 'documents-service' ? await azurite : undefined;
@@ -73,7 +76,12 @@ async function main() {
     await testing.waitReady(app, endpoints.services[app], { process: child });
   };
   await Promise.all([
-    testing.waitReady('identity-emulator', endpoints.emulatorPublicUrl, { ca: caPem, process: emulator }),
+    emulator.then((child) =>
+      testing.waitReady('identity-emulator', endpoints.emulatorPublicUrl, {
+        ca: readFileSync(caFile, 'utf8'),
+        process: child,
+      }),
+    ),
     azurite,
     ...APIS.map(startApi),
     hasWeb ? startWeb(launch, endpoints) : undefined,
@@ -200,6 +208,7 @@ function printBanner({ registrations, endpoints, dataDir, hasWeb }) {
       caFile,
       seconds,
       hasWeb,
+      webUrl: `http://localhost:${PORTS.web}/`,
       bffUrl: `http://localhost:${PORTS.bff}`,
       tokenEnv: tokenCommandEnv(endpoints, dataDir),
     }),

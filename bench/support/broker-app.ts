@@ -2,6 +2,7 @@ import {
   type BrokerPrincipal,
   DownstreamClient,
   TokenBroker,
+  TokenBrokerEvents,
   TokenBrokerModule,
   type TokenBrokerOptions,
 } from '@chain/auth';
@@ -15,6 +16,7 @@ import { application, BFF_DOWNSTREAMS } from './tenant';
 export interface BrokerApp {
   readonly broker: TokenBroker;
   readonly client: DownstreamClient;
+  readonly events: TokenBrokerEvents;
   close(): Promise<void>;
 }
 
@@ -22,7 +24,12 @@ export async function startBrokerApp(options: TokenBrokerOptions): Promise<Broke
   @Module({ imports: [TokenBrokerModule.forRoot(options)] })
   class BenchBrokerModule {}
   const app = await NestFactory.createApplicationContext(BenchBrokerModule, { logger: ['error'] });
-  return { broker: app.get(TokenBroker), client: app.get(DownstreamClient), close: () => app.close() };
+  return {
+    broker: app.get(TokenBroker),
+    client: app.get(DownstreamClient),
+    events: app.get(TokenBrokerEvents),
+    close: () => app.close(),
+  };
 }
 
 /** Where the bench's broker finds its authority, as the bff's configuration would say it. */

@@ -26,6 +26,18 @@ async function runBurst(message: BurstMessage): Promise<void> {
   const broker = app.broker;
   const names = Object.keys(BFF_DOWNSTREAMS) as BffDownstreamName[];
   const { tokens, perUser } = message;
+  const seen = { leaseWaitHits: 0, leaseWaitGaveUp: 0, l2Hits: 0, l2Errors: 0, slowestTokenRequestMs: 0 };
+  const unsubscribe = [
+    app.events.on(
+      'lease-wait',
+      (e) => void (e.outcome === 'l2-hit' ? seen.leaseWaitHits++ : seen.leaseWaitGaveUp++),
+    ),
+    app.events.on('cache-hit', (e) => void (e.level === 'l2' && seen.l2Hits++)),
+    app.events.on('l2-error', () => void seen.l2Errors++),
+    app.events.on('token-request', (e) => {
+      seen.slowestTokenRequestMs = Math.max(seen.slowestTokenRequestMs, e.durationMs);
+    }),
+  ];
   const started = Date.now();
   const outcomes = await pool(tokens.length * perUser, message.concurrency, (i) =>
     Promise.all(
@@ -39,7 +51,13 @@ async function runBurst(message: BurstMessage): Promise<void> {
       () => false,
     ),
   );
-  process.send?.({ type: 'done', ms: Date.now() - started, failures: outcomes.filter((ok) => !ok).length });
+  unsubscribe.forEach((off) => off());
+  process.send?.({
+    type: 'done',
+    ms: Date.now() - started,
+    failures: outcomes.filter((ok) => !ok).length,
+    seen,
+  });
 }
 
 process.on('message', (message: StartMessage | BurstMessage) => {

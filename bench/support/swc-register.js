@@ -5,11 +5,13 @@
  * and the `@chain/*` path aliases of tsconfig.json mapped to each lib's barrel.
  * Used as `node -r ./bench/support/swc-register.js <file>.ts`.
  */
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const Module = require('node:module');
+const os = require('node:os');
 const path = require('node:path');
 
-const { transformSync } = require('@swc/core');
+const { transformSync, version } = require('@swc/core');
 
 const root = path.resolve(__dirname, '..', '..');
 const swcrc = JSON.parse(fs.readFileSync(path.join(root, '.swcrc'), 'utf8'));
@@ -28,8 +30,23 @@ Module._resolveFilename = function resolveAlias(request, ...rest) {
   return resolveFilename.call(this, alias === undefined ? request : path.join(root, alias), ...rest);
 };
 
+// Compiled output is cached by content hash: the bench starts a dozen processes that load the same files.
+const cacheDir = path.join(os.tmpdir(), `entra-api-chain-bench-swc-${version}`);
+fs.mkdirSync(cacheDir, { recursive: true });
+const options = JSON.stringify(swcrc);
+
 Module._extensions['.ts'] = function compileTypeScript(module, filename) {
   const source = fs.readFileSync(filename, 'utf8');
-  const { code } = transformSync(source, { ...swcrc, swcrc: false, filename, sourceMaps: 'inline' });
+  const key = crypto.createHash('sha256').update(options).update(filename).update(source).digest('hex');
+  const cached = path.join(cacheDir, `${key}.js`);
+  let code;
+  try {
+    code = fs.readFileSync(cached, 'utf8');
+  } catch {
+    code = transformSync(source, { ...swcrc, swcrc: false, filename, sourceMaps: 'inline' }).code;
+    const partial = `${cached}.${process.pid}`;
+    fs.writeFileSync(partial, code);
+    fs.renameSync(partial, cached);
+  }
   module._compile(code, filename);
 };

@@ -9,6 +9,7 @@ export function readyBanner({
   caFile,
   seconds,
   hasWeb,
+  webUrl,
   bffUrl,
   tokenEnv,
 }) {
@@ -35,7 +36,13 @@ export function readyBanner({
     `  ${tokenEnv}node scripts/get-token.mjs alice --claims-only                # the decoded claims, no token`,
     `  curl -s --cacert ${caFile} ${emulatorUrl}/${tenantId}/v2.0/.well-known/openid-configuration`,
   ];
-  if (hasWeb) lines.push('', 'Open http://localhost:8080/ and sign in as one of the users above.');
+  if (hasWeb) {
+    lines.push('', `Open ${webUrl} and sign in as one of the users above.`);
+    if (new URL(webUrl).port !== '8080')
+      lines.push(
+        '  (the SPA is registered with the redirect URI http://localhost:8080/: sign-in needs WEB_PORT=8080)',
+      );
+  }
   return `${lines.join('\n')}\n`;
 }
 

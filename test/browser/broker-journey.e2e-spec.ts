@@ -168,10 +168,16 @@ describeWithChromium('a broker and an underwriter in Chromium, through the whole
     const action = inspector().locator('.action[data-action="Approve (after step-up)"][data-done="true"]');
     await action.waitFor({ timeout: 30_000 });
     await expect(page.locator('[data-testid="status"]').textContent()).resolves.toBe('approved');
-    const program = action.locator('g.node[data-name="program-service"]');
-    await expect(program.textContent()).resolves.toMatch(/acrs\s*c1/);
-    await expect(action.locator('g.node[data-name="bff"]').textContent()).resolves.toMatch(/amr\s*pwd mfa/);
     await page.screenshot({ path: screenshotPath('05-approved-after-step-up'), fullPage: true });
+    // The inspector shows both requests: the one program-service challenged, and the retry.
+    const [challenged, retried] = [action.locator('svg.chain').first(), action.locator('svg.chain').last()];
+    await expect(action.locator('svg.chain').count()).resolves.toBe(2);
+    await expect(challenged.locator('g.arrow[data-to="bff"]').textContent()).resolves.toContain('401');
+    await expect(challenged.locator('g.node[data-name="bff"]').textContent()).resolves.toMatch(/amr\s*pwd$/m);
+    await expect(retried.locator('g.node[data-name="program-service"]').textContent()).resolves.toMatch(
+      /acrs\s*c1/,
+    );
+    await expect(retried.locator('g.node[data-name="bff"]').textContent()).resolves.toMatch(/amr\s*pwd mfa/);
     expect(await diagramLayoutProblems(page)).toEqual(NO_LAYOUT_PROBLEMS);
   });
 });

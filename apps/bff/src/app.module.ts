@@ -13,6 +13,7 @@ import type { DestinationStream } from 'pino';
 import { ChainModule } from './chain/chain.module';
 import { CorsMiddleware } from './common/cors.middleware';
 import { DownstreamProblemInterceptor } from './common/downstream-problem.interceptor';
+import { NoStoreMiddleware } from './common/no-store.middleware';
 import { RedisCacheHealthIndicator } from './common/redis-cache.health-indicator';
 import { TokenCacheHealthModule } from './common/token-cache-health.module';
 import { bffConfig, type BffEnv } from './config/bff.config';
@@ -90,5 +91,6 @@ export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     // Every path and method, OPTIONS preflights included (they match no route and never reach the guard).
     consumer.apply(CorsMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    consumer.apply(NoStoreMiddleware).forRoutes({ path: 'api/{*path}', method: RequestMethod.ALL });
   }
 }

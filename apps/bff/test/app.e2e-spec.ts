@@ -65,6 +65,12 @@ describe('bff (real AppModule, test issuer)', () => {
     expect(res.text).not.toMatch(JWT_PATTERN);
   });
 
+  it("marks every /api answer no-store: one user's data is never cached or revalidated", async () => {
+    const res = await http().get('/api/me').set(as(sut.userToken())).expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect((await http().get('/api/programmes').expect(401)).headers['cache-control']).toBe('no-store');
+  });
+
   it('returns and accepts the correlation id', async () => {
     const res = await http()
       .get('/api/me')

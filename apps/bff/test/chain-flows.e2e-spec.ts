@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { JWT_PATTERN, type SignedIn } from '@chain/testing';
@@ -31,6 +32,37 @@ interface Trace {
   readonly startedAt: string;
   readonly durationMs: number;
   readonly hops: Hop[];
+}
+
+/** The bytes the documents stand-in serves for any download. */
+const DOCUMENT_BYTES = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 256));
+
+function echoDocuments(req: IncomingMessage, res: ServerResponse): void {
+  const claims = JSON.parse(
+    Buffer.from((req.headers.authorization ?? '').split('.')[1] ?? '', 'base64url').toString('utf8') || '{}',
+  ) as Record<string, unknown>;
+  if (req.method === 'GET') {
+    res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': DOCUMENT_BYTES.length });
+    res.end(DOCUMENT_BYTES);
+    return;
+  }
+  const hash = createHash('sha256');
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    hash.update(chunk);
+    size += chunk.length;
+  });
+  req.on('end', () => {
+    res.writeHead(201, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        size,
+        sha256: hash.digest('hex'),
+        contentType: req.headers['content-type'],
+        aud: claims['aud'],
+      }),
+    );
+  });
 }
 
 /** The parameters of a `WWW-Authenticate: Bearer …` header (quoted-string aware). */
@@ -80,8 +112,10 @@ describe('bff with the emulator, program-service and pricing-service', () => {
   let faultyDocuments: Server;
 
   beforeAll(async () => {
-    // documents-service stand-in that misbehaves on purpose: hangs for programme "hang", drops the connection otherwise.
-    faultyDocuments = createServer((req) => {
+    // A documents-service stand-in (the real one is in test/chain): for programme "echo" it reports what it
+    // received and serves fixed bytes; for "hang" it never answers; otherwise it drops the connection.
+    faultyDocuments = createServer((req, res) => {
+      if (req.url?.includes('/echo/')) return echoDocuments(req, res);
       if (!req.url?.includes('/hang/')) req.socket.destroy();
     });
     await new Promise<void>((ok) => faultyDocuments.listen(0, '127.0.0.1', ok));
@@ -214,6 +248,17 @@ describe('bff with the emulator, program-service and pricing-service', () => {
     expect(quote.status).toBe(404);
     const { hops } = await traceOf(bob, quote.headers.get('x-correlation-id'));
     expect(hops.map((h) => h.to)).toEqual(['PROGRAM']);
+
+    const submitted = await call(alice, 'POST', '/api/programmes', {
+      ...NEW_PROGRAMME,
+      name: 'Northwind piers 2027',
+    });
+    const id = String(submitted.body['id']);
+    await call(alice, 'POST', `/api/programmes/${id}/submit`);
+    const notOwner = await call(await chain.signIn('uma'), 'PATCH', `/api/programmes/${id}`, { name: 'x' });
+    expect([notOwner.status, notOwner.body['code']]).toEqual([403, 'not_owner']);
+    const notDraft = await call(alice, 'PATCH', `/api/programmes/${id}`, { name: 'renamed' });
+    expect([notDraft.status, notDraft.body['code']]).toEqual([409, 'conflict']);
   });
 
   it("shows the caller's own traces on /api/chain with hops and decoded claims, and never a raw token", async () => {
@@ -236,6 +281,36 @@ describe('bff with the emulator, program-service and pricing-service', () => {
     expect(res.text).not.toContain(alice.accessToken);
     const bobsView = await call(await chain.signIn('bob'), 'GET', '/api/chain');
     expect(JSON.stringify(bobsView.body)).not.toContain(String(alice.claims['oid']));
+  });
+
+  it('streams an upload to documents-service and a download back, with an on-behalf-of token for documents-service', async () => {
+    const form = new FormData();
+    const file = Buffer.from(`policy schedule\n${'x'.repeat(200_000)}\nénd ✓\n`, 'utf8');
+    form.append('file', new Blob([new Uint8Array(file)], { type: 'text/plain' }), 'schedule.txt');
+    const request = new Request(`${chain.bffUrl}/api/programmes/echo/documents`, {
+      method: 'POST',
+      body: form,
+    });
+    const sent = Buffer.from(await request.clone().arrayBuffer());
+    const uploaded = await fetch(request, {
+      headers: { ...alice.authorization(), 'content-type': request.headers.get('content-type')! },
+    });
+    const body = (await uploaded.json()) as Record<string, unknown>;
+    expect(uploaded.status).toBe(201);
+    expect(body).toEqual({
+      size: sent.length,
+      sha256: createHash('sha256').update(sent).digest('hex'),
+      contentType: request.headers.get('content-type'),
+      aud: expect.stringMatching(/documents-service|^[0-9a-f-]{36}$/),
+    });
+    expect(body['aud']).not.toBe(alice.claims['aud']);
+
+    const downloaded = await fetch(`${chain.bffUrl}/api/programmes/echo/documents/doc-1`, {
+      headers: alice.authorization(),
+    });
+    expect(downloaded.status).toBe(200);
+    expect(Buffer.from(await downloaded.arrayBuffer()).equals(DOCUMENT_BYTES)).toBe(true);
+    expect(downloaded.headers.get('content-type')).toBe('application/pdf');
   });
 
   it('answers 502 when a downstream drops the connection and 504 when it does not answer in time', async () => {

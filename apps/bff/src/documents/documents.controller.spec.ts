@@ -110,6 +110,8 @@ describe('DocumentsController (faked downstream)', () => {
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(res.headers['content-length']).toBe(String(bytes.length));
     expect(res.headers['content-disposition']).toBe('attachment; filename="schedule.pdf"');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['cache-control']).toBe('private, no-store');
   });
 
   it('lists and deletes (204) through documents-service', async () => {

@@ -1,5 +1,5 @@
 import { Principal, RequireScopes, UserOnly } from '@chain/auth';
-import { Controller, Delete, Get, HttpCode, Param, Post, StreamableFile } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Param, Post, StreamableFile } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 
 import { BffScope } from '../common/bff-catalogue';
@@ -41,6 +41,9 @@ export class DocumentsController {
   }
 
   @Get(':docId')
+  // A private file: never sniffed into something renderable, never cached by intermediaries.
+  @Header('X-Content-Type-Options', 'nosniff')
+  @Header('Cache-Control', 'private, no-store')
   @ApiProduces('application/octet-stream')
   @ApiOperation({ summary: "A document's bytes, streamed from documents-service" })
   async download(

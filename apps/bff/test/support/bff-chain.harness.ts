@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 
-import { type LocalEndpoints, localAppEnv, loadRegistrations, type Registrations } from '@chain/local-tenant';
+import { loadRegistrations, localAppEnv, type LocalEndpoints, type Registrations } from '@chain/local-tenant';
 import { configureApp } from '@chain/platform';
 import {
   EmulatorAdmin,
@@ -22,7 +22,10 @@ import { type RunningEmulator, startEmulator } from '../../../identity-emulator/
 import { AppModule, BFF_NAME } from '../../src/app.module';
 import { parseBffEnv } from '../../src/config/bff.config';
 
-/** A port nothing listens on: documents-service is not part of these tests (the chain suite covers it). */
+/**
+ * A port nothing listens on: the real documents-service is not part of these tests (test/chain covers it);
+ * a test may point `DOWNSTREAM_APIS__DOCUMENTS__BASE_URL` at a stand-in through `bffEnv`.
+ */
 const NO_DOCUMENTS_SERVICE = 'http://127.0.0.1:9';
 
 /**

@@ -6,8 +6,8 @@ import { Injectable } from '@nestjs/common';
 
 import { Clock } from '../common/clock/clock';
 import { BlobStore } from '../common/storage/blob-store';
-import { classifyUpload } from './document-type';
 import { blobNameOf, documentOf, metadataOf, programmePrefix, type StoredDocument } from './document.model';
+import { classifyUpload } from './document-type';
 import {
   DocumentChangedError,
   DocumentNotFoundError,

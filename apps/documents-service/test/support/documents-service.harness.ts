@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadRegistrations, localAppEnv, type LocalEndpoints } from '@chain/local-tenant';
 import { configureApp, HttpProbe, type ProbeResult } from '@chain/platform';
 import {
+  baseChildEnv,
   formPost,
   harnessRequest,
   type IdentityTarget,
@@ -35,17 +36,8 @@ export const TEST_MAX_BYTES = 256 * 1024;
 
 /** Azurite's blob service in memory, as a child process (CHECKED.md: 3.35.0 on Node 20). */
 export async function startAzurite(): Promise<{ blobEndpoint: string; stop(): Promise<void> }> {
-  const { app, blobEndpoint } = await launchAzurite({ root: repoRoot(), env: childEnv(), port: 0 });
+  const { app, blobEndpoint } = await launchAzurite({ root: repoRoot(), env: baseChildEnv(), port: 0 });
   return { blobEndpoint, stop: () => app.stop() };
-}
-
-function childEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
 }
 
 /**
@@ -71,10 +63,10 @@ export async function startDocumentsChain(extraEnv: Record<string, string> = {})
   const dataDir = mkdtempSync(join(tmpdir(), 'documents-e2e-emulator-'));
   const stack: (() => Promise<void>)[] = [async () => rmSync(dataDir, { recursive: true, force: true })];
   const close = async () => {
-    for (const stop of stack.reverse()) await stop();
+    for (const stop of stack.splice(0).reverse()) await stop();
   };
   try {
-    const emulator = await startEmulator({ dataDir, registrations, testEndpoints: true });
+    const emulator = await startEmulator({ dataDir, registrations });
     stack.push(() => emulator.close());
     const azurite = await startAzurite();
     stack.push(() => azurite.stop());
@@ -226,7 +218,13 @@ async function startProgramService(
     command: process.execPath,
     args: ['-r', join(__dirname, 'ts-source.register.js'), join(root, 'apps/program-service/src/main.ts')],
     cwd: root,
-    env: { ...childEnv(), ...localEnv, PROGRAM_SEED: 'demo', LOG_LEVEL: 'info', NODE_EXTRA_CA_CERTS: caFile },
+    env: {
+      ...baseChildEnv(),
+      ...localEnv,
+      PROGRAM_SEED: 'demo',
+      LOG_LEVEL: 'info',
+      NODE_EXTRA_CA_CERTS: caFile,
+    },
     startTimeoutMs: 120_000,
   });
   return { url, close: () => app.stop() };

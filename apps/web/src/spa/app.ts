@@ -10,7 +10,7 @@ import {
   type SentRequest,
 } from './api/bff-client';
 import { type DocumentMeta, listOf, type NewProgramme, type Programme, type Quote } from './api/domain';
-import type { MsalAuth } from './auth/msal-auth';
+import type { MsalAuth, PendingAction } from './auth/msal-auth';
 import { renderApp } from './ui/views';
 
 /** One BFF request made by an action (with its token's claims), and the chain trace the BFF recorded. */
@@ -42,6 +42,9 @@ export interface AppState {
 }
 
 type Call = <T>(method: string, path: string, req?: BffRequest) => Promise<BffResponse<T>>;
+/** What the step-up redirect brings back: the new token, and the request that was challenged. */
+type StepUpResult = Omit<PendingAction, 'kind' | 'programmeId'> & { readonly token?: BearerToken };
+type ActionBody = (call: Call, record: ActionRecord) => Promise<string>;
 
 /** The SPA: state, the actions the screens trigger, and the inspector's trace lookup after each. */
 export class App {
@@ -62,7 +65,8 @@ export class App {
     await this.loadProgrammes();
     if (pending !== undefined) {
       await this.open(pending.programmeId);
-      await this.approve(pending.programmeId, this.auth.takeRedirectToken());
+      const token = this.auth.takeRedirectToken();
+      await this.approve(pending.programmeId, { ...pending, ...(token === undefined ? {} : { token }) });
     }
   }
 
@@ -115,20 +119,42 @@ export class App {
       );
       this.replace(res.data.programme);
       this.state.quote = res.data.quote;
-      return `premium ${res.data.quote.premium} ${res.data.quote.currency}`;
+      return `premium ${res.data.quote.premium.toLocaleString('en-GB')} ${res.data.quote.currency}`;
     });
 
-  /** Approval needs a multi-factor token: a claims challenge sends the user through the step-up. */
-  approve = (id: string, stepUpToken?: BearerToken) =>
-    this.run(stepUpToken === undefined ? 'Approve' : 'Approve (after step-up)', async (call) => {
+  /**
+   * Approval needs a multi-factor token: a claims challenge sends the user through the step-up (a
+   * redirect), and `start()` calls this again with the new token and the challenged request's id.
+   */
+  approve = (id: string, stepUp?: StepUpResult) =>
+    this.run(stepUp === undefined ? 'Approve' : 'Approve (after step-up)', async (call, record) => {
+      const path = `/api/programmes/${enc(id)}/approve`;
+      if (stepUp?.challengedCorrelationId !== undefined) {
+        const token = stepUp.challengedToken === undefined ? {} : { token: stepUp.challengedToken };
+        record.requests.push({
+          correlationId: stepUp.challengedCorrelationId,
+          method: 'POST',
+          path,
+          ...token,
+        });
+      }
       try {
-        const req = stepUpToken === undefined ? {} : { accessToken: stepUpToken };
-        const res = await call<Programme>('POST', `/api/programmes/${enc(id)}/approve`, req);
+        const res = await call<Programme>(
+          'POST',
+          path,
+          stepUp?.token === undefined ? {} : { accessToken: stepUp.token },
+        );
         this.replace(res.data);
         return `${res.data.name} is ${res.data.status}`;
       } catch (error) {
-        if (!(error instanceof ClaimsChallenge) || stepUpToken !== undefined) throw error;
-        await this.auth.stepUp(error.claims, { kind: 'approve', programmeId: id });
+        if (!(error instanceof ClaimsChallenge) || stepUp !== undefined) throw error;
+        const challenged = record.requests.find((r) => r.correlationId === error.correlationId)?.token;
+        await this.auth.stepUp(error.claims, {
+          kind: 'approve',
+          programmeId: id,
+          challengedCorrelationId: error.correlationId,
+          ...(challenged === undefined ? {} : { challengedToken: challenged }),
+        });
         return 'claims challenge: second factor required, redirecting';
       }
     });
@@ -169,7 +195,7 @@ export class App {
   };
 
   /** Runs an action, records each request's correlation id, then fetches the chain traces for them. */
-  private async run(label: string, body: (call: Call) => Promise<string>): Promise<void> {
+  private async run(label: string, body: ActionBody): Promise<void> {
     const record: ActionRecord = { id: this.nextId++, label, at: new Date(), requests: [] };
     this.state.actions = [record, ...this.state.actions].slice(0, 20);
     this.state.shownActionId = record.id;
@@ -178,7 +204,7 @@ export class App {
     const call: Call = (method, path, req) =>
       this.bff.request(method, path, req, (sent) => record.requests.push(sent));
     try {
-      record.outcome = await body(call);
+      record.outcome = await body(call, record);
     } catch (error) {
       record.error = describe(error);
     }

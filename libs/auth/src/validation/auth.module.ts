@@ -6,13 +6,13 @@ import {
   RequestMethod,
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
+import { Passport } from 'passport';
 
 import { CorrelationIdMiddleware } from '../context/correlation-id.middleware';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
 import { AUTH_MODULE_OPTIONS, AuthConfigurableModule } from './auth.module-definition';
 import type { AuthModuleOptions } from './auth.options';
-import { EntraJwtStrategy } from './entra-jwt.strategy';
+import { AUTH_PASSPORT, EntraJwtStrategy } from './entra-jwt.strategy';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { TokenValidator } from './token-validator';
 
@@ -22,8 +22,8 @@ import { TokenValidator } from './token-validator';
  * middleware. Options: {@link AuthModuleOptions}.
  */
 @Module({
-  imports: [PassportModule],
   providers: [
+    { provide: AUTH_PASSPORT, useFactory: () => new Passport() },
     {
       provide: TokenValidator,
       inject: [AUTH_MODULE_OPTIONS],

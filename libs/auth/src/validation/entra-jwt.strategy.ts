@@ -1,8 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
+import { Passport } from 'passport';
 import { ExtractJwt, type SecretOrKeyProvider, Strategy } from 'passport-jwt';
 
 import type { AccessTokenClaims, AuthenticatedPrincipal } from './principal';
@@ -11,7 +12,18 @@ import { TokenValidator } from './token-validator';
 /** The passport strategy name of this library. */
 export const ENTRA_JWT = 'entra-jwt';
 
+/**
+ * Each AuthModule has its own passport `Authenticator`: passport's default instance is process-global,
+ * so two apps in one process (tests, a gateway hosting several APIs) would otherwise share whichever
+ * strategy registered last — and its issuer and audiences.
+ */
+export const AUTH_PASSPORT = Symbol('AUTH_PASSPORT');
+
+/** A passport authenticator instance (`new Passport()`). */
+export type Authenticator = InstanceType<typeof Passport>;
+
 const fromBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
+const DISCARDED_REGISTRATIONS: Authenticator = new Passport();
 
 /**
  * passport-jwt with jwks-rsa behind it: the key provider checks the header and hands jsonwebtoken a
@@ -20,7 +32,10 @@ const fromBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
  */
 @Injectable()
 export class EntraJwtStrategy extends PassportStrategy(Strategy, ENTRA_JWT) {
-  constructor(private readonly validator: TokenValidator) {
+  constructor(
+    private readonly validator: TokenValidator,
+    @Inject(AUTH_PASSPORT) authenticator: Authenticator,
+  ) {
     super({
       jwtFromRequest: fromBearer,
       secretOrKeyProvider: keyProvider(validator),
@@ -29,6 +44,12 @@ export class EntraJwtStrategy extends PassportStrategy(Strategy, ENTRA_JWT) {
       jsonWebTokenOptions: { clockTolerance: validator.verifyOptions.clockTolerance },
       passReqToCallback: true,
     });
+    authenticator.use(ENTRA_JWT, this);
+  }
+
+  /** Called by the mixin's constructor: keep that registration away from passport's global instance. */
+  getPassportInstance(): Authenticator {
+    return DISCARDED_REGISTRATIONS;
   }
 
   validate(req: Request, claims: AccessTokenClaims): AuthenticatedPrincipal {

@@ -5,6 +5,7 @@ import { TestIssuer } from '@chain/testing';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { sign } from 'jsonwebtoken';
+import { Passport } from 'passport';
 
 import { ChainError } from '../errors/chain.error';
 import { EntraJwtStrategy } from './entra-jwt.strategy';
@@ -54,8 +55,9 @@ describe('JwtAuthGuard (clock frozen, no container)', () => {
       jwksUri: issuer.jwksUri,
       audiences: [AUDIENCE, APP_ID_URI],
     });
-    new EntraJwtStrategy(validator); // registers with passport, as the module does
-    guard = new JwtAuthGuard(new Reflector(), validator);
+    const authenticator = new Passport();
+    new EntraJwtStrategy(validator, authenticator); // registers with this authenticator, as the module does
+    guard = new JwtAuthGuard(new Reflector(), validator, authenticator);
   });
 
   beforeEach(() => {

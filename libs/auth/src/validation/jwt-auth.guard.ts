@@ -1,10 +1,9 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 
 import { ChainError } from '../errors/chain.error';
-import { ENTRA_JWT } from './entra-jwt.strategy';
+import { AUTH_PASSPORT, type Authenticator, ENTRA_JWT } from './entra-jwt.strategy';
 import { AuthenticatedPrincipal } from './principal';
 import {
   ALLOWED_CALLERS,
@@ -27,32 +26,41 @@ type Targets = Parameters<Reflector['getAllAndOverride']>[1];
  * strategy. Then the route's requirements are checked on every request.
  */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard(ENTRA_JWT) {
+export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly validator: TokenValidator,
-  ) {
-    super();
-  }
+    @Inject(AUTH_PASSPORT) private readonly authenticator: Authenticator,
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets: Targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const req = context.switchToHttp().getRequest<Request & { user?: unknown }>();
+    const req = context.switchToHttp().getRequest<Request>();
     const cached = this.validator.cached(bearerTokenOf(req));
-    if (cached) req.user = cached;
-    else await super.canActivate(context);
-    if (!(req.user instanceof AuthenticatedPrincipal))
+    const user = cached ?? (await this.authenticate(req, context.switchToHttp().getResponse<Response>()));
+    if (!(user instanceof AuthenticatedPrincipal))
       throw new InvalidTokenError('token_malformed', 'The access token could not be read.');
-    assertRequirements(req.user, this.requirementsOf(targets));
+    (req as { user?: unknown }).user = user;
+    assertRequirements(user, this.requirementsOf(targets));
     return true;
   }
 
-  override handleRequest<TUser>(err: unknown, user: TUser, info: unknown): TUser {
-    if (user && !err) return user;
-    const cause = err ?? info;
-    if (cause instanceof ChainError) throw cause;
-    throw toInvalidTokenError(cause);
+  /** passport-jwt through this module's authenticator (what @nestjs/passport's AuthGuard does, minus the global). */
+  private authenticate(req: Request, res: Response): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const done = (err: unknown, user: unknown, info: unknown): void => {
+        if (user && !err) return resolve(user);
+        const cause = err ?? info;
+        reject(cause instanceof ChainError ? cause : toInvalidTokenError(cause));
+      };
+      const middleware = this.authenticator.authenticate(ENTRA_JWT, { session: false }, done) as (
+        req: Request,
+        res: Response,
+        next: (err?: unknown) => void,
+      ) => void;
+      middleware(req, res, (err) => reject(toInvalidTokenError(err)));
+    });
   }
 
   private requirementsOf(targets: Targets): RouteRequirements {

@@ -51,23 +51,28 @@ export class TokenValidator {
 
   /** Validates `token` and returns its principal, or throws an {@link InvalidTokenError}. */
   async validate(token: string): Promise<AuthenticatedPrincipal> {
-    const cached = this.cached(token);
+    this.checkSize(token);
+    const id = this.cache.idOf(token);
+    const cached = this.cache.get(id, this.keyTrusted);
     if (cached) return cached;
-    const { kid, key } = await this.keyFor(token);
+    const { kid } = readTokenHeader(token);
+    const key = this.keys.cached(kid) ?? (await this.keys.resolve(kid));
     let claims: AccessTokenClaims;
     try {
       claims = verify(token, key, this.verifyOptions) as AccessTokenClaims;
     } catch (error) {
       throw toInvalidTokenError(error);
     }
-    return this.accept(token, claims, kid);
+    return this.accept(token, claims, kid, id);
   }
 
   /** A previously validated, unexpired token's principal (no signature check), checking the size first. */
   cached(token: string): AuthenticatedPrincipal | undefined {
     this.checkSize(token);
-    return this.cache.get(token, (kid) => this.keys.cached(kid) !== undefined);
+    return this.cache.get(this.cache.idOf(token), this.keyTrusted);
   }
+
+  private readonly keyTrusted = (kid: string): boolean => this.keys.cached(kid) !== undefined;
 
   /** Header checks, then the signing key for its `kid`. */
   async keyFor(token: string): Promise<{ kid: string; key: KeyObject }> {
@@ -77,10 +82,15 @@ export class TokenValidator {
   }
 
   /** Claims checks after a good signature; caches and returns the principal. */
-  accept(token: string, claims: AccessTokenClaims, kid = readTokenHeader(token).kid): AuthenticatedPrincipal {
+  accept(
+    token: string,
+    claims: AccessTokenClaims,
+    kid = readTokenHeader(token).kid,
+    id = this.cache.idOf(token),
+  ): AuthenticatedPrincipal {
     this.checkClaims(claims);
     const principal = new AuthenticatedPrincipal(claims, token);
-    this.cache.set(token, kid, principal);
+    this.cache.set(id, kid, principal);
     return principal;
   }
 

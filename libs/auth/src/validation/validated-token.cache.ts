@@ -22,9 +22,13 @@ export class ValidatedTokenCache {
     this.entries = maxEntries > 0 ? new LRUCache<string, Entry>({ max: maxEntries }) : undefined;
   }
 
-  get(token: string, keyStillTrusted: (kid: string) => boolean): AuthenticatedPrincipal | undefined {
+  /** The cache key of a token (a hash; the token itself is never stored as a key). */
+  idOf(token: string): string {
+    return this.entries ? hashOf(token) : '';
+  }
+
+  get(id: string, keyStillTrusted: (kid: string) => boolean): AuthenticatedPrincipal | undefined {
     if (!this.entries) return undefined;
-    const id = hashOf(token);
     const entry = this.entries.get(id);
     if (!entry) return undefined;
     if (entry.expiresAtMs <= Date.now() || !keyStillTrusted(entry.kid)) {
@@ -34,10 +38,10 @@ export class ValidatedTokenCache {
     return entry.principal;
   }
 
-  set(token: string, kid: string, principal: AuthenticatedPrincipal): void {
+  set(id: string, kid: string, principal: AuthenticatedPrincipal): void {
     if (!this.entries) return;
     const expiresAtMs = principal.expiresAt * 1000;
-    if (expiresAtMs > Date.now()) this.entries.set(hashOf(token), { principal, kid, expiresAtMs });
+    if (expiresAtMs > Date.now()) this.entries.set(id, { principal, kid, expiresAtMs });
   }
 
   clear(): void {

@@ -46,6 +46,7 @@ export class Chain implements IdentityTarget {
     readonly logDir: string,
     private readonly processes: readonly ChildApp[],
     private readonly cleanup: () => Promise<void>,
+    private readonly replicator: (app: ServiceApp) => Promise<string>,
   ) {
     this.admin = new EmulatorAdmin(emulatorUrl, caPem);
   }
@@ -62,6 +63,15 @@ export class Chain implements IdentityTarget {
     const found = this.registrations.applications.find((a) => a.name === app);
     if (found === undefined) throw new Error(`no application ${app} in the registrations`);
     return found.clientId;
+  }
+
+  /**
+   * Starts one more process of a running API with the same environment on another random port (e.g. a
+   * second BFF replica sharing the Redis token cache) and resolves with its URL once it is ready. Its log
+   * is `<app>-<n>.log`; `stop()` stops it with the rest.
+   */
+  startReplica(app: ServiceApp): Promise<string> {
+    return this.replicator(app);
   }
 
   /** Names of the processes that have exited (a healthy chain has none until `stop()`). */

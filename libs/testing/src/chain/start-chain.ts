@@ -43,6 +43,8 @@ interface Launch {
   readonly logDir: string;
   readonly dataDir: string;
   readonly started: ChildApp[];
+  /** The environment each API was started with, for replicas. */
+  readonly envs: Partial<Record<ServiceApp, Readonly<Record<string, string>>>>;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function startChain(options: StartChainOptions = {}): Promise<Chain
     logDir: join(root, 'test-artifacts', 'logs', `${options.label ?? 'chain'}-${stamp}`),
     dataDir: await mkdtemp(join(tmpdir(), 'chain-emulator-')),
     started: [],
+    envs: {},
   };
   try {
     return await startAll(launch);
@@ -104,6 +107,7 @@ async function startAll(launch: Launch): Promise<Chain> {
     launch.logDir,
     launch.started,
     () => rm(launch.dataDir, { recursive: true, force: true }),
+    (app) => startReplica(launch, app),
   );
 }
 
@@ -164,7 +168,17 @@ async function startApi(
     ...localAppEnv(app, { ...endpoints, ports: { [app]: 0 } }, launch.registrations),
     NODE_EXTRA_CA_CERTS: join(launch.dataDir, 'ca.pem'),
   };
+  launch.envs[app] = env;
   return startNode(launch, app, env);
+}
+
+async function startReplica(launch: Launch, app: ServiceApp): Promise<string> {
+  const env = launch.envs[app];
+  if (env === undefined) throw new Error(`${app} was not started in this chain`);
+  const replica = `${app}-${launch.started.filter((p) => p.name.startsWith(app)).length + 1}`;
+  const { child, url } = await startNode(launch, app, env, undefined, replica);
+  await waitReady(replica, url, { process: child });
+  return url;
 }
 
 async function startAzurite(launch: Launch): Promise<string> {
@@ -183,14 +197,15 @@ async function startNode(
   app: LocalApp,
   derived: Readonly<Record<string, string>>,
   listening?: (line: string) => string | undefined,
+  name: string = app,
 ): Promise<{ child: ChildApp; url: string }> {
   const { app: child, url } = await launchChildApp({
-    name: app,
+    name,
     command: process.execPath,
     args: [builtEntry(launch.root, app)],
     cwd: launch.root,
     env: { ...baseChildEnv(), ...derived, ...launch.options.env?.[app] },
-    logFile: join(launch.logDir, `${app}.log`),
+    logFile: join(launch.logDir, `${name}.log`),
     onSpawn: (spawned) => launch.started.push(spawned),
     ...(listening === undefined ? {} : { listening }),
   });

@@ -1,7 +1,7 @@
 import { type DynamicModule, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 
-import { AzureBlobStore, type BlobStorageTarget, blobServiceClientFor } from './azure-blob-store';
+import { AzureBlobStore, blobServiceClientFor, type BlobStorageTarget } from './azure-blob-store';
 import { BlobStorageHealthIndicator } from './blob-storage.health-indicator';
 import { BlobStore } from './blob-store';
 import { StorageUnavailableError } from './storage.errors';

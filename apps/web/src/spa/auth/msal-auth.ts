@@ -7,11 +7,16 @@ import {
 
 import type { SpaConfig } from '../../shared/spa-config';
 import type { BearerToken } from '../api/bff-client';
+import type { SpaTokenInfo } from '../inspector/chain-model';
 
 /** What the SPA asked to do again once the step-up redirect comes back (carried in MSAL's `state`). */
 export interface PendingAction {
   readonly kind: 'approve';
   readonly programmeId: string;
+  /** Correlation id of the request that got the claims challenge, so the inspector can show it too. */
+  readonly challengedCorrelationId?: string;
+  /** The display claims of the token that was challenged (never the token). */
+  readonly challengedToken?: SpaTokenInfo;
 }
 
 export interface SignedIn {
@@ -63,9 +68,14 @@ export class MsalAuth {
     if (state === undefined || state === '') return undefined;
     try {
       const parsed = JSON.parse(state) as Partial<PendingAction>;
-      return parsed.kind === 'approve' && typeof parsed.programmeId === 'string'
-        ? { kind: 'approve', programmeId: parsed.programmeId }
-        : undefined;
+      if (parsed.kind !== 'approve' || typeof parsed.programmeId !== 'string') return undefined;
+      const { challengedCorrelationId: id, challengedToken: token } = parsed;
+      return {
+        kind: 'approve',
+        programmeId: parsed.programmeId,
+        ...(typeof id === 'string' ? { challengedCorrelationId: id } : {}),
+        ...(typeof token?.claims === 'object' && token.claims !== null ? { challengedToken: token } : {}),
+      };
     } catch {
       return undefined;
     }

@@ -61,7 +61,27 @@ describe('chainModel', () => {
       ['hop-0', 'documents-service', 2, 1, 1],
       ['hop-1', 'program-service', 3, 1, 1],
     ]);
-    expect(model.arrows[2]).toMatchObject({ from: 'hop-0', to: 'hop-1', data: { depth: '2', from: 'bff' } });
+    expect(model.arrows[2]).toMatchObject({
+      from: 'hop-0',
+      to: 'hop-1',
+      data: { depth: '2', from: 'documents-service', to: 'program-service' },
+    });
+  });
+
+  it('names a callee after its token audience, whatever name the caller recorded it under', () => {
+    const PROGRAM = '2d9e4f1a-3c6f-4a0d-9e5b-8f7a6c5d4e33';
+    const named = {
+      ...ctx,
+      applications: { ...ctx.applications, [PROGRAM]: 'program-service', x: 'pricing-service' },
+    };
+    const byAud = {
+      ...hop('PROGRAM', 'on-behalf-of'),
+      token: { source: 'cache' as const, acquireMs: 0, claims: { aud: PROGRAM } },
+    };
+    const byName = hop('PRICING', 'client-credentials');
+    const model = chainModel(trace([byAud, byName]), named);
+    expect(model.nodes.slice(2).map((n) => n.title)).toEqual(['program-service', 'pricing-service']);
+    expect(model.arrows[1]?.data).toMatchObject({ to: 'program-service', downstream: 'PROGRAM' });
   });
 
   it('names a client id it knows and keeps the GUID as the tooltip', () => {

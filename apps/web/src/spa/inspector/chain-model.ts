@@ -76,7 +76,9 @@ const SOURCE_LABEL: Record<TokenSource, string> = {
 export function chainModel(trace: ChainTrace, ctx: DiagramContext, spaToken?: SpaTokenInfo): DiagramModel {
   const layout = layoutChain(trace);
   const all = { row: 1, rowSpan: layout.rows };
-  const spaClaims: HopClaims = spaToken?.claims ?? { scp: ctx.spaScopes.join(' ') };
+  const spaClaims: HopClaims = spaToken?.claims ?? {
+    scp: ctx.spaScopes.map((s) => s.split('/').pop() ?? s).join(' '),
+  };
   const nodes: DiagramNode[] = [
     { id: 'spa', kind: 'spa', title: 'SPA', subtitle: 'MSAL Browser', facts: [], column: 0, ...all },
     { id: 'bff', kind: 'bff', title: 'bff', facts: claimFacts(spaClaims, ctx), column: 1, ...all },
@@ -102,28 +104,35 @@ export function chainModel(trace: ChainTrace, ctx: DiagramContext, spaToken?: Sp
   const ids = new Map<HopRecord, string>();
   layout.hops.forEach((placed, index) => ids.set(placed.hop, `hop-${index}`));
   for (const placed of layout.hops) {
-    const { hop } = placed;
+    const { hop, parent } = placed;
     const id = ids.get(hop) ?? '';
     nodes.push({
       id,
       kind: hop.flow === Flow.OnBehalfOf ? 'obo' : 'cc',
-      title: hop.to,
+      title: serviceName(hop, ctx),
       facts: claimFacts(hop.token.claims, ctx),
       column: placed.depth + 1,
       row: placed.row,
       rowSpan: placed.rowSpan,
     });
-    arrows.push(
-      hopArrow(hop, placed.parent === undefined ? 'bff' : (ids.get(placed.parent) ?? ''), id, placed.depth),
-    );
+    const from =
+      parent === undefined
+        ? { id: 'bff', name: 'bff' }
+        : { id: ids.get(parent) ?? '', name: serviceName(parent, ctx) };
+    arrows.push(hopArrow(hop, from, { id, name: serviceName(hop, ctx) }, placed.depth));
   }
   return { correlationId: trace.correlationId, rows: layout.rows, nodes, arrows };
 }
 
-function hopArrow(hop: HopRecord, from: string, to: string, depth: number): DiagramArrow {
+interface End {
+  readonly id: string;
+  readonly name: string;
+}
+
+function hopArrow(hop: HopRecord, from: End, to: End, depth: number): DiagramArrow {
   return {
-    from,
-    to,
+    from: from.id,
+    to: to.id,
     kind: hop.flow === Flow.OnBehalfOf ? 'obo' : 'cc',
     flow: FLOW_LABEL[hop.flow],
     above: callLines(hop.method, hop.path),
@@ -131,8 +140,22 @@ function hopArrow(hop: HopRecord, from: string, to: string, depth: number): Diag
       `${hop.status} · ${formatMs(hop.durationMs)}`,
       `${SOURCE_LABEL[hop.token.source]} · ${formatMs(hop.token.acquireMs)}`,
     ],
-    data: { flow: hop.flow, depth: String(depth), from: hop.from, to: hop.to },
+    data: { flow: hop.flow, depth: String(depth), from: from.name, to: to.name, downstream: hop.to },
   };
+}
+
+/**
+ * The callee's application name: callers may record a hop under their own name for the downstream
+ * (`PROGRAM`, as in `DOWNSTREAM_APIS__PROGRAM__*`), so the token's audience decides when it is known.
+ */
+function serviceName(hop: HopRecord, ctx: DiagramContext): string {
+  const aud = hop.token.claims.aud;
+  const byAudience =
+    aud === undefined ? undefined : (ctx.applications[aud] ?? /^api:\/\/([^/]+)/.exec(aud)?.[1]);
+  if (byAudience !== undefined) return byAudience;
+  const known = Object.values(ctx.applications);
+  const guess = `${hop.to.toLowerCase().replace(/_/g, '-')}-service`;
+  return known.includes(hop.to) ? hop.to : known.includes(guess) ? guess : hop.to;
 }
 
 /** The claims that say who is calling and with what: audience, scopes or roles, caller, user factors. */

@@ -248,6 +248,7 @@ function inspector(app: App): (HTMLElement | false)[] {
       h(
         'span',
         { class: 'legend' },
+        h('span', { class: 'key key--user' }, "user sign-in: the user's own token"),
         h('span', { class: 'key key--obo' }, 'on behalf of: carries the user'),
         h('span', { class: 'key key--cc' }, 'client credentials: the app itself'),
       ),
