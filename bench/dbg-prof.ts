@@ -3,7 +3,7 @@ import { harnessRequest, signIn, startChain } from '@chain/testing';
 import autocannon from 'autocannon';
 async function main() {
   const prof = (n: string) => ({
-    NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=/tmp/chainprof/${n}`,
+    NODE_OPTIONS: '--require /tmp/chainprof/hook.js', N: n,
     CHAIN_TRACE: 'false',
   });
   const chain = await startChain({

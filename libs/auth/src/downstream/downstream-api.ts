@@ -120,11 +120,17 @@ export class DownstreamApi {
     let response = await this.send(spec, url, token);
     const claims = stepUpClaims(response);
     if (claims !== undefined && !spec.options.claims && !(spec.body instanceof Readable)) {
+      // The refused attempt is a hop of its own: the retry below may never happen (the token service
+      // can answer the claims with interaction_required), and the inspector must still show it.
+      this.record(spec, response, token, Date.now() - started);
       await drain(response);
+      const retried = Date.now();
       token = await this.deps.token({ claims });
       response = await this.send(spec, url, token);
+      this.record(spec, response, token, Date.now() - retried);
+    } else {
+      this.record(spec, response, token, Date.now() - started);
     }
-    this.record(spec, response, token, Date.now() - started);
     if (response.status >= 400) throw await this.failure(response);
     return { status: response.status, headers: flatHeaders(response), data: response.data as T };
   }
