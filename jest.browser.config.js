@@ -5,6 +5,8 @@ module.exports = {
   ...base,
   displayName: 'browser',
   testMatch: ['<rootDir>/test/browser/**/*.e2e-spec.ts'],
+  // Prints the one "skipped: no Chromium" line; the suites then skip themselves (support/chromium.ts).
+  globalSetup: '<rootDir>/test/browser/support/chromium-notice.js',
   testTimeout: 180000,
   maxWorkers: 1,
 };

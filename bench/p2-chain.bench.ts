@@ -34,41 +34,69 @@ const LOG_LEVEL = 'info';
 const CHAIN_APPS = [ServiceApp.Bff, ServiceApp.Program, ServiceApp.Pricing];
 const METHOD = `autocannon in the bench process, all servers as their own processes on 127.0.0.1 (logs at ${LOG_LEVEL}, piped to files through the harness for both); real chain from dist/ started by @chain/testing startChain (CHAIN_TRACE off, as in production) with user alice signed in through the emulator's login form; baseline = bench/baseline (PlatformModule, same routes, PGlite read, axios forwarding, no tokens).`;
 
+type Service = 'bff' | 'program' | 'pricing';
+const SERVICE_NAMES: readonly Service[] = ['bff', 'program', 'pricing'];
+
 interface Load {
   readonly rps: number;
   readonly p50: number;
   readonly p99: number;
   readonly non2xx: number;
   readonly errors: number;
-  /** CPU milliseconds the three services used per request (user + system, from /proc; NaN elsewhere). */
-  readonly cpuMsPerRequest: number;
+  /** CPU milliseconds each service used per request (user + system, from /proc; NaN elsewhere). */
+  readonly cpuMsPerRequest: Readonly<Record<Service, number>>;
 }
 
-/** The three services of each side, by command line (the emulator is idle once caches are warm). */
-const SERVICES = {
-  real: /dist\/apps\/(bff|program-service|pricing-service)\/src\/main\.js/,
-  base: /bench\/baseline\/baseline-main\.ts (bff|program|pricing)/,
-} as const;
+/** Each side's services, by command line (the emulator is idle once the caches are warm). */
+const SERVICES: Record<'real' | 'base', Record<Service, RegExp>> = {
+  real: {
+    bff: /dist\/apps\/bff\/src\/main\.js/,
+    program: /dist\/apps\/program-service\/src\/main\.js/,
+    pricing: /dist\/apps\/pricing-service\/src\/main\.js/,
+  },
+  base: {
+    bff: /baseline-main\.ts bff/,
+    program: /baseline-main\.ts program/,
+    pricing: /baseline-main\.ts pricing/,
+  },
+};
+
+function cpuBy(side: 'real' | 'base'): Record<Service, number> {
+  const children = childrenCpu();
+  return {
+    bff: cpuOf(children, SERVICES[side].bff),
+    program: cpuOf(children, SERVICES[side].program),
+    pricing: cpuOf(children, SERVICES[side].pricing),
+  };
+}
 
 async function load(
-  side: keyof typeof SERVICES,
+  side: 'real' | 'base',
   url: string,
   headers: Record<string, string>,
   seconds: number,
   connections: number,
 ): Promise<Load> {
-  const before = cpuOf(childrenCpu(), SERVICES[side]);
+  const before = cpuBy(side);
   const result = await autocannon({ url, headers, duration: seconds, connections });
-  const cpuMs = cpuOf(childrenCpu(), SERVICES[side]) - before;
+  const after = cpuBy(side);
+  const perRequest = (s: Service): number =>
+    after[s] > before[s] ? (after[s] - before[s]) / result.requests.total : Number.NaN;
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
-    cpuMsPerRequest: cpuMs > 0 ? cpuMs / result.requests.total : Number.NaN,
+    cpuMsPerRequest: {
+      bff: perRequest('bff'),
+      program: perRequest('program'),
+      pricing: perRequest('pricing'),
+    },
   };
 }
+
+const totalCpu = (l: Load): number => SERVICE_NAMES.reduce((sum, s) => sum + l.cpuMsPerRequest[s], 0);
 
 async function startBaseline(root: string, logDir: string): Promise<{ bff: string; stop(): Promise<void> }> {
   const started: ChildApp[] = [];
@@ -197,13 +225,15 @@ function report(plan: typeof PLAN, runs: { real: Load; base: Load }[], quick: bo
       'req/s': round(med((r) => r[side].rps)),
       'p50 ms': round(med((r) => r[side].p50)),
       'p99 ms': round(med((r) => r[side].p99)),
-      'CPU ms/request (3 services)': round(med((r) => r[side].cpuMsPerRequest)),
+      'CPU ms/req bff': round(med((r) => r[side].cpuMsPerRequest.bff)),
+      'CPU ms/req program': round(med((r) => r[side].cpuMsPerRequest.program)),
+      'CPU ms/req pricing': round(med((r) => r[side].cpuMsPerRequest.pricing)),
       'non-2xx': runs.reduce((sum, r) => sum + r[side].non2xx, 0),
       errors: runs.reduce((sum, r) => sum + r[side].errors, 0),
     },
   });
   const ratio = med((r) => r.real.rps / r.base.rps);
-  const cpuRatio = med((r) => r.base.cpuMsPerRequest / r.real.cpuMsPerRequest);
+  const cpuRatio = med((r) => totalCpu(r.base) / totalCpu(r.real));
   const clean = runs.every(
     (r) => r.real.non2xx === 0 && r.real.errors === 0 && r.base.non2xx === 0 && r.base.errors === 0,
   );
@@ -212,7 +242,16 @@ function report(plan: typeof PLAN, runs: { real: Load; base: Load }[], quick: bo
     title: TITLE,
     status: 'ran',
     method: `${METHOD} ${plan.rounds} round(s) × ${plan.seconds} s per side, ${plan.connections} connections, after ${plan.warmupSeconds} s warm-up each.`,
-    columns: ['req/s', 'p50 ms', 'p99 ms', 'CPU ms/request (3 services)', 'non-2xx', 'errors'],
+    columns: [
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'CPU ms/req bff',
+      'CPU ms/req program',
+      'CPU ms/req pricing',
+      'non-2xx',
+      'errors',
+    ],
     rows: [
       row('bff → program (OBO) + pricing (CC), authenticated', 'real'),
       row('baseline: same routes, no authentication', 'base'),

@@ -67,6 +67,7 @@ interface Seen {
   leaseWaitGaveUp: number;
   l2Hits: number;
   l2Errors: number;
+  l2ErrorKinds: Record<string, number>;
   slowestTokenRequestMs: number;
 }
 
@@ -108,6 +109,10 @@ async function runPair(
         leaseWaitGaveUp: results.reduce((sum, r) => sum + r.seen.leaseWaitGaveUp, 0),
         l2Hits: results.reduce((sum, r) => sum + r.seen.l2Hits, 0),
         l2Errors: results.reduce((sum, r) => sum + r.seen.l2Errors, 0),
+        l2ErrorKinds: results.reduce<Record<string, number>>((all, r) => {
+          for (const [kind, n] of Object.entries(r.seen.l2ErrorKinds)) all[kind] = (all[kind] ?? 0) + n;
+          return all;
+        }, {}),
         slowestTokenRequestMs: Math.max(...results.map((r) => r.seen.slowestTokenRequestMs)),
       },
     };
@@ -216,6 +221,7 @@ function report(
     ],
     notes: [
       `With Redis, the replicas saw: ${shared.seen.l2Hits} L2 hits, ${shared.seen.leaseWaitHits} lease waits answered from L2, ${shared.seen.leaseWaitGaveUp} lease waits given up (lease 3 s), ${shared.seen.l2Errors} Redis errors (a Redis slower than 250 ms counts as absent); slowest token request ${round(shared.seen.slowestTokenRequestMs)} ms.`,
+      ...Object.entries(shared.seen.l2ErrorKinds).map(([kind, n]) => `Redis error ${n}×: ${kind}`),
       ...(quick ? ['--quick: tiny counts, the harness only.'] : []),
     ],
   };

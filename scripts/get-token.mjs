@@ -66,6 +66,8 @@ try {
     values['claims-only'] ? `${JSON.stringify(session.claims, null, 2)}\n` : `${session.accessToken}\n`,
   );
 } catch (error) {
-  process.stderr.write(`get-token: ${error.message}\n`);
+  const hint =
+    error.code === 'ECONNREFUSED' ? ` (is the chain running at ${target.emulatorUrl}? npm start)` : '';
+  process.stderr.write(`get-token: ${error.message}${hint}\n`);
   process.exit(1);
 }

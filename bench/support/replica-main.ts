@@ -26,14 +26,25 @@ async function runBurst(message: BurstMessage): Promise<void> {
   const broker = app.broker;
   const names = Object.keys(BFF_DOWNSTREAMS) as BffDownstreamName[];
   const { tokens, perUser } = message;
-  const seen = { leaseWaitHits: 0, leaseWaitGaveUp: 0, l2Hits: 0, l2Errors: 0, slowestTokenRequestMs: 0 };
+  const seen = {
+    leaseWaitHits: 0,
+    leaseWaitGaveUp: 0,
+    l2Hits: 0,
+    l2Errors: 0,
+    l2ErrorKinds: {} as Record<string, number>,
+    slowestTokenRequestMs: 0,
+  };
   const unsubscribe = [
     app.events.on(
       'lease-wait',
       (e) => void (e.outcome === 'l2-hit' ? seen.leaseWaitHits++ : seen.leaseWaitGaveUp++),
     ),
     app.events.on('cache-hit', (e) => void (e.level === 'l2' && seen.l2Hits++)),
-    app.events.on('l2-error', () => void seen.l2Errors++),
+    app.events.on('l2-error', (e) => {
+      seen.l2Errors++;
+      const kind = `${e.operation}: ${e.message}`.slice(0, 120);
+      seen.l2ErrorKinds[kind] = (seen.l2ErrorKinds[kind] ?? 0) + 1;
+    }),
     app.events.on('token-request', (e) => {
       seen.slowestTokenRequestMs = Math.max(seen.slowestTokenRequestMs, e.durationMs);
     }),

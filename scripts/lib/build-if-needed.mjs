@@ -1,17 +1,18 @@
 // Decides whether `dist/` is stale and runs the build: `npm run build` for the Nest apps and libs,
 // `apps/web/build.mjs` for the SPA (when the web app exists).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Newest modification time (ms) of the files under `dir` whose names end with one of `suffixes`. */
+/** Newest modification time (ms) of the files under `dir` whose names end with one of `suffixes` (tests aside: the build skips them). */
 function newestUnder(dir, suffixes) {
   if (!existsSync(dir)) return 0;
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestUnder(path, suffixes));
-    else if (suffixes.some((s) => entry.name.endsWith(s))) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (suffixes.some((s) => entry.name.endsWith(s)) && !entry.name.endsWith('spec.ts'))
+      newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
@@ -25,6 +26,11 @@ export function nestBuildReason(root, apps) {
   const outputs = apps.map((app) => join(root, 'dist', 'apps', app, 'src', 'main.js'));
   const missing = outputs.filter((o) => !existsSync(o));
   if (missing.length > 0) return 'dist/ is missing';
+  // tsc emits even when type checking fails, and then tsc-alias never runs: such a dist/ cannot start.
+  const unfinished = [...outputs, join(root, 'dist', 'libs', 'testing', 'src', 'index.js')].some(
+    (file) => existsSync(file) && readFileSync(file, 'utf8').includes('require("@chain/'),
+  );
+  if (unfinished) return 'the last build did not finish';
   const oldestOutput = Math.min(...outputs.map(mtime));
   const sources = Math.max(
     newestUnder(join(root, 'libs'), ['.ts']),

@@ -6,13 +6,12 @@ import { type Chain, type ChildApp, freePort, JWT_PATTERN, repoRoot, startChain 
 import type { Locator, Page } from 'playwright-core';
 
 import { screenshotPath } from './support/artifacts';
-import { type Chromium, CHROMIUM_PATH, hasChromium, launchChromium, spkiSha256 } from './support/chromium';
+import { type Chromium, hasChromium, launchChromium, spkiSha256 } from './support/chromium';
 import { type DemoLogin, passEmulatorLogin } from './support/emulator-login';
 import { diagramLayoutProblems } from './support/layout-checks';
 import { registrationsWithRedirect, startWeb } from './support/web-app';
 
 const describeWithChromium = hasChromium() ? describe : describe.skip;
-if (!hasChromium()) console.log(`browser e2e skipped: ${CHROMIUM_PATH} not found (apt-get install chromium)`);
 
 const NO_LAYOUT_PROBLEMS = { cut: [], overlapping: [], detached: [], tooWide: [] };
 
@@ -141,6 +140,17 @@ describeWithChromium('a broker and an underwriter in Chromium, through the whole
     await expect(readFile(path, 'utf8')).resolves.toContain('Warehouse, Rotterdam');
     await inspector().locator('.action[data-action="Download document"][data-done="true"]').waitFor();
     expect(await page.content()).not.toMatch(JWT_PATTERN);
+  });
+
+  it('deletes the document, again through documents-service and its check at program-service', async () => {
+    const action = await act('Delete document', () => page.click('[data-testid="delete"]'));
+    await expect(action.locator('.outcome').textContent()).resolves.toContain('deleted schedule.txt');
+    await expect(page.locator('[data-document="schedule.txt"]').count()).resolves.toBe(0);
+    expect(await arrows(action)).toEqual([
+      'spa→bff auth-code',
+      'bff→documents-service on-behalf-of',
+      'documents-service→program-service on-behalf-of',
+    ]);
   });
 
   it('submits the programme and signs alice out', async () => {

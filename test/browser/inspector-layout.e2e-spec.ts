@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 
 import { screenshotPath } from './support/artifacts';
-import { type Chromium, CHROMIUM_PATH, hasChromium, launchChromium } from './support/chromium';
+import { type Chromium, hasChromium, launchChromium } from './support/chromium';
 import { diagramLayoutProblems } from './support/layout-checks';
 
 const describeWithChromium = hasChromium() ? describe : describe.skip;
-if (!hasChromium()) console.log(`browser e2e skipped: ${CHROMIUM_PATH} not found (apt-get install chromium)`);
 
 const root = join(__dirname, '../..');
 
@@ -43,6 +42,7 @@ describeWithChromium('the call-chain inspector layout', () => {
     );
     await page.addScriptTag({ content: await bundleFixture() });
 
+    await page.click('[data-correlation-id="web-upload"] details.claims summary');
     await page.screenshot({ path: screenshotPath('inspector-fixture'), fullPage: true });
     expect(await diagramLayoutProblems(page)).toEqual({
       cut: [],

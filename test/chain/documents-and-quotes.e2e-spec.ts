@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { type Chain, type SignedIn, signIn, startChain } from '@chain/testing';
 
+import { requestsSeenBy } from './support/app-logs';
 import { audiencesOf, scopesOf } from './support/audiences';
 import { ApiClient, bearerParams } from './support/bff-api';
 import { type Hop, hopTo, traceOf } from './support/chain-trace';
@@ -93,6 +94,12 @@ describe('quotes and documents through the chain (every app its own process, rea
     expect(pricing.token.claims['roles']).toContain('Pricing.Read.All');
     expect(pricing.token.claims['scp']).toBeUndefined();
     expect(pricing.token.claims['oid']).not.toBe(umaSession.claims['oid']);
+    // Each downstream validated its token against its own audiences and answered this very request.
+    const id = res.headers.get('x-correlation-id');
+    expect(await requestsSeenBy(chain, 'program-service', id)).toEqual([
+      { method: 'GET', url: `/programmes/${submitted.id}`, status: 200 },
+    ]);
+    expect((await requestsSeenBy(chain, 'pricing-service', id)).map((r) => r.status)).toEqual([200]);
   });
 
   it('prices it again from the token caches, without a request to the emulator', async () => {
@@ -143,6 +150,13 @@ describe('quotes and documents through the chain (every app its own process, rea
       oid: aliceSession.claims['oid'],
       azp: chain.clientId('documents-service'),
     });
+    const id = res.headers.get('x-correlation-id');
+    expect(await requestsSeenBy(chain, 'documents-service', id)).toEqual([
+      { method: 'GET', url: `/programmes/${programme.id}/documents`, status: 200 },
+    ]);
+    expect(await requestsSeenBy(chain, 'program-service', id)).toEqual([
+      { method: 'GET', url: `/programmes/${programme.id}`, status: 200 },
+    ]);
   });
 
   it("refuses bob the documents of a Northwind programme at documents-service's second-hop check", async () => {
@@ -162,6 +176,9 @@ describe('quotes and documents through the chain (every app its own process, rea
     const documents = hopTo((await traceOf(bob, list.headers.get('x-correlation-id'))).hops, 'documents');
     expect(documents).toMatchObject({ flow: 'on-behalf-of', status: 404 });
     expect(hopTo(documents.children ?? [], 'program')).toMatchObject({ flow: 'on-behalf-of', status: 404 });
+    expect(await requestsSeenBy(chain, 'program-service', list.headers.get('x-correlation-id'))).toEqual([
+      { method: 'GET', url: `/programmes/${programme.id}`, status: 404 },
+    ]);
   });
 
   it("gives each downstream a token for its own audience, never the BFF's", () => {

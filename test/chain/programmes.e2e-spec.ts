@@ -83,8 +83,9 @@ describe('programmes through the chain (every app its own process, real MSAL)', 
       { method: 'POST', url: `/programmes/${programme.id}/approve`, status: 401 },
     ]);
 
-    const stepped = await signIn(chain, 'uma', { claims });
-    expect(stepped.claims['acrs']).toContain('c1');
+    // Signing in again with the challenge's claims: password, then the emulator's one-time-code page (123456).
+    const stepped = await signIn(chain, 'uma', { claims, otp: '123456' });
+    expect(stepped.claims).toMatchObject({ amr: ['pwd', 'mfa'], acrs: ['c1'] });
     const approved = await new ApiClient(chain.url('bff'), stepped).post<Programme>(
       `/api/programmes/${programme.id}/approve`,
     );

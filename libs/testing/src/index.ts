@@ -1,4 +1,4 @@
-export { Chain, type StartChainOptions } from './chain/chain';
+export { Chain, type ChainParts, type StartChainOptions } from './chain/chain';
 export { builtEntry, repoRoot } from './chain/repo-root';
 export { startChain } from './chain/start-chain';
 export {
@@ -24,4 +24,5 @@ export { findUser, type IdentityTarget, signIn, type SignInOptions } from './sig
 export { SignedIn } from './sign-in/signed-in';
 export { type AppToken, clientCredentialsToken } from './tokens/client-credentials';
 export { decodeClaims } from './tokens/decode-claims';
+export { findJwts } from './tokens/find-jwts';
 export { type SignOptions, TestIssuer, type TestIssuerOptions } from './tokens/test-issuer';

@@ -16,6 +16,8 @@ import { renderApp } from './ui/views';
 /** One BFF request made by an action (with its token's claims), and the chain trace the BFF recorded. */
 export interface RequestRecord extends SentRequest {
   trace?: ChainTrace;
+  /** Why this request is shown (e.g. the one a claims challenge answered before the step-up). */
+  note?: string;
 }
 
 /** One thing the user did; the inspector draws the chains of its requests. */
@@ -135,6 +137,7 @@ export class App {
           correlationId: stepUp.challengedCorrelationId,
           method: 'POST',
           path,
+          note: 'answered 401 insufficient_claims: MSAL got a token with the claims (second factor), then the SPA retried',
           ...token,
         });
       }

@@ -66,7 +66,7 @@ export class AuthenticatedPrincipal {
     this.authMethods = Object.freeze(stringList(claims.amr));
     this.authContexts = Object.freeze(stringList(claims.acrs));
     this.expiresAt = claims.exp;
-    this.claims = Object.freeze({ ...claims });
+    this.claims = Object.freeze(claims); // a fresh object from the verifier: no copy
     Object.defineProperty(this, RAW_TOKEN, { value: rawToken, enumerable: false });
     Object.freeze(this);
   }

@@ -27,33 +27,54 @@ export interface StartChainOptions {
   readonly logLevel?: string;
 }
 
+/** What `startChain()` hands a {@link Chain}. */
+export interface ChainParts {
+  /** The emulator's public URL (issuer host), `https://localhost:<port>`. */
+  readonly emulatorUrl: string;
+  readonly tenantId: string;
+  readonly caPem: string;
+  /** `<emulator data dir>/ca.pem`: what the children get in NODE_EXTRA_CA_CERTS. */
+  readonly caFile: string;
+  readonly registrations: Registrations;
+  readonly serviceUrls: Readonly<Partial<Record<ServiceApp, string>>>;
+  /** Folder with one `<process>.log` per child (stdout + stderr). */
+  readonly logDir: string;
+  /** Every process started, the ones added later (replicas) included. */
+  readonly processes: readonly ChildApp[];
+  readonly cleanup: () => Promise<void>;
+  readonly replicate: (app: ServiceApp) => Promise<string>;
+}
+
 /** A running chain: every app its own process, on loopback and random ports. */
 export class Chain implements IdentityTarget {
+  /** The emulator's public URL (issuer host), `https://localhost:<port>`. */
+  readonly emulatorUrl: string;
+  readonly tenantId: string;
+  /** PEM of the emulator's CA (trusted explicitly by the harness's own requests). */
+  readonly caPem: string;
+  /** `<emulator data dir>/ca.pem`: what the children get in NODE_EXTRA_CA_CERTS. */
+  readonly caFile: string;
+  /** The tenant file the APIs were configured from. */
+  readonly registrations: Registrations;
+  /** Folder with one `<process>.log` per child (stdout + stderr). */
+  readonly logDir: string;
   /** Test-only admin API of the emulator. */
   readonly admin: EmulatorAdmin;
   private stopping: Promise<void> | undefined;
 
-  constructor(
-    /** The emulator's public URL (issuer host), `https://localhost:<port>`. */
-    readonly emulatorUrl: string,
-    readonly tenantId: string,
-    readonly caPem: string,
-    /** `<emulator data dir>/ca.pem`: what the children get in NODE_EXTRA_CA_CERTS. */
-    readonly caFile: string,
-    readonly registrations: Registrations,
-    private readonly serviceUrls: Readonly<Partial<Record<ServiceApp, string>>>,
-    /** Folder with one `<process>.log` per child (stdout + stderr). */
-    readonly logDir: string,
-    private readonly processes: readonly ChildApp[],
-    private readonly cleanup: () => Promise<void>,
-    private readonly replicator: (app: ServiceApp) => Promise<string>,
-  ) {
-    this.admin = new EmulatorAdmin(emulatorUrl, caPem);
+  constructor(private readonly parts: ChainParts) {
+    this.emulatorUrl = parts.emulatorUrl;
+    this.tenantId = parts.tenantId;
+    this.caPem = parts.caPem;
+    this.caFile = parts.caFile;
+    this.registrations = parts.registrations;
+    this.logDir = parts.logDir;
+    this.admin = new EmulatorAdmin(parts.emulatorUrl, parts.caPem);
   }
 
   /** Base URL of a started API, e.g. `http://127.0.0.1:40123`. */
   url(app: ServiceApp): string {
-    const url = this.serviceUrls[app];
+    const url = this.parts.serviceUrls[app];
     if (url === undefined) throw new Error(`${app} was not started in this chain`);
     return url;
   }
@@ -71,12 +92,12 @@ export class Chain implements IdentityTarget {
    * is `<app>-<n>.log`; `stop()` stops it with the rest.
    */
   startReplica(app: ServiceApp): Promise<string> {
-    return this.replicator(app);
+    return this.parts.replicate(app);
   }
 
   /** Names of the processes that have exited (a healthy chain has none until `stop()`). */
   exitedProcesses(): string[] {
-    return this.processes.filter((p) => p.hasExited).map((p) => p.name);
+    return this.parts.processes.filter((p) => p.hasExited).map((p) => p.name);
   }
 
   /** Stops every process (APIs first, then Azurite and the emulator) and removes the emulator's temp data. Idempotent. */
@@ -87,12 +108,12 @@ export class Chain implements IdentityTarget {
 
   private async stopAll(): Promise<void> {
     const [infrastructure, apis] = partition(
-      this.processes,
+      this.parts.processes,
       (p) => p.name === 'identity-emulator' || p.name === 'azurite',
     );
     await Promise.all(apis.map((p) => p.stop()));
     await Promise.all(infrastructure.map((p) => p.stop()));
-    await this.cleanup();
+    await this.parts.cleanup();
   }
 }
 

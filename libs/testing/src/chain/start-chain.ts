@@ -95,20 +95,18 @@ async function startAll(launch: Launch): Promise<Chain> {
     });
   }
   await Promise.all(running.map(({ app, child }) => waitReady(app, services[app], { process: child })));
-  const urls = Object.fromEntries(apis.map((app) => [app, services[app]]));
-  const tenantId = (launch.registrations.tenants[0] as { id: string }).id;
-  return new Chain(
-    emulator.publicUrl,
-    tenantId,
-    emulator.caPem,
-    join(launch.dataDir, 'ca.pem'),
-    launch.registrations,
-    urls,
-    launch.logDir,
-    launch.started,
-    () => rm(launch.dataDir, { recursive: true, force: true }),
-    (app) => startReplica(launch, app),
-  );
+  return new Chain({
+    emulatorUrl: emulator.publicUrl,
+    tenantId: (launch.registrations.tenants[0] as { id: string }).id,
+    caPem: emulator.caPem,
+    caFile: join(launch.dataDir, 'ca.pem'),
+    registrations: launch.registrations,
+    serviceUrls: Object.fromEntries(apis.map((app) => [app, services[app]])),
+    logDir: launch.logDir,
+    processes: launch.started,
+    cleanup: () => rm(launch.dataDir, { recursive: true, force: true }),
+    replicate: (app) => startReplica(launch, app),
+  });
 }
 
 /** What `localAppEnv` needs, with the URLs known so far (an API not started yet has port 0). */

@@ -38,32 +38,38 @@ function claimsTable(trace: ChainTrace, spaToken?: SpaTokenInfo): HTMLElement {
       visit(hop.children ?? []);
     });
   visit(trace.hops);
+  // One column per token, one row per claim: a few tokens side by side stay narrow enough to read.
+  const present = COLUMNS.filter((c) => rows.some(([, claims]) => claimText(claims, c) !== ''));
   return h(
     'details',
     { class: 'claims' },
     h('summary', {}, `Decoded claims of the ${rows.length} access ${rows.length === 1 ? 'token' : 'tokens'}`),
     h(
-      'table',
-      {},
+      'div',
+      { class: 'claims__scroll' },
       h(
-        'thead',
+        'table',
         {},
         h(
-          'tr',
+          'thead',
           {},
-          h('th', {}, 'token'),
-          COLUMNS.map((c) => h('th', {}, c)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        rows.map(([name, claims]) =>
           h(
             'tr',
             {},
-            h('th', {}, name),
-            COLUMNS.map((c) => h('td', {}, claimText(claims, c))),
+            h('th', {}, 'claim'),
+            rows.map(([name]) => h('th', {}, name)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          present.map((c) =>
+            h(
+              'tr',
+              {},
+              h('th', {}, c),
+              rows.map(([, claims]) => h('td', {}, claimText(claims, c))),
+            ),
           ),
         ),
       ),

@@ -65,7 +65,7 @@ function text(item: TextItem): SVGTextElement {
   return s(
     'text',
     {
-      class: `t t--${item.role}`,
+      class: `t t--${item.role}${item.role === 'note' && /^[45]\d\d /.test(item.text) ? ' t--failed' : ''}`,
       x: item.x,
       y: item.y,
       'text-anchor': item.anchor,

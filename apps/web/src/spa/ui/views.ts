@@ -1,8 +1,8 @@
 import type { DocumentMeta, Programme } from '../api/domain';
 import { CURRENCIES, LINES_OF_BUSINESS, REGIONS } from '../api/domain';
-import type { ActionRecord, App } from '../app';
-import { chainDiagram, shortPath } from '../inspector/chain-diagram';
+import type { App } from '../app';
 import { h } from './dom';
+import { inspector } from './inspector-view';
 
 export function renderApp(app: App): HTMLElement {
   const user = app.auth.user;
@@ -235,69 +235,4 @@ function documentsView(app: App, p: Programme): HTMLElement {
 function uploadChosen(app: App, p: Programme, input: HTMLInputElement): void {
   const file = input.files?.[0];
   if (file !== undefined) void app.upload(p.id, file);
-}
-
-function inspector(app: App): (HTMLElement | false)[] {
-  const { actions, shownActionId } = app.state;
-  const shown = actions.find((a) => a.id === shownActionId) ?? actions[0];
-  return [
-    h(
-      'div',
-      { class: 'row' },
-      h('h2', {}, 'Call chain'),
-      h(
-        'span',
-        { class: 'legend' },
-        h('span', { class: 'key key--user' }, "user sign-in: the user's own token"),
-        h('span', { class: 'key key--obo' }, 'on behalf of: carries the user'),
-        h('span', { class: 'key key--cc' }, 'client credentials: the app itself'),
-      ),
-    ),
-    shown === undefined
-      ? h('p', { class: 'muted' }, 'Each action draws the hops it caused here.')
-      : actionView(app, shown),
-    actions.length > 1 &&
-      h(
-        'nav',
-        { class: 'history', 'aria-label': 'Earlier actions' },
-        actions.map((a) =>
-          h(
-            'button',
-            { class: a.id === shown?.id ? 'link active' : 'link', onclick: () => app.show(a.id) },
-            `${a.at.toLocaleTimeString('en-GB')} ${a.label}`,
-          ),
-        ),
-      ),
-  ];
-}
-
-function actionView(app: App, action: ActionRecord): HTMLElement {
-  const ctx = { applications: app.config.applications, spaScopes: app.config.auth.scopes };
-  return h(
-    'div',
-    { class: 'action', 'data-action': action.label, 'data-done': action.done === true ? 'true' : 'false' },
-    h(
-      'p',
-      { class: action.error ? 'outcome error' : 'outcome' },
-      h('strong', {}, action.label),
-      ' — ',
-      action.error ?? action.outcome ?? 'running',
-    ),
-    action.traceNote && h('p', { class: 'muted' }, action.traceNote),
-    action.requests.map((r) =>
-      h(
-        'div',
-        { class: 'request' },
-        h(
-          'p',
-          { class: 'request__title' },
-          h('code', {}, `${r.method} ${shortPath(r.path)}`),
-          ` · x-correlation-id ${r.correlationId}`,
-        ),
-        r.trace
-          ? chainDiagram(r.trace, ctx, r.token)
-          : h('p', { class: 'muted' }, action.done ? 'No trace recorded.' : 'Waiting for the trace…'),
-      ),
-    ),
-  );
 }
