@@ -156,6 +156,52 @@ async function chainOrReason(root: string): Promise<Chain | string> {
   }
 }
 
+/** The quote route of one of alice's programmes, checked to answer 200, or why not. */
+async function quoteRoute(
+  chain: Chain,
+  headers: Record<string, string>,
+): Promise<string | { reason: string }> {
+  const bff = chain.url(ServiceApp.Bff);
+  const list = await harnessRequest(`${bff}/api/programmes`, { headers });
+  const id =
+    list.status === 200 ? list.json<{ programmes: { id: string }[] }>().programmes[0]?.id : undefined;
+  if (id === undefined)
+    return { reason: `GET /api/programmes as alice answered ${list.status} with no programme` };
+  const url = `${bff}/api/programmes/${id}/quote`;
+  const probe = await harnessRequest(url, { headers });
+  if (probe.status !== 200)
+    return { reason: `the quote route answered ${probe.status}: ${probe.text().slice(0, 200)}` };
+  return url;
+}
+
+interface Sides {
+  readonly real: string;
+  readonly base: string;
+  readonly headers: Record<string, string>;
+}
+
+/** Warm-up, then rounds alternating which side goes first. */
+async function measure(plan: typeof PLAN, sides: Sides): Promise<{ real: Load; base: Load }[]> {
+  const real = (seconds: number): Promise<Load> =>
+    load('real', sides.real, sides.headers, seconds, plan.connections);
+  const base = (seconds: number): Promise<Load> => load('base', sides.base, {}, seconds, plan.connections);
+  progress('P2: warm-up');
+  await real(plan.warmupSeconds);
+  await base(plan.warmupSeconds);
+  const runs: { real: Load; base: Load }[] = [];
+  for (let round = 0; round < plan.rounds; round++) {
+    progress(`P2: round ${round + 1}/${plan.rounds}`);
+    if (round % 2 === 0) {
+      const r = await real(plan.seconds);
+      runs.push({ real: r, base: await base(plan.seconds) });
+    } else {
+      const b = await base(plan.seconds);
+      runs.push({ real: await real(plan.seconds), base: b });
+    }
+  }
+  return runs;
+}
+
 runFigure(async ({ quick }): Promise<FigureBody> => {
   const plan = quick ? QUICK : PLAN;
   const root = repoRoot();
@@ -165,50 +211,17 @@ runFigure(async ({ quick }): Promise<FigureBody> => {
   const unregister = onStop(() => chain.stop());
   let baseline: { bff: string; stop(): Promise<void> } | undefined;
   try {
-    const user = await signIn(chain, 'alice');
-    const headers = user.authorization();
-    const list = await harnessRequest(`${chain.url(ServiceApp.Bff)}/api/programmes`, { headers });
-    const programmes = list.status === 200 ? list.json<{ programmes: { id: string }[] }>().programmes : [];
-    const id = programmes[0]?.id;
-    if (id === undefined)
-      return notRun(
-        'chain',
-        TITLE,
-        METHOD,
-        `GET /api/programmes as alice answered ${list.status} with no programme`,
-      );
-    const real = `${chain.url(ServiceApp.Bff)}/api/programmes/${id}/quote`;
-    const probe = await harnessRequest(real, { headers });
-    if (probe.status !== 200)
-      return notRun(
-        'chain',
-        TITLE,
-        METHOD,
-        `the quote route answered ${probe.status}: ${probe.text().slice(0, 200)}`,
-      );
-
+    const headers = (await signIn(chain, 'alice')).authorization();
+    const real = await quoteRoute(chain, headers);
+    if (typeof real !== 'string') return notRun('chain', TITLE, METHOD, real.reason);
     progress('P2: starting the baseline (bench/baseline: no authentication)');
     baseline = await startBaseline(root, chain.logDir);
     const base = `${baseline.bff}/api/programmes/${BASELINE_PROGRAMME_ID}/quote`;
     const baseProbe = await harnessRequest(base);
     if (baseProbe.status !== 200) throw new Error(`the baseline quote route answered ${baseProbe.status}`);
-
-    progress('P2: warm-up');
-    await load('real', real, headers, plan.warmupSeconds, plan.connections);
-    await load('base', base, {}, plan.warmupSeconds, plan.connections);
-    const runs: { real: Load; base: Load }[] = [];
-    for (let round = 0; round < plan.rounds; round++) {
-      progress(`P2: round ${round + 1}/${plan.rounds}`);
-      if (round % 2 === 0) {
-        const r = await load('real', real, headers, plan.seconds, plan.connections);
-        runs.push({ real: r, base: await load('base', base, {}, plan.seconds, plan.connections) });
-      } else {
-        const b = await load('base', base, {}, plan.seconds, plan.connections);
-        runs.push({ real: await load('real', real, headers, plan.seconds, plan.connections), base: b });
-      }
-    }
-    if (chain.exitedProcesses().length > 0)
-      throw new Error(`chain processes exited: ${chain.exitedProcesses().join(', ')}`);
+    const runs = await measure(plan, { real, base, headers });
+    const exited = chain.exitedProcesses();
+    if (exited.length > 0) throw new Error(`chain processes exited: ${exited.join(', ')}`);
     return report(plan, runs, quick);
   } finally {
     await baseline?.stop();

@@ -45,7 +45,7 @@ let stopping = false;
 async function main() {
   const webWanted = existsSync(webBuildScript) || existsSync(webServer);
   await refuseTakenPorts(webWanted);
-  const hasWeb = noBuild ? webWanted && existsSync(webServer) : buildWhenNeeded(webWanted);
+  const hasWeb = noBuild ? webWanted && existsSync(webServer) : await buildWhenNeeded(webWanted);
   const require = createRequire(import.meta.url);
   const tenant = require(join(root, 'dist', 'libs', 'local-tenant', 'src', 'index.js'));
   const testing = require(join(root, 'dist', 'libs', 'testing', 'src', 'index.js'));
@@ -90,25 +90,32 @@ async function main() {
 }
 
 /** Builds what is stale; returns whether the SPA can run (a failed SPA build only leaves it out). */
-function buildWhenNeeded(webWanted) {
+async function buildWhenNeeded(webWanted) {
+  const [, hasWeb] = await Promise.all([buildNest(), webWanted ? buildWeb() : false]);
+  return hasWeb;
+}
+
+async function buildNest() {
   const nest = nestBuildReason(root, NEST_APPS);
-  if (nest) {
-    say(`building: ${nest} (npm run build) …`);
-    say(`built in ${seconds(runBuild(root, 'npm run build', 'npm', ['run', '--silent', 'build']))} s`);
-  }
-  const web = webWanted ? webBuildReason(root) : '';
+  if (!nest) return;
+  say(`building: ${nest} (npm run build) …`);
+  say(`built in ${seconds(await runBuild(root, 'npm run build', 'npm', ['run', '--silent', 'build']))} s`);
+}
+
+/** The SPA's build (esbuild) runs beside the Nest build; a failure only leaves the SPA out. */
+async function buildWeb() {
+  const web = webBuildReason(root);
   if (web) {
     say(`building the SPA: ${web} (apps/web/build.mjs) …`);
     try {
-      say(
-        `built the SPA in ${seconds(runBuild(root, 'the SPA build', process.execPath, [webBuildScript]))} s`,
-      );
+      const ms = await runBuild(root, 'the SPA build', process.execPath, [webBuildScript]);
+      say(`built the SPA in ${seconds(ms)} s`);
     } catch (error) {
       say(`${error.message}; starting without the SPA`);
       return false;
     }
   }
-  return webWanted && existsSync(webServer);
+  return existsSync(webServer);
 }
 
 const seconds = (ms) => (ms / 1000).toFixed(1);

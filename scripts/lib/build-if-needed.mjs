@@ -1,6 +1,6 @@
 // Decides whether `dist/` is stale and runs the build: `npm run build` for the Nest apps and libs,
 // `apps/web/build.mjs` for the SPA (when the web app exists).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -54,13 +54,15 @@ export function webBuildReason(root) {
   return sources > mtime(server) ? 'web sources changed' : '';
 }
 
-/** Runs a build command with inherited output; throws with the command when it fails. */
+/** Runs a build command with inherited output; resolves with its duration, rejects naming the command. */
 export function runBuild(root, label, command, args) {
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0)
-    throw new Error(
-      `${label} failed (${command} ${args.join(' ')} exited ${result.status ?? result.signal})`,
-    );
-  return Date.now() - started;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      if (code === 0) resolve(Date.now() - started);
+      else reject(new Error(`${label} failed (${command} ${args.join(' ')} exited ${code ?? signal})`));
+    });
+  });
 }

@@ -182,6 +182,9 @@ describeWithChromium('a broker and an underwriter in Chromium, through the whole
     // The inspector shows both requests: the one program-service challenged, and the retry.
     const [challenged, retried] = [action.locator('svg.chain').first(), action.locator('svg.chain').last()];
     await expect(action.locator('svg.chain').count()).resolves.toBe(2);
+    await expect(challenged.locator('g.arrow[data-to="program-service"]').textContent()).resolves.toContain(
+      '401',
+    );
     await expect(challenged.locator('g.arrow[data-to="bff"]').textContent()).resolves.toContain('401');
     await expect(challenged.locator('g.node[data-name="bff"]').textContent()).resolves.toMatch(/amr\s*pwd$/m);
     await expect(retried.locator('g.node[data-name="program-service"]').textContent()).resolves.toMatch(

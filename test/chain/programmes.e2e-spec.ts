@@ -4,6 +4,7 @@ import { type Chain, signIn, startChain } from '@chain/testing';
 
 import { requestsSeenBy } from './support/app-logs';
 import { ApiClient, bearerParams } from './support/bff-api';
+import { hopTo, traceOf } from './support/chain-trace';
 import { stopAndScanLogs } from './support/log-leaks';
 import { comparable, createProgramme, listProgrammes, type Programme } from './support/programmes';
 
@@ -79,9 +80,14 @@ describe('programmes through the chain (every app its own process, real MSAL)', 
     const claims = Buffer.from(challenge['claims'] ?? '', 'base64').toString('utf8');
     expect(JSON.parse(claims)).toEqual(STEP_UP_CLAIMS);
     // program-service itself answered the BFF's call for this request with the 401 the BFF relayed.
-    expect(await requestsSeenBy(chain, 'program-service', refused.headers.get('x-correlation-id'))).toEqual([
+    const id = refused.headers.get('x-correlation-id');
+    expect(await requestsSeenBy(chain, 'program-service', id)).toEqual([
       { method: 'POST', url: `/programmes/${programme.id}/approve`, status: 401 },
     ]);
+    expect(hopTo((await traceOf(uma, id)).hops, 'program')).toMatchObject({
+      flow: 'on-behalf-of',
+      status: 401,
+    });
 
     // Signing in again with the challenge's claims: password, then the emulator's one-time-code page (123456).
     const stepped = await signIn(chain, 'uma', { claims, otp: '123456' });

@@ -221,6 +221,13 @@ export class TokenBroker implements OnApplicationShutdown {
       if (fromPeer) return fromPeer;
     }
     try {
+      // Double-checked: a peer may have stored the token and released its lease between our L2 miss
+      // and our lease; without this re-read both replicas would ask the token service.
+      const stored = leased ? await this.store.get(acq.key) : undefined;
+      if (stored && this.usable(stored, minExpiresOnMs)) {
+        this.l1.set(acq.key, stored);
+        return stored;
+      }
       return await this.acquireAndStore(acq);
     } finally {
       if (leased) await this.store.releaseLease(acq.key);
