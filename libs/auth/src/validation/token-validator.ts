@@ -100,7 +100,8 @@ export class TokenValidator {
   }
 
   private checkSize(token: string): void {
-    if (Buffer.byteLength(token, 'utf8') > this.options.maxTokenBytes) {
+    // A compact JWS is ASCII, so its length is its size; anything else fails the header check anyway.
+    if (token.length > this.options.maxTokenBytes) {
       throw new InvalidTokenError(
         'token_too_large',
         `The access token exceeds ${this.options.maxTokenBytes} bytes.`,
