@@ -85,7 +85,7 @@ async function timeUs(variant: Variant, tokens: readonly string[]): Promise<Samp
   return { wall: wall / tokens.length, cpu: (cpu.user + cpu.system) / tokens.length };
 }
 
-/** Honesty checks: a forged signature is refused, also for a token the cache has seen. */
+/** Honesty check: a forged signature over the claims of a token the cache holds is refused. */
 async function checkRefusals(validator: TokenValidator, token: string): Promise<void> {
   const forged = `${token.slice(0, token.lastIndexOf('.') + 1)}${'A'.repeat(342)}`;
   const refused = await validator.validate(forged).then(

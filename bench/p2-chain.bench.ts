@@ -278,7 +278,7 @@ function report(plan: typeof PLAN, runs: { real: Load; base: Load }[], quick: bo
       },
     ],
     notes: [
-      `CPU-based ratio (baseline CPU per request ÷ authenticated CPU per request, the throughput ratio of a CPU-bound chain on an idle machine, little affected by other load): ${Number.isNaN(cpuRatio) ? 'not available (no /proc)' : times(cpuRatio)}.`,
+      `CPU-based ratio (baseline CPU per request ÷ authenticated CPU per request, an estimate of the req/s ratio on an idle machine, little affected by other load): ${Number.isNaN(cpuRatio) ? 'not available (no /proc)' : times(cpuRatio)}.`,
       ...(clean ? [] : ['Some responses were not 2xx or failed: the ratio is not comparable.']),
       "The baseline has no user-level rules (program-service also reads the caller's membership) and no caller allow-list: what OBO and app roles exist for is charged to authentication here.",
       ...(quick ? ['--quick: one short round; the harness only.'] : []),

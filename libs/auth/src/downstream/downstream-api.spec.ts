@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 
 import type { HttpService } from '@nestjs/axios';
 import type { AxiosRequestConfig } from 'axios';
-import { of, throwError } from 'rxjs';
 
 import { RequestContext } from '../context';
 import { fakeJwt } from '../token-broker/broker-test.fakes';
@@ -22,18 +21,19 @@ function harness(replies: Reply[], tokenFn?: (o: AcquireOptions) => Promise<Brok
   const sent: AxiosRequestConfig[] = [];
   const tokenCalls: AcquireOptions[] = [];
   const http = {
-    request: (config: AxiosRequestConfig) => {
-      sent.push(config);
-      const reply = replies.shift() ?? { status: 200, data: {} };
-      if ('error' in reply)
-        return throwError(() => Object.assign(new Error('transport'), reply.error, { config }));
-      return of({
-        status: reply.status,
-        headers: reply.headers ?? {},
-        data: reply.data,
-        config,
-        statusText: '',
-      });
+    axiosRef: {
+      request: async (config: AxiosRequestConfig) => {
+        sent.push(config);
+        const reply = replies.shift() ?? { status: 200, data: {} };
+        if ('error' in reply) throw Object.assign(new Error('transport'), reply.error, { config });
+        return {
+          status: reply.status,
+          headers: reply.headers ?? {},
+          data: reply.data,
+          config,
+          statusText: '',
+        };
+      },
     },
   } as unknown as HttpService;
   const token = async (options: AcquireOptions): Promise<BrokeredToken> => {

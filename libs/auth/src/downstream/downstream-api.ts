@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 
 import type { HttpService } from '@nestjs/axios';
 import type { AxiosResponse, Method, ResponseType } from 'axios';
-import { firstValueFrom } from 'rxjs';
 
 import { RequestContext } from '../context';
 import { buildBearerChallenge, parseBearerChallenge } from '../errors';
@@ -139,19 +138,19 @@ export class DownstreamApi {
     const timeoutMs = spec.options.timeoutMs ?? this.deps.declaration.timeoutMs;
     const started = Date.now();
     try {
-      return await firstValueFrom(
-        this.deps.http.request({
-          url: url.toString(),
-          method: spec.method,
-          data: spec.body,
-          params: spec.options.query,
-          headers: this.headers(spec.options, token),
-          timeout: timeoutMs,
-          responseType: spec.responseType,
-          maxRedirects: 0,
-          validateStatus: () => true,
-        }),
-      );
+      // axiosRef, not the Observable wrapper: that one creates a (deprecated) CancelToken per request
+      // and cancels it after completion, building an error with a stack trace every time.
+      return await this.deps.http.axiosRef.request({
+        url: url.toString(),
+        method: spec.method,
+        data: spec.body,
+        params: spec.options.query,
+        headers: this.headers(spec.options, token),
+        timeout: timeoutMs,
+        responseType: spec.responseType,
+        maxRedirects: 0,
+        validateStatus: () => true,
+      });
     } catch (error) {
       const mapped = mapDownstreamTransportError(this.deps.name, timeoutMs, error);
       this.record(spec, { status: mapped.status, headers: {} }, token, Date.now() - started);
