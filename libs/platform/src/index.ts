@@ -36,7 +36,6 @@ export { DEFAULT_JWKS_PROBE_TIMEOUT_MS, JwksHealthIndicator } from './health/jwk
 export type { ReadinessIndicator } from './health/readiness-indicator';
 export {
   buildLoggerParams,
-  CORRELATION_ID_HEADER,
   correlationIdOf,
   type LoggerParamsOptions,
   REDACT_PATHS,

@@ -1,15 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import { CORRELATION_ID_HEADER, correlationIdFrom } from '@chain/auth';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream, LevelWithSilent } from 'pino';
 
 import type { LogLevel } from '../config/env-fields';
 import { REDACTED, redactSecrets, redactString } from './redact-secrets';
-
-/** The header that carries the correlation id across the chain (CONTRACTS.md "context"). */
-export const CORRELATION_ID_HEADER = 'x-correlation-id';
-const CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** Request headers worth logging; everything else (Authorization, Cookie, …) is never serialized. */
 const LOGGED_REQUEST_HEADERS = [
@@ -63,8 +59,7 @@ export function buildLoggerParams(options: LoggerParamsOptions): Params {
  * headers so the correlation middleware and the logs agree on one id.
  */
 export function correlationIdOf(req: IncomingMessage): string {
-  const incoming = req.headers[CORRELATION_ID_HEADER];
-  const id = typeof incoming === 'string' && CORRELATION_ID.test(incoming) ? incoming : randomUUID();
+  const id = correlationIdFrom(req.headers[CORRELATION_ID_HEADER]);
   req.headers[CORRELATION_ID_HEADER] = id;
   return id;
 }
