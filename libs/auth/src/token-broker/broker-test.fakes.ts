@@ -1,7 +1,11 @@
 /* Test doubles for the broker's ports (used by unit tests; not part of the public API). */
-import type { SharedTokenStore } from './shared-token.store';
+import { NoSharedTokenStore, type SharedTokenStore } from './shared-token.store';
 import type { AcquiredToken, TokenAcquirer, TokenRequest } from './token-acquirer.port';
-import type { BrokerClock, BrokerPrincipal } from './token-broker.service';
+import { TokenBrokerError } from './token-broker.errors';
+import { TokenBrokerEvents } from './token-broker.events';
+import type { TokenBrokerOptions } from './token-broker.options';
+import { type BrokerClock, type BrokerPrincipal, TokenBroker } from './token-broker.service';
+import { resolveTokenBrokerSettings } from './token-broker.settings';
 import type { CachedToken } from './token-cache';
 
 /** A clock that only moves when told to. */
@@ -90,4 +94,67 @@ export class FakeSharedStore implements SharedTokenStore {
     this.leases.delete(key);
   }
   async close(): Promise<void> {}
+}
+
+/** The bff-like options the broker unit tests share. */
+export const options: TokenBrokerOptions = {
+  authority: 'https://login.example.test/tenant-1',
+  clientId: 'bff-client',
+  credential: { kind: 'secret', secret: 'not-a-real-secret' },
+  downstreams: {
+    PROGRAM: {
+      baseUrl: 'http://program.test',
+      flow: 'on-behalf-of',
+      scopes: ['api://program-service/Program.ReadWrite'],
+    },
+    DOCUMENTS: {
+      baseUrl: 'http://documents.test',
+      flow: 'on-behalf-of',
+      scopes: ['api://documents-service/Documents.ReadWrite'],
+      allowAppFallback: true,
+    },
+    PRICING: {
+      baseUrl: 'http://pricing.test',
+      flow: 'client-credentials',
+      scopes: ['api://pricing-service/.default'],
+    },
+  },
+  circuitBreaker: { consecutiveFailures: 3, openForMs: 30_000 },
+};
+
+/** A broker on fakes, with what a test needs to drive and observe it. */
+export interface Rig {
+  broker: TokenBroker;
+  acquirer: FakeTokenAcquirer;
+  clock: FrozenClock;
+  events: TokenBrokerEvents;
+}
+
+/** A broker on a fake acquirer and a frozen clock (and, optionally, a shared store). */
+export function rig(
+  store: SharedTokenStore = new NoSharedTokenStore(),
+  clock = new FrozenClock(),
+  overrides: Partial<TokenBrokerOptions> = {},
+): Rig {
+  const acquirer = new FakeTokenAcquirer(clock);
+  const events = new TokenBrokerEvents();
+  const broker = new TokenBroker(
+    resolveTokenBrokerSettings({ ...options, ...overrides }),
+    acquirer,
+    store,
+    clock,
+    events,
+  );
+  return { broker, acquirer, clock, events };
+}
+
+/** The TokenBrokerError a promise rejects with (fails the test otherwise). */
+export async function rejection(promise: Promise<unknown>): Promise<TokenBrokerError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof TokenBrokerError))
+    throw new Error(`expected a TokenBrokerError, got ${String(error)}`);
+  return error;
 }

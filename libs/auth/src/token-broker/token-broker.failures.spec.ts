@@ -1,72 +1,7 @@
 import { Logger } from '@nestjs/common';
 
-import { fakePrincipal, FakeTokenAcquirer, FrozenClock } from './broker-test.fakes';
-import { NoSharedTokenStore, type SharedTokenStore } from './shared-token.store';
+import { fakePrincipal, options, rejection, rig } from './broker-test.fakes';
 import { TokenServiceFailure } from './token-acquirer.port';
-import { TokenBrokerError } from './token-broker.errors';
-import { TokenBrokerEvents } from './token-broker.events';
-import type { TokenBrokerOptions } from './token-broker.options';
-import { TokenBroker } from './token-broker.service';
-import { resolveTokenBrokerSettings } from './token-broker.settings';
-
-const options: TokenBrokerOptions = {
-  authority: 'https://login.example.test/tenant-1',
-  clientId: 'bff-client',
-  credential: { kind: 'secret', secret: 'not-a-real-secret' },
-  downstreams: {
-    PROGRAM: {
-      baseUrl: 'http://program.test',
-      flow: 'on-behalf-of',
-      scopes: ['api://program-service/Program.ReadWrite'],
-    },
-    DOCUMENTS: {
-      baseUrl: 'http://documents.test',
-      flow: 'on-behalf-of',
-      scopes: ['api://documents-service/Documents.ReadWrite'],
-      allowAppFallback: true,
-    },
-    PRICING: {
-      baseUrl: 'http://pricing.test',
-      flow: 'client-credentials',
-      scopes: ['api://pricing-service/.default'],
-    },
-  },
-  circuitBreaker: { consecutiveFailures: 3, openForMs: 30_000 },
-};
-
-interface Rig {
-  broker: TokenBroker;
-  acquirer: FakeTokenAcquirer;
-  clock: FrozenClock;
-  events: TokenBrokerEvents;
-}
-
-function rig(
-  store: SharedTokenStore = new NoSharedTokenStore(),
-  clock = new FrozenClock(),
-  overrides: Partial<TokenBrokerOptions> = {},
-): Rig {
-  const acquirer = new FakeTokenAcquirer(clock);
-  const events = new TokenBrokerEvents();
-  const broker = new TokenBroker(
-    resolveTokenBrokerSettings({ ...options, ...overrides }),
-    acquirer,
-    store,
-    clock,
-    events,
-  );
-  return { broker, acquirer, clock, events };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TokenBrokerError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TokenBrokerError))
-    throw new Error(`expected a TokenBrokerError, got ${String(error)}`);
-  return error;
-}
 
 const failure = (details: ConstructorParameters<typeof TokenServiceFailure>[0]) =>
   new TokenServiceFailure(details);
