@@ -30,6 +30,7 @@ export function benchRegistrations(userCount: number): Registrations {
       password: user.password,
       attributes: {},
       appRoleAssignments: [],
+      customAttributes: {},
     });
   }
   return registrations;

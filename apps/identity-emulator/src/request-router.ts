@@ -88,7 +88,8 @@ function policyOf(tenant: TenantView, segment: string | undefined): string | und
   if (!tenant.isB2c) return segment === undefined ? undefined : null;
   if (segment === undefined) return null;
   return (
-    tenant.reg.policies.find((p) => p.toLowerCase() === decodeURIComponent(segment).toLowerCase()) ?? null
+    tenant.reg.policies.find((p) => p.name.toLowerCase() === decodeURIComponent(segment).toLowerCase())
+      ?.name ?? null
   );
 }
 

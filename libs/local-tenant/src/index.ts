@@ -24,3 +24,22 @@ export type {
   UserRegistration,
 } from './registrations.schema';
 export { ApplicationType, registrationsSchema, TenantKind } from './registrations.schema';
+export {
+  type EmulatorUrls,
+  externalIdIssuerHost,
+  type IdentityEndpoints,
+  identityEndpoints,
+  signInPolicyOf,
+} from './identity-endpoints';
+export {
+  assertModeOf,
+  IDENTITY_MODE_VARIABLE,
+  IDENTITY_MODES,
+  IdentityMode,
+  IdentityModeError,
+  loadRegistrationsFor,
+  localTenantDir,
+  parseIdentityMode,
+  registrationsFileOf,
+} from './identity-mode';
+export type { PolicyRegistration } from './registrations.schema';

@@ -8,6 +8,8 @@ import {
   type ApplicationRegistration,
   type Registrations,
   registrationsSchema,
+  TenantKind,
+  type TenantRegistration,
   type UserRegistration,
 } from './registrations.schema';
 
@@ -110,8 +112,27 @@ function crossCheck(reg: Registrations): string[] {
   ] as const) {
     for (const dup of duplicates(values)) problems.push(`duplicate ${what} ${dup}`);
   }
+  reg.tenants.forEach((tenant, i) => problems.push(...checkTenant(tenant, i)));
   reg.applications.forEach((app, i) => problems.push(...checkApplication(app, i, apps, tenants)));
-  reg.users.forEach((user, i) => problems.push(...checkUser(user, i, apps, tenants)));
+  reg.users.forEach((user, i) => problems.push(...checkUser(user, i, apps, reg)));
+  return problems;
+}
+
+/** B2C tenants serve user flows; the other kinds have none (their paths carry no policy segment). */
+function checkTenant(tenant: TenantRegistration, index: number): string[] {
+  const at = `tenants[${index}] (${tenant.name})`;
+  const problems: string[] = [];
+  const isB2c = tenant.kind === TenantKind.B2c;
+  if (isB2c && !tenant.policies.some((p) => !p.mfa))
+    problems.push(`${at}.policies: a b2c tenant needs at least one sign-in user flow without mfa`);
+  if (!isB2c && tenant.policies.length > 0)
+    problems.push(`${at}.policies: only a b2c tenant has user flows (kind is ${tenant.kind})`);
+  if (!isB2c && tenant.identityProviders.length > 0)
+    problems.push(`${at}.identityProviders: only a b2c tenant is modelled with social identity providers`);
+  if (tenant.policies.filter((p) => p.default).length > 1)
+    problems.push(`${at}.policies: at most one user flow can be the default`);
+  for (const dup of duplicates(tenant.policies.map((p) => p.name.toLowerCase())))
+    problems.push(`${at}.policies: duplicate user flow ${dup}`);
   return problems;
 }
 
@@ -152,12 +173,16 @@ function checkUser(
   user: UserRegistration,
   index: number,
   apps: ReadonlyMap<string, ApplicationRegistration>,
-  tenants: ReadonlySet<string>,
+  reg: Registrations,
 ): string[] {
   const at = `users[${index}] (${user.username})`;
   const problems: string[] = [];
-  if (user.tenant !== undefined && !tenants.has(user.tenant))
-    problems.push(`${at}.tenant: unknown tenant ${user.tenant}`);
+  const tenant = reg.tenants.find((t) => t.name === (user.tenant ?? reg.tenants[0]?.name));
+  if (tenant === undefined) problems.push(`${at}.tenant: unknown tenant ${user.tenant}`);
+  if (user.identityProvider !== undefined && !tenant?.identityProviders.includes(user.identityProvider))
+    problems.push(
+      `${at}.identityProvider: ${user.identityProvider} is not among the identityProviders of tenant ${tenant?.name}`,
+    );
   user.appRoleAssignments.forEach((assignment, j) => {
     const resource = apps.get(assignment.resource);
     const role = resource?.appRoles.find(
@@ -175,8 +200,24 @@ function checkUser(
 function inlineCertificates(reg: Registrations, file: string): Registrations {
   const base = dirname(file);
   const problems: string[] = [];
+  const readPem = (path: string, what: string): string | undefined => {
+    const full = isAbsolute(path) ? path : resolve(base, path);
+    try {
+      return readFileSync(full, 'utf8');
+    } catch {
+      problems.push(`${what}: cannot read ${full}`);
+      return undefined;
+    }
+  };
   const applications = reg.applications.map((app) => ({
     ...app,
+    ...(app.delegationKey?.path === undefined
+      ? {}
+      : {
+          delegationKey: {
+            pem: readPem(app.delegationKey.path, `applications (${app.name}).delegationKey`),
+          },
+        }),
     certificates: app.certificates.map((cert, j) => {
       if (cert.path === undefined) return cert;
       const certPath = isAbsolute(cert.path) ? cert.path : resolve(base, cert.path);

@@ -10,22 +10,54 @@ const guid = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 
-/** Kinds of tenant: an Entra ID workforce tenant or an Azure AD B2C tenant. */
-export const TenantKind = { Entra: 'entra', B2c: 'b2c' } as const;
+/**
+ * Kinds of tenant, one per identity mode of the chain: an Entra ID workforce tenant, a Microsoft Entra
+ * External ID (external, "CIAM") tenant, or an Azure AD B2C tenant (docs/identity-modes.md).
+ */
+export const TenantKind = { Entra: 'entra', ExternalId: 'external-id', B2c: 'b2c' } as const;
 export type TenantKind = (typeof TenantKind)[keyof typeof TenantKind];
 
 /** Kinds of application: a public SPA client (PKCE) or a confidential client (secret / certificate). */
 export const ApplicationType = { Spa: 'spa', Confidential: 'confidential' } as const;
 export type ApplicationType = (typeof ApplicationType)[keyof typeof ApplicationType];
 
+/**
+ * A B2C user flow (policy), served under `/{domain}/{policy}/...`. Written as its name alone or as an
+ * object; always read as the object.
+ */
+export const policySchema = z
+  .union([
+    z.string().min(1),
+    z
+      .object({
+        name: z.string().min(1),
+        /** The user flow enforces a second factor: its tokens count as multi-factor (the step-up flow). */
+        mfa: z.boolean().default(false),
+        /** The sign-in flow the chain's clients use; default: the first flow without `mfa`. */
+        default: z.boolean().default(false),
+      })
+      .strict(),
+  ])
+  .transform((p) => (typeof p === 'string' ? { name: p, mfa: false, default: false } : p));
+
 export const tenantSchema = z
   .object({
     name: z.string().min(1),
     id: guid,
     domain: z.string().min(3),
-    kind: z.enum([TenantKind.Entra, TenantKind.B2c]).default(TenantKind.Entra),
-    /** B2C only: the user-flow / policy names served under `/{domain}/{policy}/...`. */
-    policies: z.array(z.string().min(1)).default([]),
+    kind: z.enum([TenantKind.Entra, TenantKind.ExternalId, TenantKind.B2c]).default(TenantKind.Entra),
+    /**
+     * External ID: `<subdomain>.ciamlogin.com`; B2C: `<subdomain>.b2clogin.com`. Default: the first label of
+     * `domain`.
+     */
+    subdomain: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lower-case DNS label')
+      .optional(),
+    /** B2C only: the user flows (policies). */
+    policies: z.array(policySchema).default([]),
+    /** B2C only: social identity providers offered on the sign-in page besides local accounts (`google.com`). */
+    identityProviders: z.array(z.string().min(3)).default([]),
   })
   .strict();
 
@@ -87,6 +119,15 @@ export const applicationSchema = z
     /** Every token for this resource needs a multi-factor sign-in (a Conditional Access policy). */
     requireMfa: z.boolean().default(false),
     requiredResourceAccess: z.array(resourceAccessSchema).default([]),
+    /**
+     * A DEMO private key (PEM file, relative to this YAML) with which this app signs user-delegation proofs
+     * (verified delegation, B2C mode; docs/auth.md). A real deployment keeps its key in a secret store.
+     */
+    delegationKey: z
+      .object({ pem: z.string().optional(), path: z.string().optional() })
+      .strict()
+      .refine((k) => (k.pem === undefined) !== (k.path === undefined), 'give exactly one of `pem` or `path`')
+      .optional(),
   })
   .strict();
 
@@ -99,6 +140,13 @@ export const userSchema = z
     password: z.string().min(1),
     attributes: z.record(z.string(), z.string()).default({}),
     appRoleAssignments: z.array(z.object({ resource: z.string(), role: z.string() }).strict()).default([]),
+    /** B2C: the social identity provider the user signs in with (`google.com`); absent = a local account. */
+    identityProvider: z.string().min(3).optional(),
+    /**
+     * B2C custom attributes returned by the user flows as `extension_<Name>` claims (B2C has no app roles:
+     * `Roles: Underwriter` plays that part).
+     */
+    customAttributes: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/), z.string()).default({}),
     mfa: z
       .object({ enrolled: z.boolean(), code: z.string().regex(/^\d{6}$/, 'must be six digits') })
       .strict()
@@ -115,6 +163,7 @@ export const registrationsSchema = z
   .strict();
 
 export type TenantRegistration = z.infer<typeof tenantSchema>;
+export type PolicyRegistration = z.infer<typeof policySchema>;
 export type ApplicationRegistration = z.infer<typeof applicationSchema>;
 export type AppRoleRegistration = z.infer<typeof appRoleSchema>;
 export type ResourceAccess = z.infer<typeof resourceAccessSchema>;

@@ -59,6 +59,7 @@ function registrationsWith(users: readonly TestUser[]): Registrations {
       password: u.password,
       attributes: {},
       appRoleAssignments: [],
+      customAttributes: {},
     });
   }
   return reg;
