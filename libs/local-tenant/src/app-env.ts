@@ -1,5 +1,12 @@
+import { identityEndpoints, type IdentityEndpoints } from './identity-endpoints';
 import { loadRegistrations } from './load-registrations';
-import type { ApplicationRegistration, Registrations, TenantRegistration } from './registrations.schema';
+import {
+  type ApplicationRegistration,
+  type Registrations,
+  type ResourceAccess,
+  TenantKind,
+  type TenantRegistration,
+} from './registrations.schema';
 
 /** The HTTP APIs of the chain, by their registration name. */
 export const ServiceApp = {
@@ -86,11 +93,16 @@ export function localAppEnv(
   registrations?: Registrations,
 ): Record<string, string> {
   if (app === 'identity-emulator') return emulatorEnv(endpoints);
-  const tenant = new TenantView(registrations ?? loadRegistrations());
+  const tenant = new TenantView(registrations ?? loadRegistrations(), endpoints);
   const base = { ...listenEnv(app, endpoints), ...resourceServerEnv(tenant, tenant.app(app), endpoints) };
   switch (app) {
     case 'program-service':
-      return { ...base, PROGRAM_SEED: 'demo', ...optional('DATABASE_URL', endpoints.databaseUrl) };
+      return {
+        ...base,
+        PROGRAM_SEED: 'demo',
+        ...optional('PROGRAM_SEED_REGISTRATIONS', endpoints.registrationsPath),
+        ...optional('DATABASE_URL', endpoints.databaseUrl),
+      };
     case 'pricing-service':
       return { ...base, PRICING_ALLOWED_CALLERS: tenant.applicationCallersOf(app).join(',') };
     case 'documents-service':
@@ -144,33 +156,71 @@ function resourceServerEnv(
   reg: ApplicationRegistration,
   endpoints: LocalEndpoints,
 ): Record<string, string> {
-  const internal = endpoints.emulatorInternalUrl ?? endpoints.emulatorPublicUrl;
+  const { identity } = tenant;
   return {
-    AUTH_ISSUERS: `${origin(endpoints.emulatorPublicUrl)}/${tenant.id}/v2.0`,
-    AUTH_JWKS_URI: `${origin(internal)}/${tenant.id}/discovery/v2.0/keys`,
+    AUTH_ISSUERS: identity.issuer,
+    AUTH_JWKS_URI: identity.jwksUri,
     AUTH_AUDIENCES: [reg.clientId, ...reg.identifierUris].join(','),
+    ...(tenant.kind === TenantKind.B2c ? b2cResourceServerEnv(tenant, reg, endpoints) : {}),
   };
 }
 
-/** Credentials and downstream declarations of a confidential client (CONTRACTS.md "TokenBrokerModule"). */
+/**
+ * What an API of a B2C tenant needs beyond issuer and audience (docs/identity-modes.md): application
+ * permissions arrive in `scp`, the step-up is a user flow that enforces MFA, roles are a custom attribute,
+ * and users reach it by verified delegation from the callers the registrations grant it.
+ */
+function b2cResourceServerEnv(
+  tenant: TenantView,
+  reg: ApplicationRegistration,
+  endpoints: LocalEndpoints,
+): Record<string, string> {
+  const appPermissions = reg.appRoles
+    .filter((r) => r.allowedMemberTypes.includes('Application'))
+    .map((r) => r.value);
+  const callers = tenant.delegatingCallersOf(reg.name).map((caller) => ({
+    clientId: caller.app.clientId,
+    jwksUri: `${serviceUrl(endpoints, caller.app.name)}/.well-known/delegation-jwks.json`,
+    scopes: caller.scopes,
+  }));
+  const roleClaims = tenant.customAttributeClaims().filter((c) => c === 'extension_Roles');
+  return {
+    ...optional('AUTH_APP_PERMISSIONS', appPermissions.length > 0 ? appPermissions.join(',') : undefined),
+    ...optional('AUTH_MFA_POLICIES', listOrUndefined(tenant.identity.mfaPolicies)),
+    ...optional('AUTH_ROLE_CLAIMS', listOrUndefined(roleClaims)),
+    ...optional('AUTH_DELEGATION_CALLERS', callers.length > 0 ? JSON.stringify(callers) : undefined),
+  };
+}
+
+/** Credentials and downstream declarations of a confidential client (docs/auth.md "TokenBrokerModule"). */
 function callerEnv(tenant: TenantView, app: ServiceApp, endpoints: LocalEndpoints): Record<string, string> {
   const reg = tenant.app(app);
   const secret = reg.secrets[0]?.value;
   if (secret === undefined)
     throw new Error(`registrations: ${app} calls downstream APIs but has no client secret`);
-  const authority = new URL(endpoints.emulatorInternalUrl ?? endpoints.emulatorPublicUrl);
+  const downstreams = downstreamEnv(tenant, reg, endpoints);
+  const delegates = Object.values(downstreams).includes(VERIFIED_DELEGATION);
+  if (delegates && reg.delegationKey?.pem === undefined)
+    throw new Error(
+      `registrations: ${app} calls downstream APIs by verified delegation but has no delegationKey; add delegationKey: { path: keys/${app}-delegation.pem } to its registration`,
+    );
   return {
-    AUTH_AUTHORITY: `${authority.origin}/${tenant.id}`,
-    AUTH_KNOWN_AUTHORITIES: authority.host,
+    AUTH_AUTHORITY: tenant.identity.authority,
+    AUTH_KNOWN_AUTHORITIES: tenant.identity.knownAuthorities.join(','),
     AUTH_CLIENT_ID: reg.clientId,
     AUTH_CLIENT_SECRET: secret,
-    ...downstreamEnv(tenant, reg, endpoints),
+    ...(delegates ? { AUTH_DELEGATION_SIGNING_KEY: reg.delegationKey?.pem ?? '' } : {}),
+    ...downstreams,
   };
 }
 
+const VERIFIED_DELEGATION = 'verified-delegation';
+
 /**
- * `DOWNSTREAM_APIS__<NAME>__*` from `requiredResourceAccess`: delegated permissions → on-behalf-of with
- * those scopes; application permissions → client credentials with `<App ID URI>/.default` (ENTRA.md §3).
+ * `DOWNSTREAM_APIS__<NAME>__*` from `requiredResourceAccess`. Delegated permissions → on-behalf-of with
+ * those scopes; in a B2C tenant, which has no on-behalf-of, → verified delegation: the caller's own
+ * `<App ID URI>/.default` token plus a signed proof conveying the delegated scopes. Application
+ * permissions only → client credentials with `<App ID URI>/.default` (only `.default` is valid there).
  */
 function downstreamEnv(
   tenant: TenantView,
@@ -178,21 +228,57 @@ function downstreamEnv(
   endpoints: LocalEndpoints,
 ): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const access of reg.requiredResourceAccess) {
+  for (const access of mergedByResource(reg.requiredResourceAccess)) {
     const resource = tenant.app(access.resource);
     const name = downstreamName(resource.name);
     const appIdUri = resource.identifierUris[0] ?? `api://${resource.clientId}`;
-    const baseUrl = endpoints.services[resource.name as ServiceApp] as string | undefined;
-    if (baseUrl === undefined)
-      throw new Error(`registrations: ${reg.name} calls ${resource.name}, which has no URL`);
-    const delegated = access.delegated.length > 0;
-    env[`DOWNSTREAM_APIS__${name}__BASE_URL`] = baseUrl;
-    env[`DOWNSTREAM_APIS__${name}__FLOW`] = delegated ? 'on-behalf-of' : 'client-credentials';
-    env[`DOWNSTREAM_APIS__${name}__SCOPES`] = delegated
-      ? access.delegated.map((scope) => `${appIdUri}/${scope}`).join(' ')
-      : `${appIdUri}/.default`;
+    const prefix = `DOWNSTREAM_APIS__${name}__`;
+    env[`${prefix}BASE_URL`] = serviceUrl(endpoints, resource.name, reg.name);
+    if (access.delegated.length === 0) {
+      env[`${prefix}FLOW`] = 'client-credentials';
+      env[`${prefix}SCOPES`] = `${appIdUri}/.default`;
+    } else if (tenant.kind === TenantKind.B2c) {
+      env[`${prefix}FLOW`] = VERIFIED_DELEGATION;
+      env[`${prefix}SCOPES`] = `${appIdUri}/.default`;
+      env[`${prefix}DELEGATED_SCOPES`] = access.delegated.join(' ');
+    } else {
+      env[`${prefix}FLOW`] = 'on-behalf-of';
+      env[`${prefix}SCOPES`] = access.delegated.map((scope) => `${appIdUri}/${scope}`).join(' ');
+    }
   }
   return env;
+}
+
+/** One entry per resource (a file may grant a resource's delegated and application permissions apart). */
+function mergedByResource(entries: readonly ResourceAccess[]): ResourceAccess[] {
+  const merged = new Map<string, ResourceAccess>();
+  for (const entry of entries) {
+    const seen = merged.get(entry.resource);
+    merged.set(
+      entry.resource,
+      seen === undefined
+        ? entry
+        : {
+            ...seen,
+            delegated: [...seen.delegated, ...entry.delegated],
+            application: [...seen.application, ...entry.application],
+            consented: seen.consented && entry.consented,
+          },
+    );
+  }
+  return [...merged.values()];
+}
+
+/** The base URL of one of the chain's APIs; `caller` names who needs it in the error. */
+function serviceUrl(endpoints: LocalEndpoints, name: string, caller?: string): string {
+  const url = endpoints.services[name as ServiceApp] as string | undefined;
+  if (url === undefined)
+    throw new Error(`registrations: ${caller ?? 'the chain'} needs ${name}, which has no URL`);
+  return url;
+}
+
+function listOrUndefined(values: readonly string[]): string | undefined {
+  return values.length > 0 ? values.join(',') : undefined;
 }
 
 function bffEnv(tenant: TenantView, endpoints: LocalEndpoints): Record<string, string> {
@@ -215,9 +301,20 @@ export function downstreamName(resourceName: string): string {
 /** Read-only queries over the registrations that the env derivation needs. */
 class TenantView {
   readonly id: string;
+  readonly kind: TenantKind;
+  readonly identity: IdentityEndpoints;
 
-  constructor(private readonly reg: Registrations) {
-    this.id = (reg.tenants[0] as TenantRegistration).id;
+  constructor(
+    private readonly reg: Registrations,
+    endpoints: LocalEndpoints,
+  ) {
+    const tenant = reg.tenants[0] as TenantRegistration;
+    this.id = tenant.id;
+    this.kind = tenant.kind;
+    this.identity = identityEndpoints(tenant, {
+      publicUrl: endpoints.emulatorPublicUrl,
+      internalUrl: endpoints.emulatorInternalUrl,
+    });
   }
 
   app(name: string): ApplicationRegistration {
@@ -231,10 +328,26 @@ class TenantView {
     return this.reg.applications
       .filter((a) =>
         a.requiredResourceAccess.some(
-          (r) => r.resource === resource && r.consented && r.application.length > 0,
+          (r) =>
+            r.resource === resource && r.consented && r.application.length > 0 && r.delegated.length === 0,
         ),
       )
       .map((a) => a.clientId);
+  }
+
+  /** Apps with consented delegated permissions on `resource` (B2C: they convey users by verified delegation). */
+  delegatingCallersOf(resource: string): { app: ApplicationRegistration; scopes: string[] }[] {
+    return this.reg.applications.flatMap((app) =>
+      app.requiredResourceAccess
+        .filter((r) => r.resource === resource && r.consented && r.delegated.length > 0)
+        .map((r) => ({ app, scopes: [...r.delegated] })),
+    );
+  }
+
+  /** `extension_<Name>` of every custom attribute the users carry (B2C user-flow claims). */
+  customAttributeClaims(): string[] {
+    const names = new Set(this.reg.users.flatMap((u) => Object.keys(u.customAttributes)));
+    return [...names].map((n) => `extension_${n}`);
   }
 
   /** Origins of the SPA redirect URIs (the browser origins the BFF allows by CORS). */
@@ -247,10 +360,6 @@ class TenantView {
 function portOf(url: URL): number {
   if (url.port !== '') return Number(url.port);
   return url.protocol === 'https:' ? 443 : 80;
-}
-
-function origin(url: string): string {
-  return new URL(url).origin;
 }
 
 function optional(name: string, value: string | undefined): Record<string, string> {

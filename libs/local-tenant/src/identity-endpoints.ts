@@ -21,8 +21,13 @@ export interface IdentityEndpoints {
   readonly issuer: string;
   /** Signing keys as the APIs fetch them. */
   readonly jwksUri: string;
-  /** `host[:port]` entries MSAL trusts without Microsoft's instance discovery (and as issuer hosts). */
+  /**
+   * `host[:port]` entries the confidential clients' MSAL trusts without Microsoft's instance discovery (and
+   * as issuer hosts: MSAL validates the discovery document's issuer against the authority's host or these).
+   */
   readonly knownAuthorities: readonly string[];
+  /** The same for the SPA, which reaches the emulator by its public URL. */
+  readonly spaKnownAuthorities: readonly string[];
   /** B2C: the sign-in user flow (`tfp` of ordinary tokens). */
   readonly signInPolicy?: string;
   /** B2C: the user flows whose tokens prove a second factor. */
@@ -39,7 +44,7 @@ export interface EmulatorUrls {
 export function identityEndpoints(tenant: TenantRegistration, urls: EmulatorUrls): IdentityEndpoints {
   const publicUrl = new URL(urls.publicUrl);
   const internalUrl = new URL(urls.internalUrl ?? urls.publicUrl);
-  const hosts = [...new Set([internalUrl.host, publicUrl.host])];
+  const known = { knownAuthorities: [internalUrl.host], spaKnownAuthorities: [publicUrl.host] };
   switch (tenant.kind) {
     case TenantKind.Entra:
       return {
@@ -48,7 +53,7 @@ export function identityEndpoints(tenant: TenantRegistration, urls: EmulatorUrls
         spaAuthority: `${publicUrl.origin}/${tenant.id}`,
         issuer: `${publicUrl.origin}/${tenant.id}/v2.0`,
         jwksUri: `${internalUrl.origin}/${tenant.id}/discovery/v2.0/keys`,
-        knownAuthorities: hosts,
+        ...known,
         mfaPolicies: [],
       };
     case TenantKind.ExternalId: {
@@ -59,7 +64,8 @@ export function identityEndpoints(tenant: TenantRegistration, urls: EmulatorUrls
         spaAuthority: `${publicUrl.origin}/${tenant.id}`,
         issuer: `https://${issuerHost}/${tenant.id}/v2.0`,
         jwksUri: `${internalUrl.origin}/${tenant.id}/discovery/v2.0/keys`,
-        knownAuthorities: [...hosts, issuerHost],
+        knownAuthorities: [...known.knownAuthorities, issuerHost],
+        spaKnownAuthorities: [...known.spaKnownAuthorities, issuerHost],
         mfaPolicies: [],
       };
     }
@@ -74,7 +80,7 @@ export function identityEndpoints(tenant: TenantRegistration, urls: EmulatorUrls
         ...(stepUp === undefined ? {} : { stepUpAuthority: `${publicUrl.origin}/${path(stepUp)}` }),
         issuer: `${publicUrl.origin}/${tenant.id}/v2.0/`,
         jwksUri: `${internalUrl.origin}/${path(signIn)}/discovery/v2.0/keys`,
-        knownAuthorities: hosts,
+        ...known,
         signInPolicy: signIn.name,
         mfaPolicies: tenant.policies.filter((p) => p.mfa).map((p) => p.name),
       };

@@ -1,4 +1,10 @@
-import type { LocalApp, Registrations, ServiceApp } from '@chain/local-tenant';
+import type {
+  IdentityEndpoints,
+  IdentityMode,
+  LocalApp,
+  Registrations,
+  ServiceApp,
+} from '@chain/local-tenant';
 
 import { EmulatorAdmin } from '../emulator/emulator-admin';
 import type { ChildApp } from '../processes/child-app';
@@ -6,6 +12,13 @@ import type { IdentityTarget } from '../sign-in/sign-in';
 
 /** Options of `startChain()`. */
 export interface StartChainOptions {
+  /**
+   * The identity mode (tenant kind) of the chain. Default: `IDENTITY_MODE` from the environment, else
+   * `entra`. Selects the mode's registrations file unless `registrationsPath` is given.
+   */
+  readonly identityMode?: IdentityMode;
+  /** The tenant file the whole chain is configured from. Default: the mode's file in libs/local-tenant. */
+  readonly registrationsPath?: string;
   /** The APIs to start, besides the emulator (and Azurite when documents-service runs). Default: all four. */
   readonly apps?: readonly ServiceApp[];
   /** Extra or replaced variables per app, applied over `localAppEnv()`. */
@@ -29,6 +42,10 @@ export interface StartChainOptions {
 
 /** What `startChain()` hands a {@link Chain}. */
 export interface ChainParts {
+  readonly identityMode: IdentityMode;
+  /** Authority, issuer, keys and step-up of the tenant as the harness (a client on loopback) reaches them. */
+  readonly identity: IdentityEndpoints;
+  readonly registrationsPath: string;
   /** The emulator's public URL (issuer host), `https://localhost:<port>`. */
   readonly emulatorUrl: string;
   readonly tenantId: string;
@@ -50,6 +67,12 @@ export class Chain implements IdentityTarget {
   /** The emulator's public URL (issuer host), `https://localhost:<port>`. */
   readonly emulatorUrl: string;
   readonly tenantId: string;
+  /** The identity mode the chain runs in (`entra`, `external-id`, `b2c`). */
+  readonly identityMode: IdentityMode;
+  /** Authority, issuer, keys and step-up of the tenant as the harness reaches them. */
+  readonly identity: IdentityEndpoints;
+  /** The tenant file the chain was configured from. */
+  readonly registrationsPath: string;
   /** PEM of the emulator's CA (trusted explicitly by the harness's own requests). */
   readonly caPem: string;
   /** `<emulator data dir>/ca.pem`: what the children get in NODE_EXTRA_CA_CERTS. */
@@ -65,6 +88,9 @@ export class Chain implements IdentityTarget {
   constructor(private readonly parts: ChainParts) {
     this.emulatorUrl = parts.emulatorUrl;
     this.tenantId = parts.tenantId;
+    this.identityMode = parts.identityMode;
+    this.identity = parts.identity;
+    this.registrationsPath = parts.registrationsPath;
     this.caPem = parts.caPem;
     this.caFile = parts.caFile;
     this.registrations = parts.registrations;

@@ -3,15 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
-  loadRegistrations,
+  type IdentityMode,
+  identityEndpoints,
+  loadRegistrationsFor,
   type LocalApp,
   localAppEnv,
   type LocalEndpoints,
+  parseIdentityMode,
   type Registrations,
+  registrationsFileOf,
   ServiceApp,
 } from '@chain/local-tenant';
 
 import { launchAzurite } from '../processes/azurite';
+import { freePort } from '../processes/free-port';
 import { type ChildApp, launchChildApp, listeningUrlOf } from '../processes/child-app';
 import { baseChildEnv } from '../processes/child-env.config';
 import { waitReady } from '../processes/wait-ready';
@@ -36,9 +41,21 @@ function notStarted(): Record<ServiceApp, string> {
   return { bff: none, 'program-service': none, 'pricing-service': none, 'documents-service': none };
 }
 
+/**
+ * A free loopback port per API, chosen before any starts: a callee's configuration names its callers
+ * (verified delegation: the caller's key set URL), so every URL must be known up front.
+ */
+async function reservedUrls(): Promise<Record<ServiceApp, string>> {
+  const urls = notStarted();
+  for (const app of ALL_APIS) urls[app] = `http://127.0.0.1:${await freePort()}`;
+  return urls;
+}
+
 interface Launch {
   readonly root: string;
   readonly options: StartChainOptions;
+  readonly identityMode: IdentityMode;
+  readonly registrationsPath: string;
   readonly registrations: Registrations;
   readonly logDir: string;
   readonly dataDir: string;
@@ -58,10 +75,15 @@ interface Launch {
 export async function startChain(options: StartChainOptions = {}): Promise<Chain> {
   const root = repoRoot();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const identityMode = options.identityMode ?? parseIdentityMode(process.env['IDENTITY_MODE']);
+  const registrationsPath =
+    options.registrationsPath ?? registrationsFileOf(identityMode, join(root, 'libs', 'local-tenant'));
   const launch: Launch = {
     root,
     options,
-    registrations: loadRegistrations(join(root, 'libs', 'local-tenant', 'registrations.yaml')),
+    identityMode,
+    registrationsPath,
+    registrations: loadRegistrationsFor(identityMode, registrationsPath),
     logDir: join(root, 'test-artifacts', 'logs', `${options.label ?? 'chain'}-${stamp}`),
     dataDir: await mkdtemp(join(tmpdir(), 'chain-emulator-')),
     started: [],
@@ -82,22 +104,23 @@ async function startAll(launch: Launch): Promise<Chain> {
     startEmulator(launch),
     apis.includes(ServiceApp.Documents) ? startAzurite(launch) : Promise.resolve(undefined),
   ]);
-  const services = notStarted();
+  const services = await reservedUrls();
   const running: { app: ServiceApp; child: ChildApp }[] = [];
   for (const stage of STAGES) {
     const endpoints = endpointsFor(launch, emulator.publicUrl, services, blobEndpoint);
     const wanted = stage.filter((app) => apis.includes(app));
     const children = await Promise.all(wanted.map((app) => startApi(launch, app, endpoints)));
-    children.forEach(({ child, url }, i) => {
-      const app = wanted[i] as ServiceApp;
-      services[app] = url;
-      running.push({ app, child });
-    });
+    children.forEach(({ child }, i) => running.push({ app: wanted[i] as ServiceApp, child }));
   }
   await Promise.all(running.map(({ app, child }) => waitReady(app, services[app], { process: child })));
+  const tenant = launch.registrations.tenants[0];
+  if (tenant === undefined) throw new Error(`${launch.registrationsPath}: no tenant`);
   return new Chain({
+    identityMode: launch.identityMode,
+    identity: identityEndpoints(tenant, { publicUrl: emulator.publicUrl }),
+    registrationsPath: launch.registrationsPath,
     emulatorUrl: emulator.publicUrl,
-    tenantId: (launch.registrations.tenants[0] as { id: string }).id,
+    tenantId: tenant.id,
     caPem: emulator.caPem,
     caFile: join(launch.dataDir, 'ca.pem'),
     registrations: launch.registrations,
@@ -121,8 +144,7 @@ function endpointsFor(
     emulatorPublicUrl,
     services: { ...services },
     emulatorDataDir: launch.dataDir,
-    registrationsPath:
-      emulatorRegistrationsPath ?? join(launch.root, 'libs', 'local-tenant', 'registrations.yaml'),
+    registrationsPath: emulatorRegistrationsPath ?? launch.registrationsPath,
     ...(blobEndpoint === undefined ? {} : { blobEndpoint }),
     ...(redisUrl === undefined ? {} : { redisUrl }),
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
@@ -163,7 +185,7 @@ async function startApi(
   endpoints: LocalEndpoints,
 ): Promise<{ child: ChildApp; url: string }> {
   const env = {
-    ...localAppEnv(app, { ...endpoints, ports: { [app]: 0 } }, launch.registrations),
+    ...localAppEnv(app, endpoints, launch.registrations),
     NODE_EXTRA_CA_CERTS: join(launch.dataDir, 'ca.pem'),
   };
   launch.envs[app] = env;
@@ -174,7 +196,8 @@ async function startReplica(launch: Launch, app: ServiceApp): Promise<string> {
   const env = launch.envs[app];
   if (env === undefined) throw new Error(`${app} was not started in this chain`);
   const replica = `${app}-${launch.started.filter((p) => p.name.startsWith(app)).length + 1}`;
-  const { child, url } = await startNode(launch, app, env, undefined, replica);
+  // The first process holds the reserved port: a replica binds a random one.
+  const { child, url } = await startNode(launch, app, { ...env, PORT: '0' }, undefined, replica);
   await waitReady(replica, url, { process: child });
   return url;
 }
