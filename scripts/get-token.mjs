@@ -7,7 +7,8 @@
 //   node scripts/get-token.mjs bob --scope api://bff/access_as_user --claims-only   # prints the decoded claims
 //
 // The token goes to stdout only (for your shell); keep it out of logs and tickets.
-// Env: EMULATOR_PUBLIC_URL (or EMULATOR_PORT) and EMULATOR_DATA_DIR when `npm start` ran with them.
+// Env: EMULATOR_PUBLIC_URL (or EMULATOR_PORT) and EMULATOR_DATA_DIR when `npm start` ran with them;
+// IDENTITY_MODE (or --identity) and REGISTRATIONS (or --registrations) as given to `npm start`.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -21,6 +22,8 @@ const { values, positionals } = parseArgs({
     scope: { type: 'string', multiple: true },
     claims: { type: 'string' },
     'claims-only': { type: 'boolean' },
+    identity: { type: 'string' },
+    registrations: { type: 'string' },
     emulator: {
       type: 'string',
       default: process.env.EMULATOR_PUBLIC_URL ?? `https://localhost:${process.env.EMULATOR_PORT ?? 8443}`,
@@ -45,15 +48,31 @@ try {
   process.stderr.write('dist/ is missing: run `npm start` (or `npm run build`) first\n');
   process.exit(1);
 }
-const registrations = tenant.loadRegistrations(join(root, 'libs', 'local-tenant', 'registrations.yaml'));
+let mode;
+let registrations;
+let registrationsPath;
+try {
+  mode = tenant.parseIdentityMode(values.identity ?? process.env.IDENTITY_MODE);
+  registrationsPath = resolve(
+    values.registrations ??
+      process.env.REGISTRATIONS ??
+      tenant.registrationsFileOf(mode, join(root, 'libs', 'local-tenant')),
+  );
+  registrations = tenant.loadRegistrationsFor(mode, registrationsPath);
+} catch (error) {
+  process.stderr.write(`get-token: ${error.message}\n`);
+  process.exit(2);
+}
 const caFile = join(resolve(root, process.env.EMULATOR_DATA_DIR ?? join('.local', 'emulator')), 'ca.pem');
 if (!existsSync(caFile)) {
   process.stderr.write(`${caFile} is missing: start the chain first (npm start)\n`);
   process.exit(1);
 }
+const emulatorUrl = values.emulator.replace(/\/$/, '');
 const target = {
-  emulatorUrl: values.emulator.replace(/\/$/, ''),
+  emulatorUrl,
   tenantId: registrations.tenants[0].id,
+  identity: tenant.identityEndpoints(registrations.tenants[0], { publicUrl: emulatorUrl }),
   caPem: readFileSync(caFile, 'utf8'),
   registrations,
 };

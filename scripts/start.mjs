@@ -11,10 +11,16 @@
 // WEB_PORT; the SPA's redirect URI is registered for 8080 and the issuer carries the emulator's port).
 // EMULATOR_DATA_DIR (default .local/emulator) keeps the generated CA and signing keys between runs.
 // `--no-build` skips the staleness check (the chain e2e test uses it on a tree it has just built).
+//
+// Identity mode: `npm start -- --identity entra|external-id|b2c` (or IDENTITY_MODE=…) selects the tenant
+// kind and its registrations file (libs/local-tenant/registrations[.<mode>].yaml); `--registrations <file>`
+// (or REGISTRATIONS=<file>) gives another file of that kind. EMULATOR_TEST_ENDPOINTS=true enables the
+// emulator's test-only admin and fault endpoints (loopback only; never on by default).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 import { readyBanner } from './lib/banner.mjs';
 import { nestBuildReason, runBuild, webBuildReason } from './lib/build-if-needed.mjs';
@@ -22,7 +28,14 @@ import { linePrinter } from './lib/log-format.mjs';
 import { takenPorts } from './lib/ports.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const noBuild = process.argv.includes('--no-build');
+const { values: cli } = parseArgs({
+  options: {
+    'no-build': { type: 'boolean' },
+    identity: { type: 'string' },
+    registrations: { type: 'string' },
+  },
+});
+const noBuild = cli['no-build'] === true;
 const started = Date.now();
 const APIS = ['program-service', 'pricing-service', 'documents-service', 'bff'];
 const NEST_APPS = ['identity-emulator', ...APIS];
@@ -49,20 +62,28 @@ async function main() {
   const require = createRequire(import.meta.url);
   const tenant = require(join(root, 'dist', 'libs', 'local-tenant', 'src', 'index.js'));
   const testing = require(join(root, 'dist', 'libs', 'testing', 'src', 'index.js'));
-  const registrations = tenant.loadRegistrations(join(root, 'libs', 'local-tenant', 'registrations.yaml'));
+  const mode = tenant.parseIdentityMode(
+    cli.identity ?? process.env.IDENTITY_MODE,
+    cli.identity === undefined ? 'IDENTITY_MODE' : '--identity',
+  );
+  const registrationsPath = resolve(
+    cli.registrations ??
+      process.env.REGISTRATIONS ??
+      tenant.registrationsFileOf(mode, join(root, 'libs', 'local-tenant')),
+  );
+  const registrations = tenant.loadRegistrationsFor(mode, registrationsPath);
   const dataDir = resolve(root, process.env.EMULATOR_DATA_DIR ?? join('.local', 'emulator'));
-  const endpoints = localEndpoints(dataDir);
+  const endpoints = localEndpoints(dataDir, registrationsPath);
   const launch = launcher(testing);
 
   const azurite = startAzurite(testing);
   azurite.catch(() => undefined); // awaited below; a failure is reported there
   const caFile = join(dataDir, 'ca.pem');
   const caExists = existsSync(caFile) && existsSync(join(dataDir, 'ca-key.pem'));
-  const emulator = launch(
-    'identity-emulator',
-    [entryOf('identity-emulator')],
-    tenant.localAppEnv('identity-emulator', endpoints),
-  );
+  const emulator = launch('identity-emulator', [entryOf('identity-emulator')], {
+    ...tenant.localAppEnv('identity-emulator', endpoints),
+    ...(process.env.EMULATOR_TEST_ENDPOINTS === 'true' ? { EMULATOR_TEST_ENDPOINTS: 'true' } : {}),
+  });
   emulator.catch(() => undefined); // awaited below
   // Node reads NODE_EXTRA_CA_CERTS only at start, so the other children start once the CA is on disk:
   // at once when an earlier run left it (the emulator reuses it), else when the emulator listens.
@@ -84,9 +105,16 @@ async function main() {
     ),
     azurite,
     ...APIS.map(startApi),
-    hasWeb ? startWeb(launch, endpoints) : undefined,
+    hasWeb ? startWeb(launch, endpoints, mode) : undefined,
   ]);
-  printBanner({ registrations, endpoints, dataDir, hasWeb });
+  printBanner({
+    registrations,
+    endpoints,
+    dataDir,
+    hasWeb,
+    mode,
+    identity: tenant.identityEndpoints(registrations.tenants[0], { publicUrl: endpoints.emulatorPublicUrl }),
+  });
 }
 
 /** Builds what is stale; returns whether the SPA can run (a failed SPA build only leaves it out). */
@@ -133,7 +161,7 @@ async function refuseTakenPorts(hasWeb) {
   process.exit(1);
 }
 
-function localEndpoints(dataDir) {
+function localEndpoints(dataDir, registrationsPath) {
   const http = (p) => `http://127.0.0.1:${p}`;
   return {
     emulatorPublicUrl: `https://localhost:${PORTS['identity-emulator']}`,
@@ -144,7 +172,7 @@ function localEndpoints(dataDir) {
       'documents-service': http(PORTS['documents-service']),
     },
     emulatorDataDir: dataDir,
-    registrationsPath: join(root, 'libs', 'local-tenant', 'registrations.yaml'),
+    registrationsPath,
   };
 }
 
@@ -168,6 +196,9 @@ function launcher(testing) {
   };
 }
 
+const tenantFileOf = (mode) =>
+  join(root, 'libs', 'local-tenant', mode === 'entra' ? 'registrations.yaml' : `registrations.${mode}.yaml`);
+
 const entryOf = (app) => join(root, 'dist', 'apps', app, 'src', 'main.js');
 
 async function startAzurite(testing) {
@@ -182,8 +213,9 @@ async function startAzurite(testing) {
   return blobEndpoint;
 }
 
-async function startWeb(launch, endpoints) {
+async function startWeb(launch, endpoints, mode) {
   await launch('web', [webServer], {
+    IDENTITY_MODE: mode,
     HOST: '127.0.0.1',
     PORT: String(PORTS.web),
     BFF_URL: `http://localhost:${PORTS.bff}`,
@@ -192,7 +224,7 @@ async function startWeb(launch, endpoints) {
   });
 }
 
-function printBanner({ registrations, endpoints, dataDir, hasWeb }) {
+function printBanner({ registrations, endpoints, dataDir, hasWeb, mode, identity }) {
   const tenantId = registrations.tenants[0].id;
   const apps = [
     { name: 'identity-emulator', url: endpoints.emulatorPublicUrl },
@@ -217,14 +249,19 @@ function printBanner({ registrations, endpoints, dataDir, hasWeb }) {
       hasWeb,
       webUrl: `http://localhost:${PORTS.web}/`,
       bffUrl: `http://localhost:${PORTS.bff}`,
-      tokenEnv: tokenCommandEnv(endpoints, dataDir),
+      tokenEnv: tokenCommandEnv(endpoints, dataDir, mode),
+      mode,
+      identity,
     }),
   );
 }
 
 /** The variables get-token.mjs needs when this run is not on its defaults (emulator port, data dir). */
-function tokenCommandEnv(endpoints, dataDir) {
+function tokenCommandEnv(endpoints, dataDir, mode) {
   const vars = [];
+  if (mode !== 'entra') vars.push(`IDENTITY_MODE=${mode}`);
+  if (endpoints.registrationsPath !== tenantFileOf(mode))
+    vars.push(`REGISTRATIONS=${endpoints.registrationsPath}`);
   if (PORTS['identity-emulator'] !== 8443) vars.push(`EMULATOR_PUBLIC_URL=${endpoints.emulatorPublicUrl}`);
   if (dataDir !== join(root, '.local', 'emulator')) vars.push(`EMULATOR_DATA_DIR=${dataDir}`);
   return vars.length > 0 ? `${vars.join(' ')} ` : '';
