@@ -3,9 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { type Chain, type SignedIn, signIn, startChain } from '@chain/testing';
 
 import { requestsSeenBy } from './support/app-logs';
-import { audiencesOf, scopesOf } from './support/audiences';
+import { audiencesOf } from './support/audiences';
 import { ApiClient, bearerParams } from './support/bff-api';
 import { type Hop, hopTo, traceOf } from './support/chain-trace';
+import { DELEGATES, expectUserHop, USER_FLOW, USER_GRANT } from './support/identity-mode';
 import { stopAndScanLogs } from './support/log-leaks';
 import { listProgrammes, type Programme, submittedProgramme } from './support/programmes';
 
@@ -59,7 +60,7 @@ describe('quotes and documents through the chain (every app its own process, rea
 
   afterAll(() => chain?.stop());
 
-  it('prices a programme in one BFF request: on-behalf-of to program-service and client credentials to pricing-service, each a token request at the emulator', async () => {
+  it('prices a programme in one BFF request: for the user to program-service and client credentials to pricing-service, with the token requests the mode needs', async () => {
     const submitted = await submittedProgramme(alice, 'Northwind quays 2027');
     await chain.admin.resetTokenRequests();
     const res = await uma.get<QuoteAnswer>(`/api/programmes/${submitted.id}/quote`);
@@ -72,19 +73,25 @@ describe('quotes and documents through the chain (every app its own process, rea
       region: submitted.region,
       premium: expect.any(Number),
     });
-    // uma's first request to the BFF, and the chain's first to pricing: both tokens come from the emulator.
+    // uma's first request to the BFF, and the chain's first to pricing: on-behalf-of needs a token for uma
+    // from the emulator; a verified delegation reuses the BFF's own program-service token (already cached
+    // by alice's requests) and only signs a proof for uma. Never a jwt-bearer grant in B2C.
     const bff = chain.clientId('bff');
     expect(counts.byKey).toEqual({
-      [`on_behalf_of|${bff}|${chain.clientId('program-service')}`]: 1,
+      ...(DELEGATES ? {} : { [`on_behalf_of|${bff}|${chain.clientId('program-service')}`]: 1 }),
       [`client_credentials|${bff}|${chain.clientId('pricing-service')}`]: 1,
     });
 
     const { hops } = await traceOf(uma, res.headers.get('x-correlation-id'));
     seenHops.push(...flatten(hops));
     const program = hopTo(hops, 'program');
-    expect(program).toMatchObject({ flow: 'on-behalf-of', status: 200, token: { source: 'token-service' } });
-    expect(scopesOf(program.token.claims)).toContain('Program.ReadWrite');
-    expect(program.token.claims).toMatchObject({ oid: umaSession.claims['oid'], azp: bff });
+    expectUserHop(program, {
+      oid: umaSession.claims['oid'],
+      azp: bff,
+      scope: 'Program.ReadWrite',
+      status: 200,
+    });
+    expect(program.token.source).toBe(DELEGATES ? 'cache' : 'token-service');
     const pricing = hopTo(hops, 'pricing');
     expect(pricing).toMatchObject({
       flow: 'client-credentials',
@@ -137,18 +144,14 @@ describe('quotes and documents through the chain (every app its own process, rea
     const { hops } = await traceOf(alice, res.headers.get('x-correlation-id'));
     seenHops.push(...flatten(hops));
     const documents = hopTo(hops, 'documents');
-    expect(documents).toMatchObject({ flow: 'on-behalf-of', status: 200 });
-    expect(scopesOf(documents.token.claims)).toContain('Documents.ReadWrite');
-    expect(documents.token.claims).toMatchObject({
-      oid: aliceSession.claims['oid'],
-      azp: chain.clientId('bff'),
-    });
+    const oid = aliceSession.claims['oid'];
+    expectUserHop(documents, { oid, azp: chain.clientId('bff'), scope: 'Documents.ReadWrite', status: 200 });
     const secondHop = hopTo(documents.children ?? [], 'program');
-    expect(secondHop).toMatchObject({ flow: 'on-behalf-of', status: 200 });
-    expect(scopesOf(secondHop.token.claims)).toEqual(['Program.Read']);
-    expect(secondHop.token.claims).toMatchObject({
-      oid: aliceSession.claims['oid'],
+    expectUserHop(secondHop, {
+      oid,
       azp: chain.clientId('documents-service'),
+      scope: 'Program.Read',
+      status: 200,
     });
     const id = res.headers.get('x-correlation-id');
     expect(await requestsSeenBy(chain, 'documents-service', id)).toEqual([
@@ -174,8 +177,8 @@ describe('quotes and documents through the chain (every app its own process, rea
     expect(JSON.stringify(listed.body)).not.toContain('"x.txt"');
 
     const documents = hopTo((await traceOf(bob, list.headers.get('x-correlation-id'))).hops, 'documents');
-    expect(documents).toMatchObject({ flow: 'on-behalf-of', status: 404 });
-    expect(hopTo(documents.children ?? [], 'program')).toMatchObject({ flow: 'on-behalf-of', status: 404 });
+    expect(documents).toMatchObject({ flow: USER_FLOW, status: 404 });
+    expect(hopTo(documents.children ?? [], 'program')).toMatchObject({ flow: USER_FLOW, status: 404 });
     expect(await requestsSeenBy(chain, 'program-service', list.headers.get('x-correlation-id'))).toEqual([
       { method: 'GET', url: `/programmes/${programme.id}`, status: 404 },
     ]);
@@ -208,6 +211,15 @@ describe('quotes and documents through the chain (every app its own process, rea
       expect(res.body).toMatchObject({ code: 'token_audience_invalid' });
     },
   );
+
+  it('never asked the emulator for a grant the mode does not have (B2C: no jwt-bearer at all)', async () => {
+    const grants = new Set(
+      Object.keys((await chain.admin.tokenRequests()).byKey).map((k) => k.split('|')[0] ?? k),
+    );
+    const exchanges = [...grants].filter((g) => g === 'on_behalf_of' || g.includes('jwt-bearer'));
+    if (DELEGATES) expect(exchanges).toEqual([]);
+    else expect(exchanges).toEqual([USER_GRANT]);
+  });
 
   it('leaves no JWT and no client secret in the logs of any process of the run', async () => {
     const scan = await stopAndScanLogs(chain);

@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 
-import { loadRegistrations } from '@chain/local-tenant';
+import {
+  identityEndpoints,
+  loadRegistrationsFor,
+  parseIdentityMode,
+  registrationsFileOf,
+} from '@chain/local-tenant';
 import {
   baseChildEnv,
   freePort,
@@ -20,6 +25,8 @@ import {
 import { ApiClient } from './support/bff-api';
 
 const root = repoRoot();
+/** The identity mode of this run of the chain suite (scripts/test.mjs sets it). */
+const MODE = parseIdentityMode(process.env['IDENTITY_MODE']);
 const PORT_VARS = [
   'EMULATOR_PORT',
   'BFF_PORT',
@@ -39,6 +46,7 @@ async function isolatedEnv(dataDir: string): Promise<Record<string, string>> {
   return {
     ...Object.fromEntries(PORT_VARS.map((name, i) => [name, String(ports[i])])),
     EMULATOR_DATA_DIR: dataDir,
+    IDENTITY_MODE: MODE,
   };
 }
 
@@ -93,7 +101,36 @@ describe('npm start (scripts/start.mjs)', () => {
     expect(await portInUse(Number(env['EMULATOR_PORT']))).toBe(false);
   });
 
-  it('runs the chain until SIGTERM: prints the users and commands, and serves a user who signed in', async () => {
+  it('refuses an identity mode that does not exist, naming the modes, and starts nothing', async () => {
+    const env: Record<string, string> = { ...(await isolatedEnv(dataDir)), IDENTITY_MODE: 'azure-ad' };
+    const run = spawnSync(process.execPath, ['scripts/start.mjs', '--no-build'], {
+      cwd: root,
+      env: { ...baseChildEnv(), ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('unknown identity mode "azure-ad"; use one of entra, external-id, b2c');
+    expect(await portInUse(Number(env['EMULATOR_PORT']))).toBe(false);
+  });
+
+  it('refuses a registrations file of another kind than the mode, naming the fix', async () => {
+    const other = MODE === 'b2c' ? 'entra' : 'b2c';
+    const run = spawnSync(
+      process.execPath,
+      ['scripts/start.mjs', '--no-build', '--registrations', registrationsFileOf(other)],
+      {
+        cwd: root,
+        env: { ...baseChildEnv(), ...(await isolatedEnv(dataDir)) },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`tenants[0].kind is ${other}, but the identity mode is ${MODE}`);
+  });
+
+  it('runs the chain until SIGTERM: prints the mode, users and commands, and serves a user who signed in', async () => {
     const env = await isolatedEnv(dataDir);
     const logDir = join(root, 'test-artifacts', 'logs', `npm-start-${Date.now()}`);
     mkdirSync(logDir, { recursive: true });
@@ -110,11 +147,15 @@ describe('npm start (scripts/start.mjs)', () => {
     start.stderr?.pipe(logs[1]!);
     const banner = await waitForOutput(start, 'Get a token and call the BFF', 120_000);
     const emulatorUrl = `https://localhost:${env['EMULATOR_PORT']}`;
-    const tokenEnv = { EMULATOR_PUBLIC_URL: emulatorUrl, EMULATOR_DATA_DIR: dataDir };
+    const modeEnv = MODE === 'entra' ? '' : `IDENTITY_MODE=${MODE} `;
+    const tokenEnv = { EMULATOR_PUBLIC_URL: emulatorUrl, EMULATOR_DATA_DIR: dataDir, IDENTITY_MODE: MODE };
+    const registrations = loadRegistrationsFor(MODE);
+    const alice = registrations.users.find((u) => u.username.startsWith('alice'));
     for (const text of [
-      'alice@contoso-brokers.onmicrosoft.com',
+      `identity mode: ${MODE}`,
+      alice?.username ?? 'alice',
       'Passw0rd!uma',
-      `TOKEN=$(EMULATOR_PUBLIC_URL=${emulatorUrl} EMULATOR_DATA_DIR=${dataDir} node scripts/get-token.mjs alice)`,
+      `TOKEN=$(${modeEnv}EMULATOR_PUBLIC_URL=${emulatorUrl} EMULATOR_DATA_DIR=${dataDir} node scripts/get-token.mjs alice)`,
       `http://localhost:${env['BFF_PORT']}/api/programmes`,
       emulatorUrl,
     ]) {
@@ -138,14 +179,19 @@ describe('npm start (scripts/start.mjs)', () => {
       encoding: 'utf8',
     });
     expect(claims.stdout).not.toMatch(JWT_PATTERN);
-    const registrations = loadRegistrations();
     expect(JSON.parse(claims.stdout)).toMatchObject({
       scp: 'access_as_user',
       oid: registrations.users.find((u) => u.username.startsWith('uma@'))?.oid,
     });
 
     const caPem = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
-    const target = { emulatorUrl, tenantId: registrations.tenants[0]!.id, caPem, registrations };
+    const target = {
+      emulatorUrl,
+      tenantId: registrations.tenants[0]!.id,
+      identity: identityEndpoints(registrations.tenants[0]!, { publicUrl: emulatorUrl }),
+      caPem,
+      registrations,
+    };
     const bob = new ApiClient(`http://127.0.0.1:${env['BFF_PORT']}`, await signIn(target, 'bob'));
     expect((await bob.get('/api/me')).status).toBe(200);
 

@@ -5,6 +5,7 @@ import { type Chain, signIn, startChain } from '@chain/testing';
 import { requestsSeenBy } from './support/app-logs';
 import { ApiClient, bearerParams } from './support/bff-api';
 import { hopTo, traceOf } from './support/chain-trace';
+import { DELEGATES, stepUp, USER_FLOW } from './support/identity-mode';
 import { stopAndScanLogs } from './support/log-leaks';
 import { comparable, createProgramme, listProgrammes, type Programme } from './support/programmes';
 
@@ -67,7 +68,7 @@ describe('programmes through the chain (every app its own process, real MSAL)', 
     expect(comparable(missing.body, missingId)).toEqual(bodies[0]);
   });
 
-  it('relays the claims challenge of program-service to uma, then approves once she signs in with the second factor', async () => {
+  it('relays the claims challenge of program-service to uma, then approves once she signs in with the second factor (B2C: through the MFA user flow)', async () => {
     const programme = await createProgramme(alice, 'Northwind terminals 2027');
     expect((await alice.post(`/api/programmes/${programme.id}/submit`)).status).toBeLessThan(300);
     const uma = new ApiClient(chain.url('bff'), await signIn(chain, 'uma'));
@@ -85,13 +86,14 @@ describe('programmes through the chain (every app its own process, real MSAL)', 
       { method: 'POST', url: `/programmes/${programme.id}/approve`, status: 401 },
     ]);
     expect(hopTo((await traceOf(uma, id)).hops, 'program')).toMatchObject({
-      flow: 'on-behalf-of',
+      flow: USER_FLOW,
       status: 401,
     });
 
-    // Signing in again with the challenge's claims: password, then the emulator's one-time-code page (123456).
-    const stepped = await signIn(chain, 'uma', { claims, otp: '123456' });
-    expect(stepped.claims).toMatchObject({ amr: ['pwd', 'mfa'], acrs: ['c1'] });
+    // Signing in again to meet the challenge: password, then the emulator's one-time-code page (123456).
+    const stepped = await stepUp(chain, 'uma', claims);
+    if (DELEGATES) expect(stepped.claims).toMatchObject({ tfp: chain.identity.mfaPolicies[0] });
+    else expect(stepped.claims).toMatchObject({ amr: ['pwd', 'mfa'], acrs: ['c1'] });
     const approved = await new ApiClient(chain.url('bff'), stepped).post<Programme>(
       `/api/programmes/${programme.id}/approve`,
     );

@@ -2,6 +2,7 @@ import { type Chain, findJwts, type SignedIn, signIn, startChain } from '@chain/
 
 import { ApiClient } from './support/bff-api';
 import { traceOf } from './support/chain-trace';
+import { DELEGATES, USER_FLOW } from './support/identity-mode';
 import { stopAndScanLogs } from './support/log-leaks';
 import { createProgramme, type Programme, submittedProgramme } from './support/programmes';
 import { printable, storesAnswer, ThrowawayDatabase, TokenCacheRedis } from './support/shared-stores';
@@ -65,7 +66,7 @@ if (!stores.ok) {
       expect(res.body.programme.id).toBe(programme.id);
       expect((await chain.admin.tokenRequests()).total).toBe(0);
       const { hops } = await traceOf(second, res.headers.get('x-correlation-id'));
-      expect(hops.map((h) => h.flow).sort()).toEqual(['client-credentials', 'on-behalf-of']);
+      expect(hops.map((h) => h.flow).sort()).toEqual(['client-credentials', USER_FLOW].sort());
       expect(hops.every((h) => h.token.source !== 'token-service')).toBe(true);
     });
 
@@ -74,7 +75,7 @@ if (!stores.ok) {
       const bff = chain.clientId('bff');
       expect(keys).toEqual(
         expect.arrayContaining([
-          expect.stringContaining(`:${bff}:PROGRAM:on-behalf-of:`),
+          expect.stringContaining(`:${bff}:PROGRAM:${DELEGATES ? 'client-credentials' : 'on-behalf-of'}:`),
           expect.stringContaining(`:${bff}:PRICING:client-credentials:`),
         ]),
       );

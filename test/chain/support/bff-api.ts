@@ -22,8 +22,12 @@ export class ApiClient {
     private readonly token: Pick<SignedIn, 'accessToken'> | undefined,
   ) {}
 
-  get<T = Record<string, unknown>>(path: string): Promise<ApiResponse<T>> {
-    return this.send<T>('GET', path);
+  /** `options.headers`: extra request headers (e.g. a user-delegation proof). */
+  get<T = Record<string, unknown>>(
+    path: string,
+    options: { readonly headers?: Readonly<Record<string, string>> } = {},
+  ): Promise<ApiResponse<T>> {
+    return this.send<T>('GET', path, undefined, options.headers);
   }
 
   post<T = Record<string, unknown>>(path: string, json?: unknown): Promise<ApiResponse<T>> {
@@ -36,8 +40,13 @@ export class ApiClient {
     return this.send<T>('POST', path, form);
   }
 
-  private async send<T>(method: string, path: string, body?: string | FormData): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = {};
+  private async send<T>(
+    method: string,
+    path: string,
+    body?: string | FormData,
+    extra: Readonly<Record<string, string>> = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...extra };
     if (this.token !== undefined) headers['authorization'] = `Bearer ${this.token.accessToken}`;
     if (typeof body === 'string') headers['content-type'] = 'application/json';
     const res = await fetch(`${this.baseUrl}${path}`, {

@@ -4,11 +4,16 @@ import type { ApiClient } from './bff-api';
 export interface Hop {
   readonly from: string;
   readonly to: string;
-  readonly flow: 'on-behalf-of' | 'client-credentials';
+  readonly flow: 'on-behalf-of' | 'client-credentials' | 'verified-delegation';
   readonly method: string;
   readonly path: string;
   readonly status: number;
-  readonly token: { readonly source: string; readonly claims: Readonly<Record<string, unknown>> };
+  readonly token: {
+    readonly source: string;
+    readonly claims: Readonly<Record<string, unknown>>;
+    /** Verified delegation: the display claims of the user proof sent beside the token. */
+    readonly delegation?: Readonly<Record<string, unknown>>;
+  };
   readonly children?: readonly Hop[];
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { loadRegistrations } from '@chain/local-tenant';
+import { type ApplicationRegistration, loadRegistrations, type Registrations } from '@chain/local-tenant';
 import { stringify } from 'yaml';
 
 /** A client the tenant grants `Pricing.Read.All` but that pricing-service's allow-list (derived from the tenant file) does not name. */
@@ -13,7 +13,22 @@ export const PARTNER = {
 } as const;
 
 /** A delegated scope the test tenant adds to pricing-service, so that a real user token for it exists. */
-export const PRICING_PREVIEW_SCOPE = 'api://pricing-service/Pricing.Preview';
+export const PRICING_PREVIEW = 'Pricing.Preview';
+
+/** The registration of app `name`. */
+export function appNamed(reg: Registrations, name: string): ApplicationRegistration {
+  const app = reg.applications.find((a) => a.name === name);
+  if (app === undefined) throw new Error(`no application ${name} in the registrations`);
+  return app;
+}
+
+/** `<App ID URI>/<scope>` of an app of the tenant (`api://pricing-service/.default`, `https://…/pricing-service/.default`). */
+export function scopeOf(
+  app: Pick<ApplicationRegistration, 'identifierUris' | 'clientId'>,
+  scope: string,
+): string {
+  return `${app.identifierUris[0] ?? `api://${app.clientId}`}/${scope}`;
+}
 
 /**
  * Writes the tenant file plus test-only changes, for the EMULATOR only (the apps keep the env derived
@@ -21,8 +36,8 @@ export const PRICING_PREVIEW_SCOPE = 'api://pricing-service/Pricing.Preview';
  * client and documents-service granted the application permission `Pricing.Read.All`, and a delegated
  * scope `Pricing.Preview` on pricing-service consented for the SPA. Returns the file's path.
  */
-export function writeTestTenant(): string {
-  const reg = loadRegistrations();
+export function writeTestTenant(registrationsPath: string): string {
+  const reg = loadRegistrations(registrationsPath);
   const pricing = reg.applications.find((a) => a.name === 'pricing-service');
   const web = reg.applications.find((a) => a.name === 'web');
   const documents = reg.applications.find((a) => a.name === 'documents-service');
@@ -34,10 +49,10 @@ export function writeTestTenant(): string {
     application: ['Pricing.Read.All'],
     consented: true,
   });
-  pricing.scopes.push('Pricing.Preview');
+  pricing.scopes.push(PRICING_PREVIEW);
   web.requiredResourceAccess.push({
     resource: 'pricing-service',
-    delegated: ['Pricing.Preview'],
+    delegated: [PRICING_PREVIEW],
     application: [],
     consented: true,
   });
@@ -47,6 +62,7 @@ export function writeTestTenant(): string {
     displayName: 'Partner batch job (test only)',
     clientId: PARTNER.clientId,
     secrets: [{ value: PARTNER.secret }],
+    delegationKey: undefined,
     identifierUris: [],
     scopes: [],
     appRoles: [],

@@ -1,5 +1,5 @@
 import { formPost, harnessRequest } from '../http/http-request';
-import type { IdentityTarget } from '../sign-in/sign-in';
+import { authorityOf, type IdentityTarget } from '../sign-in/identity-target';
 import { decodeClaims } from './decode-claims';
 
 /** An app-only token and its decoded claims. `toJSON()` leaves the token out, so a failing test never prints it. */
@@ -10,8 +10,9 @@ export interface AppToken {
 }
 
 /**
- * A client-credentials token (ENTRA.md §3) for `scope` (`<App ID URI>/.default`), requested with the
- * registered secret of the client named `clientName` — as that app's own TokenBroker would.
+ * A client-credentials token for `scope` (`<App ID URI>/.default`, the only form the flow accepts),
+ * requested with the registered secret of the client named `clientName` — as that app's own TokenBroker
+ * would; on a B2C tenant through its sign-in user flow's token endpoint.
  */
 export async function clientCredentialsToken(
   target: IdentityTarget,
@@ -28,7 +29,7 @@ export async function clientCredentialsToken(
     grant_type: 'client_credentials',
     scope,
   });
-  const res = await harnessRequest(`${target.emulatorUrl}/${target.tenantId}/oauth2/v2.0/token`, {
+  const res = await harnessRequest(`${authorityOf(target, undefined)}/oauth2/v2.0/token`, {
     method: 'POST',
     ca: target.caPem,
     body,
