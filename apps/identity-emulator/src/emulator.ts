@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 
-import { loadRegistrations, type Registrations } from '@chain/local-tenant';
+import { identityEndpoints, loadRegistrations, type Registrations } from '@chain/local-tenant';
 
 import { FaultInjector } from './admin/fault-injector';
 import { TokenRequestCounter } from './admin/token-request-counter';
@@ -98,9 +98,7 @@ function buildContext(input: {
 }): EmulatorContext {
   const nowMs = input.options.now ?? Date.now;
   const nowSeconds = (): number => Math.floor(nowMs() / 1000);
-  // B2C issuers end with a slash (ENTRA.md §6); Entra v2 issuers do not (§1.2).
-  const issuerFor = (tid: string): string =>
-    `${input.publicUrl}/${tid}/v2.0${input.directory.tenant(tid)?.isB2c === true ? '/' : ''}`;
+  const issuerFor = issuersOf(input.directory, input.publicUrl);
   return {
     directory: input.directory,
     keys: input.keys,
@@ -128,6 +126,20 @@ function buildContext(input: {
       ...input.hostnames,
     ]),
   };
+}
+
+/**
+ * The issuer of each tenant, as `identityEndpoints` (@chain/local-tenant) tells the APIs to expect it:
+ * Entra `<public url>/<tid>/v2.0`, External ID `https://<tid>.ciamlogin.com/<tid>/v2.0`, B2C
+ * `<public url>/<tid>/v2.0/` (trailing slash).
+ */
+function issuersOf(directory: Directory, publicUrl: string): (tid: string) => string {
+  const issuers = new Map(
+    directory
+      .tenants()
+      .map((t) => [t.id, identityEndpoints({ ...t.reg, id: t.id }, { publicUrl }).issuer] as const),
+  );
+  return (tid) => issuers.get(tid.toLowerCase()) ?? `${publicUrl}/${tid}/v2.0`;
 }
 
 async function closeAll(server: Server, ctx: EmulatorContext): Promise<void> {

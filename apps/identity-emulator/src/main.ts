@@ -1,3 +1,5 @@
+import { loadRegistrationsFor } from '@chain/local-tenant';
+
 import { parseEmulatorEnv } from './config/emulator.config';
 import { startEmulator } from './emulator';
 
@@ -6,7 +8,11 @@ async function main(): Promise<void> {
   const config = parseEmulatorEnv();
   const emulator = await startEmulator({
     dataDir: config.dataDir,
-    registrations: config.registrationsPath,
+    // With IDENTITY_MODE, a file of another tenant kind refuses to start and names the fix.
+    registrations:
+      config.identityMode === undefined
+        ? config.registrationsPath
+        : loadRegistrationsFor(config.identityMode, config.registrationsPath),
     port: config.port,
     host: config.host,
     publicUrl: config.publicUrl,

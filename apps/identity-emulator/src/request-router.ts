@@ -20,8 +20,8 @@ import {
 } from './discovery/discovery.endpoint';
 import type { EmulatorContext } from './emulator-context';
 import { EntraError, OAuthError, renderEntraError } from './oauth/entra-error';
-import { describeTokenRequest, handleToken } from './oauth/token.endpoint';
-import type { TenantView } from './tenant/directory';
+import { countTokenRequest, describeTokenRequest, handleToken } from './oauth/token.endpoint';
+import { type TenantView, userFlow } from './tenant/directory';
 
 type TenantHandler = (
   req: EmulatorRequest,
@@ -75,6 +75,7 @@ async function route(raw: IncomingMessage, res: ServerResponse, ctx: EmulatorCon
   if (tenant === undefined) return unknownTenant(req, res, match[1] as string, routed.endpoint, ctx);
   const policy = policyOf(tenant, match[2]);
   if (policy === null) return sendJson(res, 404, { error: 'not_found' });
+  if (routed.endpoint === FaultEndpoint.Token) countTokenRequest(req, ctx);
   if (await injectFault(req, res, routed.endpoint, ctx)) return;
   routed.handle(policy === undefined ? req : { ...req, policy }, res, tenant, ctx);
 }
@@ -87,10 +88,7 @@ const ROUTE_PATTERN =
 function policyOf(tenant: TenantView, segment: string | undefined): string | undefined | null {
   if (!tenant.isB2c) return segment === undefined ? undefined : null;
   if (segment === undefined) return null;
-  return (
-    tenant.reg.policies.find((p) => p.name.toLowerCase() === decodeURIComponent(segment).toLowerCase())
-      ?.name ?? null
-  );
+  return userFlow(tenant, decodeURIComponent(segment))?.name ?? null;
 }
 
 function requestOf(

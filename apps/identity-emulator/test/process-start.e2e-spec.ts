@@ -85,6 +85,36 @@ describe('the emulator process and its data directory', () => {
     ).rejects.toThrow(/EMULATOR_PUBLIC_URL: must be an https:\/\/ URL/);
   });
 
+  it("refuses to start when the registrations' tenant is not of IDENTITY_MODE's kind, naming the fix", async () => {
+    await expect(
+      startProcess({
+        IDENTITY_MODE: 'b2c',
+        EMULATOR_REGISTRATIONS: resolve(__dirname, '../../../libs/local-tenant/registrations.yaml'),
+        PORT: '0',
+        EMULATOR_DATA_DIR: freshDir(),
+      }),
+    ).rejects.toThrow(/tenants\[0\]\.kind is entra, but the identity mode is b2c/);
+  });
+
+  it("serves IDENTITY_MODE's own registrations file", async () => {
+    const dataDir = freshDir();
+    const started = await startProcess({
+      IDENTITY_MODE: 'external-id',
+      PORT: '0',
+      EMULATOR_DATA_DIR: dataDir,
+    });
+    try {
+      const ca = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
+      const doc = await httpsRequest(
+        `${started.line.url}/contosobrokersext.onmicrosoft.com/v2.0/.well-known/openid-configuration`,
+        ca,
+      );
+      expect(doc.json()['issuer']).toMatch(/^https:\/\/[0-9a-f-]{36}\.ciamlogin\.com\/[0-9a-f-]{36}\/v2\.0$/);
+    } finally {
+      await stop(started.child);
+    }
+  });
+
   it('re-issues the server certificate from the same CA when a hostname is added', async () => {
     const dataDir = freshDir();
     const first = await startEmulator({ dataDir });

@@ -43,6 +43,22 @@ describe('the test-only endpoints', () => {
       });
     });
 
+    it('counts token requests answered by a fault rule or the fault-inject header', async () => {
+      const rule = { match: { grant: 'client_credentials' }, status: 503, count: 1 };
+      await httpsRequest(`${te.emulator.url}/_admin/faults`, te.ca, { json: rule });
+      const statuses = [
+        (await token(cc())).status,
+        (await token(cc(), { 'fault-inject': '429' })).status,
+        (await token(cc())).status,
+      ];
+      const counted = (await httpsRequest(`${te.emulator.url}/_admin/token-requests`, te.ca)).json();
+      expect(statuses).toEqual([503, 429, 200]);
+      expect(counted).toEqual({
+        total: 3,
+        byKey: { [`client_credentials|${CLIENT.bff}|${CLIENT.pricing}`]: 3 },
+      });
+    });
+
     it('injects 429 with Retry-After and 503 through the fault-inject header', async () => {
       const throttled = await token(cc(), { 'fault-inject': '429;retry-after=7' });
       expect([throttled.status, throttled.headers['retry-after'], throttled.json()['error']]).toEqual([

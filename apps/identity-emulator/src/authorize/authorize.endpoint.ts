@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
 import type { UserRegistration } from '@chain/local-tenant';
@@ -7,20 +6,29 @@ import type { EmulatorRequest } from '../common/http-kit';
 import { redirect, sendHtml } from '../common/http-kit';
 import type { EmulatorContext } from '../emulator-context';
 import { CODE_LIFETIME_MS } from '../grants/grant-stores';
-import { parseScopes } from '../oauth/scopes';
-import { needsMfa, parseClaimsRequest } from '../oauth/step-up';
 import type { TenantView } from '../tenant/directory';
-import { clientInfo, type Realm, type UserSubject } from '../tokens/token-factory';
+import { clientInfo, type Realm, realmOf, type UserSubject } from '../tokens/token-factory';
 import { AuthorizePageError, AuthorizeRedirectError, parseAuthorizeRequest } from './authorize-request';
-import { errorPage, formPostPage, secondFactorPage, signInPage } from './login-page';
+import { errorPage, formPostPage, secondFactorPage } from './login-page';
 import {
   type AuthorizeParams,
   LOGIN_TRANSACTION_LIFETIME_MS,
   type LoginTransaction,
   ResponseMode,
 } from './login-transactions';
+import {
+  credentialsPage,
+  needsSecondFactor,
+  sameText,
+  signedInUser,
+  subjectOf,
+  wrongCredentials,
+} from './sign-in-steps';
 
-/** `GET|POST /{tenant}/oauth2/v2.0/authorize`: the login form, the second factor, then the code. */
+/**
+ * `GET|POST /{tenant}[/{policy}]/oauth2/v2.0/authorize`: the login form (B2C: with its social identity
+ * providers), the second factor, then the code.
+ */
 export function handleAuthorize(
   req: EmulatorRequest,
   res: ServerResponse,
@@ -30,8 +38,12 @@ export function handleAuthorize(
   try {
     const tx = req.form.get('tx');
     if (req.method === 'POST' && tx !== null) return continueSignIn(req, res, tenant, ctx, tx);
+    const idp = req.query.get('idp');
+    const pending = req.query.get('tx');
+    if (req.method === 'GET' && idp !== null && pending !== null)
+      return showIdentityProvider(req, res, tenant, ctx, { tx: pending, idp });
     const input = req.method === 'POST' ? req.form : req.query;
-    const { params, client, promptNone } = parseAuthorizeRequest(input, tenant, ctx);
+    const { params, promptNone } = parseAuthorizeRequest(input, tenant, ctx);
     if (promptNone) {
       // No SSO session cookie is kept, so a silent request always needs interaction (AADSTS50058).
       throw new AuthorizeRedirectError(
@@ -42,19 +54,11 @@ export function handleAuthorize(
     }
     const id = ctx.logins.put({
       tid: tenant.id,
+      policy: req.policy,
       params,
       expiresAtMs: ctx.nowMs() + LOGIN_TRANSACTION_LIFETIME_MS,
     });
-    sendHtml(
-      res,
-      200,
-      signInPage({
-        action: actionOf(req),
-        tx: id,
-        appName: client.reg.displayName,
-        loginHint: params.loginHint,
-      }),
-    );
+    sendHtml(res, 200, credentialsPage(req, tenant, ctx, { tx: id, params }));
   } catch (error) {
     if (error instanceof AuthorizePageError)
       return sendHtml(res, 400, errorPage(error.code, error.message, req.traceId));
@@ -63,9 +67,48 @@ export function handleAuthorize(
   }
 }
 
-/** The form posts back to the path that served it (`/{tenant}[/{policy}]/oauth2/v2.0/authorize`). */
-function actionOf(req: EmulatorRequest): string {
-  return req.path;
+/** The sign-in in progress under `tx`, if it belongs to this tenant and user flow; else an error page was sent. */
+function pendingSignIn(
+  req: EmulatorRequest,
+  res: ServerResponse,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+  tx: string,
+): LoginTransaction | undefined {
+  const transaction = ctx.logins.get(tx);
+  if (
+    transaction !== undefined &&
+    transaction !== 'expired' &&
+    transaction.tid === tenant.id &&
+    transaction.policy === req.policy
+  )
+    return transaction;
+  sendHtml(
+    res,
+    400,
+    errorPage(90014, 'The sign-in session expired or is unknown. Start the sign-in again.', req.traceId),
+  );
+  return undefined;
+}
+
+/** B2C: the "Sign in with <idp>" link leads to the emulator's stand-in for that identity provider's page. */
+function showIdentityProvider(
+  req: EmulatorRequest,
+  res: ServerResponse,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+  step: { tx: string; idp: string },
+): void {
+  const transaction = pendingSignIn(req, res, tenant, ctx, step.tx);
+  if (transaction === undefined) return;
+  if (!tenant.isB2c || !tenant.reg.identityProviders.includes(step.idp)) {
+    return sendHtml(
+      res,
+      400,
+      errorPage(90014, `The identity provider '${step.idp}' is not offered here.`, req.traceId),
+    );
+  }
+  sendHtml(res, 200, credentialsPage(req, tenant, ctx, { ...step, params: transaction.params }));
 }
 
 function continueSignIn(
@@ -75,39 +118,25 @@ function continueSignIn(
   ctx: EmulatorContext,
   tx: string,
 ): void {
-  const transaction = ctx.logins.get(tx);
-  if (transaction === undefined || transaction === 'expired' || transaction.tid !== tenant.id) {
-    return sendHtml(
-      res,
-      400,
-      errorPage(90014, 'The sign-in session expired or is unknown. Start the sign-in again.', req.traceId),
-    );
-  }
+  const transaction = pendingSignIn(req, res, tenant, ctx, tx);
+  if (transaction === undefined) return;
   if (transaction.user !== undefined)
     return verifySecondFactor(req, res, tenant, ctx, { tx, transaction, user: transaction.user });
-  const user = ctx.directory.user(req.form.get('username') ?? '');
-  const ok =
-    user !== undefined &&
-    tenant.users.includes(user) &&
-    sameText(user.password, req.form.get('password') ?? '');
-  if (!ok) {
-    const appName = ctx.directory.app(transaction.params.clientId)?.reg.displayName ?? '';
-    const error = 'AADSTS50126: Error validating credentials due to invalid username or password.';
-    return sendHtml(
-      res,
-      200,
-      signInPage({ action: actionOf(req), tx, appName, loginHint: req.form.get('username') ?? '', error }),
-    );
+  const user = signedInUser(req, tenant, ctx);
+  if (user === undefined) {
+    const idp = req.form.get('idp');
+    const view = { tx, params: transaction.params, loginHint: req.form.get('username') ?? '' };
+    const error = wrongCredentials(tenant, idp);
+    return sendHtml(res, 200, credentialsPage(req, tenant, ctx, { ...view, error, idp: idp ?? undefined }));
   }
-  const scopes = parseScopes(transaction.params.scope, ctx.directory, tenant.reg.name);
-  if (!needsMfa(parseClaimsRequest(transaction.params.claims), scopes.resource, user)) {
+  if (!needsSecondFactor(tenant, req.policy, transaction.params, user, ctx)) {
     ctx.logins.delete(tx);
     return issueCode(
       res,
-      { tid: tenant.id, policy: req.policy },
+      realmOf(tenant, req.policy),
       ctx,
       transaction.params,
-      subjectOf(user, false),
+      subjectOf(user, false, tenant),
     );
   }
   if (user.mfa?.enrolled !== true) {
@@ -121,7 +150,7 @@ function continueSignIn(
     );
   }
   ctx.logins.put({ ...transaction, user }, tx);
-  sendHtml(res, 200, secondFactorPage({ action: actionOf(req), tx, username: user.username }));
+  sendHtml(res, 200, secondFactorPage({ action: req.path, tx, username: user.username }));
 }
 
 function verifySecondFactor(
@@ -136,27 +165,17 @@ function verifySecondFactor(
     return sendHtml(
       res,
       200,
-      secondFactorPage({ action: actionOf(req), tx: step.tx, username: step.user.username, error }),
+      secondFactorPage({ action: req.path, tx: step.tx, username: step.user.username, error }),
     );
   }
   ctx.logins.delete(step.tx);
   issueCode(
     res,
-    { tid: tenant.id, policy: req.policy },
+    realmOf(tenant, req.policy),
     ctx,
     step.transaction.params,
-    subjectOf(step.user, true),
+    subjectOf(step.user, true, tenant),
   );
-}
-
-function subjectOf(user: UserRegistration, mfa: boolean): UserSubject {
-  return {
-    oid: user.oid.toLowerCase(),
-    name: user.displayName,
-    username: user.username,
-    amr: mfa ? ['pwd', 'mfa'] : ['pwd'],
-    acrs: mfa ? ['c1'] : [],
-  };
 }
 
 function issueCode(
@@ -202,10 +221,4 @@ function respond(res: ServerResponse, params: AuthorizeParams, values: Record<st
   const url = new URL(params.redirectUri);
   search.forEach((value, key) => url.searchParams.set(key, value));
   redirect(res, url.toString());
-}
-
-function sameText(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -16,25 +16,75 @@ function errorLine(error: string | undefined): string {
   return error === undefined ? '' : `<p class="error" role="alert">${escapeHtml(error)}</p>`;
 }
 
-/** The sign-in form (CONTRACTS.md "Emulator login form"). */
+/** A social identity provider offered on a B2C sign-in page, and where its button leads. */
+export interface IdentityProviderChoice {
+  readonly name: string;
+  readonly href: string;
+}
+
+/**
+ * The sign-in form (CONTRACTS.md "Emulator login form"); on a B2C sign-in page, after it, one link per
+ * social identity provider ("Sign in with google.com", `id="idp-<name>"`).
+ */
 export function signInPage(input: {
   action: string;
   tx: string;
   appName: string;
   loginHint?: string;
   error?: string;
+  identityProviders?: readonly IdentityProviderChoice[];
 }): string {
   return page(
     'Sign in',
     `<h1>Sign in</h1><p class="app">to continue to ${escapeHtml(input.appName)}</p>${errorLine(input.error)}
-<form method="post" action="${escapeHtml(input.action)}">
-<input type="hidden" name="tx" value="${escapeHtml(input.tx)}">
+${credentialsForm(input.action, { tx: input.tx }, input.loginHint)}${identityProviderLinks(input.identityProviders ?? [])}`,
+  );
+}
+
+/**
+ * The emulator's stand-in for a social identity provider's own sign-in page (B2C federation): the account's
+ * e-mail and its demo password, posted back to the B2C authorize path with the provider's name.
+ */
+export function identityProviderPage(input: {
+  action: string;
+  tx: string;
+  idp: string;
+  loginHint?: string;
+  error?: string;
+}): string {
+  return page(
+    `Sign in with ${input.idp}`,
+    `<h1>${escapeHtml(input.idp)}</h1><p class="app">Sign in with your ${escapeHtml(input.idp)} account (emulated identity provider)</p>${errorLine(input.error)}
+${credentialsForm(input.action, { tx: input.tx, idp: input.idp }, input.loginHint)}`,
+  );
+}
+
+function credentialsForm(
+  action: string,
+  hidden: Record<string, string>,
+  loginHint: string | undefined,
+): string {
+  const fields = Object.entries(hidden)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
+    .join('\n');
+  return `<form method="post" action="${escapeHtml(action)}">
+${fields}
 <label for="username">Email or username</label>
-<input id="username" name="username" type="email" autocomplete="username" value="${escapeHtml(input.loginHint ?? '')}" required>
+<input id="username" name="username" type="email" autocomplete="username" value="${escapeHtml(loginHint ?? '')}" required>
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
-<button id="sign-in" type="submit">Sign in</button></form>`,
-  );
+<button id="sign-in" type="submit">Sign in</button></form>`;
+}
+
+function identityProviderLinks(choices: readonly IdentityProviderChoice[]): string {
+  if (choices.length === 0) return '';
+  const links = choices
+    .map(
+      (c) =>
+        `<p><a class="idp" id="idp-${escapeHtml(c.name)}" href="${escapeHtml(c.href)}">Sign in with ${escapeHtml(c.name)}</a></p>`,
+    )
+    .join('');
+  return `<p class="app">or use your social account</p>${links}`;
 }
 
 /** The second-factor step: a one-time code (the demo code is in the registrations). */

@@ -22,6 +22,8 @@ export interface AuthorizeParams {
 /** A sign-in in progress between the form steps. */
 export interface LoginTransaction {
   readonly tid: string;
+  /** B2C: the user flow of the path the sign-in started on (it must finish there). */
+  readonly policy?: string;
   readonly params: AuthorizeParams;
   /** Set once the password was right and a second factor is still needed. */
   readonly user?: UserRegistration;

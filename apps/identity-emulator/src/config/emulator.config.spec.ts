@@ -28,8 +28,19 @@ describe('parseEmulatorEnv', () => {
   });
 
   it('names every bad variable in one message', () => {
-    expect(() => parseEmulatorEnv({ PORT: 'x', EMULATOR_TEST_ENDPOINTS: 'yes' })).toThrow(
-      /PORT[\s\S]*EMULATOR_TEST_ENDPOINTS/,
-    );
+    const bad = (): unknown =>
+      parseEmulatorEnv({ PORT: 'x', EMULATOR_TEST_ENDPOINTS: 'yes', IDENTITY_MODE: 'adfs' });
+    expect(bad).toThrow(/- PORT: /);
+    expect(bad).toThrow(/- EMULATOR_TEST_ENDPOINTS: /);
+    expect(bad).toThrow(/- IDENTITY_MODE: must be one of entra, external-id, b2c/);
+  });
+
+  it("serves the identity mode's registrations file unless EMULATOR_REGISTRATIONS names one", () => {
+    const b2c = parseEmulatorEnv({ IDENTITY_MODE: 'b2c' });
+    const named = parseEmulatorEnv({ IDENTITY_MODE: 'external-id', EMULATOR_REGISTRATIONS: 'x.yaml' });
+    expect(b2c).toMatchObject({ identityMode: 'b2c' });
+    expect(b2c.registrationsPath.endsWith('libs/local-tenant/registrations.b2c.yaml')).toBe(true);
+    expect(named.registrationsPath.endsWith('/x.yaml')).toBe(true);
+    expect(parseEmulatorEnv({}).identityMode).toBeUndefined();
   });
 });

@@ -1,6 +1,11 @@
 import { resolve } from 'node:path';
 
-import { defaultRegistrationsPath } from '@chain/local-tenant';
+import {
+  defaultRegistrationsPath,
+  IDENTITY_MODES,
+  IdentityMode,
+  registrationsFileOf,
+} from '@chain/local-tenant';
 import { z } from 'zod';
 
 const booleanFlag = z
@@ -15,6 +20,12 @@ export const emulatorEnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   EMULATOR_DATA_DIR: z.string().min(1).default('.local/emulator'),
   EMULATOR_REGISTRATIONS: z.string().min(1).optional(),
+  /** The identity mode: its registrations file unless EMULATOR_REGISTRATIONS names one; the tenant kind must match. */
+  IDENTITY_MODE: z
+    .enum([IdentityMode.Entra, IdentityMode.ExternalId, IdentityMode.B2c], {
+      errorMap: () => ({ message: `must be one of ${IDENTITY_MODES.join(', ')}` }),
+    })
+    .optional(),
   EMULATOR_PUBLIC_URL: z
     .string()
     .url()
@@ -38,6 +49,8 @@ export interface EmulatorConfig {
   readonly host: string;
   readonly dataDir: string;
   readonly registrationsPath: string;
+  /** Set when IDENTITY_MODE is: the registrations' tenant must be of this kind. */
+  readonly identityMode?: IdentityMode;
   readonly publicUrl?: string;
   readonly hostnames: readonly string[];
   readonly testEndpoints: boolean;
@@ -57,10 +70,15 @@ export function parseEmulatorEnv(env: NodeJS.ProcessEnv = process.env): Emulator
     port,
     host: e.HOST,
     dataDir: resolve(e.EMULATOR_DATA_DIR),
-    registrationsPath: resolve(e.EMULATOR_REGISTRATIONS ?? defaultRegistrationsPath()),
+    registrationsPath: resolve(e.EMULATOR_REGISTRATIONS ?? registrationsOf(e.IDENTITY_MODE)),
+    ...(e.IDENTITY_MODE === undefined ? {} : { identityMode: e.IDENTITY_MODE }),
     publicUrl: e.EMULATOR_PUBLIC_URL ?? (port === 0 ? undefined : `https://localhost:${port}`),
     hostnames: e.EMULATOR_HOSTNAMES,
     testEndpoints: e.EMULATOR_TEST_ENDPOINTS,
     accessTokenLifetimeSeconds: e.EMULATOR_ACCESS_TOKEN_LIFETIME_SECONDS,
   };
+}
+
+function registrationsOf(mode: IdentityMode | undefined): string {
+  return mode === undefined ? defaultRegistrationsPath() : registrationsFileOf(mode);
 }

@@ -4,7 +4,7 @@ import { authenticateClient } from '../oauth/client-auth';
 import { EntraError, OAuthError } from '../oauth/entra-error';
 import { grantApplication, parseScopes } from '../oauth/scopes';
 import type { AppView, TenantView } from '../tenant/directory';
-import { ClientAuthMethod } from '../tokens/token-factory';
+import { ClientAuthMethod, realmOf } from '../tokens/token-factory';
 
 /**
  * `grant_type=client_credentials` (ENTRA.md §3): one resource, `/.default` only, `roles` from the
@@ -20,7 +20,7 @@ export function clientCredentialsGrant(
   const scopes = parseScopes(req.form.get('scope'), ctx.directory, tenant.reg.name);
   const roles = grantApplication(client.app, scopes);
   const resource = scopes.resource as AppView;
-  const realm = { tid: tenant.id, policy: req.policy };
+  const realm = realmOf(tenant, req.policy);
   const accessToken = ctx.tokens.appAccessToken(realm, client.app, client.method, resource, roles);
   if (req.policy !== undefined)
     return { ...b2cTimes(ctx), resource: resource.clientId, access_token: accessToken };

@@ -3,7 +3,13 @@ import { grantDelegated, responseScope, type ScopeRequest } from '../oauth/scope
 import type { ClaimsRequest } from '../oauth/step-up';
 import { mfaRequired, needsMfa, userRoles } from '../oauth/step-up';
 import type { AppView, TenantView } from '../tenant/directory';
-import { type ClientAuthMethod, clientInfo, type Realm, type UserSubject } from '../tokens/token-factory';
+import {
+  type ClientAuthMethod,
+  clientInfo,
+  type Realm,
+  realmOf,
+  type UserSubject,
+} from '../tokens/token-factory';
 import { b2cTimes } from './client-credentials.grant';
 import { REFRESH_LIFETIME_SECONDS, SPA_REFRESH_LIFETIME_SECONDS } from './grant-stores';
 
@@ -28,8 +34,10 @@ export interface UserGrantInput {
  */
 export function issueUserTokens(input: UserGrantInput, ctx: EmulatorContext): Record<string, unknown> {
   const { client, scopes, user } = input;
-  const realm: Realm = { tid: input.tenant.id, policy: input.policy };
+  const realm = realmOf(input.tenant, input.policy);
+  // B2C has no Conditional Access: a second factor comes from a user flow that enforces it.
   if (
+    !input.tenant.isB2c &&
     needsMfa(input.claims, scopes.resource, ctx.directory.userByOid(user.oid)) &&
     !user.amr.includes('mfa')
   ) {
@@ -69,7 +77,10 @@ function accessTokenPart(input: UserGrantInput, realm: Realm, ctx: EmulatorConte
   };
 }
 
-/** B2C adds `not_before`, `expires_on`, `id_token_expires_in`, `profile_info` (ENTRA.md §6). */
+/**
+ * B2C adds `not_before`, `expires_on`, `id_token_expires_in`, `profile_info` (ENTRA.md §6); `profile_info.idp`
+ * is `LocalAccount` for a local account, else the social identity provider.
+ */
 function b2cExtras(
   body: Record<string, unknown>,
   realm: Realm,
@@ -82,7 +93,7 @@ function b2cExtras(
     sub: null,
     name: user.name,
     preferred_username: user.username,
-    idp: 'LocalAccount',
+    idp: user.userFlowClaims?.['idp'] ?? 'LocalAccount',
   };
   const { not_before, expires_on } = b2cTimes(ctx);
   const extras: Record<string, unknown> = {

@@ -8,6 +8,7 @@ import { clientCredentialsGrant } from '../grants/client-credentials.grant';
 import { onBehalfOfGrant } from '../grants/on-behalf-of.grant';
 import { refreshTokenGrant } from '../grants/refresh-token.grant';
 import type { TenantView } from '../tenant/directory';
+import { asB2cError, unsupportedB2cGrant } from './b2c-error';
 import { EntraError, OAuthError, renderB2cError, renderEntraError } from './entra-error';
 
 type Grant = (req: EmulatorRequest, tenant: TenantView, ctx: EmulatorContext) => Record<string, unknown>;
@@ -64,15 +65,22 @@ function resourceOf(req: EmulatorRequest, ctx: EmulatorContext): string {
   return ctx.directory.resource(identifier)?.clientId ?? identifier;
 }
 
-/** `POST /{tenant}/oauth2/v2.0/token`. */
+/**
+ * Counts a request that reached a tenant's token endpoint, before anything else happens to it, so that
+ * requests answered by an injected fault count as well as failed ones (docs/emulator.md).
+ */
+export function countTokenRequest(req: EmulatorRequest, ctx: EmulatorContext): void {
+  const described = describeTokenRequest(req);
+  ctx.counter.record(described.grant, described.clientId, resourceOf(req, ctx));
+}
+
+/** `POST /{tenant}/oauth2/v2.0/token` (counted by the router, {@link countTokenRequest}). */
 export function handleToken(
   req: EmulatorRequest,
   res: ServerResponse,
   tenant: TenantView,
   ctx: EmulatorContext,
 ): void {
-  const described = describeTokenRequest(req);
-  ctx.counter.record(described.grant, described.clientId, resourceOf(req, ctx));
   const headers = tokenHeaders(req);
   try {
     if (req.method !== 'POST') {
@@ -83,23 +91,19 @@ export function handleToken(
       );
     }
     const grantType = req.form.get('grant_type');
+    // Azure AD B2C has no on-behalf-of: it refuses the jwt-bearer grant like any unknown one (AADB2C90086).
+    if (tenant.isB2c && grantType === JWT_BEARER) throw unsupportedB2cGrant(grantType);
     const grant = grantType === null ? undefined : GRANTS[grantType];
-    if (tenant.isB2c && grantType === JWT_BEARER) {
-      throw new EntraError(
-        OAuthError.InvalidRequest,
-        90086,
-        `The supplied grant_type [${grantType}] is not supported.`,
-        { prefix: 'AADB2C' },
-      );
-    }
     if (grant === undefined) throw unsupportedGrant(grantType);
     sendJson(res, 200, grant.run(req, tenant, ctx), headers);
   } catch (error) {
     if (!(error instanceof EntraError)) throw error;
     const ids = { traceId: req.traceId, correlationId: req.correlationId };
-    const body = tenant.isB2c
-      ? renderB2cError(error, ids, ctx.nowMs())
-      : renderEntraError(error, ids, ctx.nowMs());
+    if (tenant.isB2c) {
+      const answer = asB2cError(error);
+      return sendJson(res, answer.status, renderB2cError(answer, ids, ctx.nowMs()), headers);
+    }
+    const body = renderEntraError(error, ids, ctx.nowMs());
     sendJson(res, error.status, body, { ...headers, 'x-ms-clitelem': `1,${error.code},0,,` });
   }
 }

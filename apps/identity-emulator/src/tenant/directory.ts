@@ -1,10 +1,12 @@
 import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
 
-import type {
-  ApplicationRegistration,
-  Registrations,
-  TenantRegistration,
-  UserRegistration,
+import {
+  type ApplicationRegistration,
+  type PolicyRegistration,
+  type Registrations,
+  TenantKind,
+  type TenantRegistration,
+  type UserRegistration,
 } from '@chain/local-tenant';
 
 /** A registered certificate credential, indexed by both thumbprints MSAL may send (`x5t`, `x5t#S256`). */
@@ -27,6 +29,7 @@ export interface AppView {
 export interface TenantView {
   readonly reg: TenantRegistration;
   readonly id: string;
+  readonly kind: TenantKind;
   readonly isB2c: boolean;
   readonly apps: readonly AppView[];
   readonly users: readonly UserRegistration[];
@@ -51,7 +54,8 @@ export class Directory {
       const tenant: TenantView = {
         reg: tenantReg,
         id: tenantReg.id.toLowerCase(),
-        isB2c: tenantReg.kind === 'b2c',
+        kind: tenantReg.kind,
+        isB2c: tenantReg.kind === TenantKind.B2c,
         apps,
         users,
       };
@@ -108,6 +112,12 @@ export class Directory {
       this.appsByUri.set(uri.toLowerCase(), app);
     }
   }
+}
+
+/** A B2C user flow of the tenant by name (case-insensitive, as B2C matches policy names), if registered. */
+export function userFlow(tenant: TenantView, name: string | undefined): PolicyRegistration | undefined {
+  if (name === undefined) return undefined;
+  return tenant.reg.policies.find((p) => p.name.toLowerCase() === name.toLowerCase());
 }
 
 function toAppView(reg: ApplicationRegistration): AppView {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { loadRegistrations } from '@chain/local-tenant';
+import { loadRegistrations, TenantKind } from '@chain/local-tenant';
 import { verify } from 'jsonwebtoken';
 
 import { SigningKeyStore } from '../keys/signing-key-store';
@@ -11,6 +11,7 @@ import { ClientAuthMethod, clientInfo, TokenFactory } from './token-factory';
 
 const FROZEN = 1_800_000_000;
 const TID = '5f1c8e4a-2b7d-4c3e-9a61-0d2f3b4c5e6f';
+const ENTRA = { tid: TID, kind: TenantKind.Entra };
 
 describe('TokenFactory', () => {
   let dir: string;
@@ -47,7 +48,7 @@ describe('TokenFactory', () => {
 
   it('issues a v2 user token with the resource GUID as audience and the frozen clock times', () => {
     const token = factory.userAccessToken({
-      realm: { tid: TID },
+      realm: ENTRA,
       client: bff,
       clientAuth: ClientAuthMethod.Secret,
       resource: program,
@@ -73,9 +74,7 @@ describe('TokenFactory', () => {
   });
 
   it('gives an app token the service principal as oid and sub, roles, and no scp', () => {
-    const claims = claimsOf(
-      factory.appAccessToken({ tid: TID }, bff, ClientAuthMethod.Certificate, program, ['R']),
-    );
+    const claims = claimsOf(factory.appAccessToken(ENTRA, bff, ClientAuthMethod.Certificate, program, ['R']));
     expect(claims).toMatchObject({
       oid: bff.servicePrincipalId,
       sub: bff.servicePrincipalId,
@@ -89,7 +88,7 @@ describe('TokenFactory', () => {
   it('uses a different pairwise sub per application for the same user', () => {
     const forProgram = claimsOf(
       factory.userAccessToken({
-        realm: { tid: TID },
+        realm: ENTRA,
         client: bff,
         clientAuth: '1',
         resource: program,
@@ -98,13 +97,13 @@ describe('TokenFactory', () => {
         roles: [],
       }),
     );
-    const idToken = claimsOf(factory.idToken({ tid: TID }, bff, alice, { nonce: 'n-1' }));
+    const idToken = claimsOf(factory.idToken(ENTRA, bff, alice, { nonce: 'n-1' }));
     expect(forProgram['sub']).not.toBe(idToken['sub']);
     expect(idToken).toMatchObject({ aud: bff.clientId, nonce: 'n-1', oid: alice.oid });
   });
 
   it('issues B2C-shaped tokens under a policy: ver 1.0, tfp, sub = oid, app permissions in scp', () => {
-    const realm = { tid: TID, policy: 'B2C_1_signin' };
+    const realm = { tid: TID, kind: TenantKind.B2c, policy: 'B2C_1_signin' };
     const user = claimsOf(
       factory.userAccessToken({
         realm,
@@ -133,8 +132,50 @@ describe('TokenFactory', () => {
     });
   });
 
+  it("puts a social account's idp and the custom attributes into B2C id and access tokens", () => {
+    const realm = { tid: TID, kind: TenantKind.B2c, policy: 'B2C_1_signin' };
+    const dana = { ...alice, userFlowClaims: { idp: 'google.com', extension_Roles: 'Broker' } };
+    const access = claimsOf(
+      factory.userAccessToken({
+        realm,
+        client: bff,
+        clientAuth: '1',
+        resource: program,
+        user: dana,
+        scopes: ['a'],
+        roles: [],
+      }),
+    );
+    const id = claimsOf(factory.idToken(realm, bff, dana, {}));
+    for (const claims of [access, id])
+      expect(claims).toMatchObject({ idp: 'google.com', extension_Roles: 'Broker', tfp: 'B2C_1_signin' });
+    expect(access).not.toHaveProperty('amr');
+  });
+
+  it('issues External ID tokens as Entra v2 tokens without idtyp', () => {
+    const realm = { tid: TID, kind: TenantKind.ExternalId };
+    const stepped = { ...alice, amr: ['pwd', 'mfa'], acrs: ['c1'] };
+    const user = claimsOf(
+      factory.userAccessToken({
+        realm,
+        client: bff,
+        clientAuth: '1',
+        resource: program,
+        user: stepped,
+        scopes: ['a'],
+        roles: ['Underwriter'],
+      }),
+    );
+    const app = claimsOf(factory.appAccessToken(realm, bff, '1', program, ['Read']));
+    expect(user).toMatchObject({ ver: '2.0', azpacr: '1', scp: 'a', acrs: ['c1'], roles: ['Underwriter'] });
+    expect(app).toMatchObject({ ver: '2.0', azpacr: '1', roles: ['Read'] });
+    expect([user['idtyp'], app['idtyp'], app['scp']]).toEqual([undefined, undefined, undefined]);
+  });
+
   it('encodes client_info as base64url JSON with uid and utid', () => {
-    expect(JSON.parse(Buffer.from(clientInfo('o', { tid: 't' }), 'base64url').toString())).toEqual({
+    expect(
+      JSON.parse(Buffer.from(clientInfo('o', { tid: 't', kind: TenantKind.Entra }), 'base64url').toString()),
+    ).toEqual({
       uid: 'o',
       utid: 't',
     });

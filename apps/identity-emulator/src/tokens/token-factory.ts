@@ -1,3 +1,5 @@
+import { TenantKind } from '@chain/local-tenant';
+
 import type { SigningKeyStore } from '../keys/signing-key-store';
 import { type AppView, pairwiseSubject } from '../tenant/directory';
 import { opaque, signJwt } from './jwt';
@@ -6,11 +8,19 @@ import { opaque, signJwt } from './jwt';
 export const ClientAuthMethod = { None: '0', Secret: '1', Certificate: '2' } as const;
 export type ClientAuthMethod = (typeof ClientAuthMethod)[keyof typeof ClientAuthMethod];
 
-/** Where a token is issued: an Entra tenant, or a B2C tenant under a user-flow policy. */
+/** Where a token is issued: an Entra ID or External ID tenant, or a B2C tenant under a user flow (policy). */
 export interface Realm {
   readonly tid: string;
-  /** B2C policy (user flow); absent for Entra ID. */
+  readonly kind: TenantKind;
+  /** B2C policy (user flow); absent for the other kinds. */
   readonly policy?: string;
+}
+
+/** The realm of a tenant, under the B2C user flow of the request path when there is one. */
+export function realmOf(tenant: { readonly id: string; readonly kind: TenantKind }, policy?: string): Realm {
+  return policy === undefined
+    ? { tid: tenant.id, kind: tenant.kind }
+    : { tid: tenant.id, kind: tenant.kind, policy };
 }
 
 /** The signed-in user a delegated token speaks for. */
@@ -22,6 +32,11 @@ export interface UserSubject {
   readonly amr: readonly string[];
   /** Auth contexts satisfied (`c1` after a second factor). */
   readonly acrs: readonly string[];
+  /**
+   * B2C: what the user flow returns besides the standard claims: `idp` for a social account,
+   * `extension_<Name>` for each custom attribute.
+   */
+  readonly userFlowClaims?: Readonly<Record<string, string>>;
 }
 
 export interface TokenFactoryOptions {
@@ -42,8 +57,9 @@ export interface UserTokenInput {
 }
 
 /**
- * Builds and signs access and id tokens: Entra v2 shapes (ENTRA.md §5), or B2C shapes when the realm has
- * a policy (ENTRA.md §6: `ver` 1.0, `tfp`, `sub` = object id, application permissions in `scp`).
+ * Builds and signs access and id tokens: Entra v2 shapes; External ID the same without `idtyp` (an optional
+ * claim its app registrations cannot turn on); B2C shapes (`ver` 1.0, `tfp`, `sub` = object id, application
+ * permissions in `scp`, the user flow's `idp` and `extension_*` claims). docs/emulator.md lists each source.
  */
 export class TokenFactory {
   constructor(private readonly options: TokenFactoryOptions) {}
@@ -61,10 +77,11 @@ export class TokenFactory {
       azp: input.client.clientId,
       scp: input.scopes.join(' '),
     };
-    if (realm.policy === undefined)
-      Object.assign(claims, { azpacr: input.clientAuth, idtyp: 'user', amr: [...user.amr] });
+    if (realm.kind !== TenantKind.B2c) {
+      Object.assign(claims, { azpacr: input.clientAuth, ...idtyp(realm, 'user'), amr: [...user.amr] });
+      if (user.acrs.length > 0) claims['acrs'] = [...user.acrs];
+    }
     if (input.roles.length > 0) claims['roles'] = [...input.roles];
-    if (user.acrs.length > 0) claims['acrs'] = [...user.acrs];
     return signJwt(claims, this.options.keys.active());
   }
 
@@ -82,10 +99,10 @@ export class TokenFactory {
       oid: client.servicePrincipalId,
       sub: client.servicePrincipalId,
     };
-    if (realm.policy !== undefined) {
+    if (realm.kind === TenantKind.B2c) {
       if (roles.length > 0) claims['scp'] = roles.join(' ');
     } else {
-      Object.assign(claims, { azpacr: clientAuth, idtyp: 'app' });
+      Object.assign(claims, { azpacr: clientAuth, ...idtyp(realm, 'app') });
       if (roles.length > 0) claims['roles'] = [...roles];
     }
     return signJwt(claims, this.options.keys.active());
@@ -103,18 +120,19 @@ export class TokenFactory {
       ...this.userClaims(realm, user, client.clientId),
     };
     if (extra.nonce !== undefined) claims['nonce'] = extra.nonce;
-    if (extra.email === true && realm.policy === undefined) claims['email'] = user.username;
+    if (extra.email === true && realm.kind !== TenantKind.B2c) claims['email'] = user.username;
     return signJwt(claims, this.options.keys.active());
   }
 
   private userClaims(realm: Realm, user: UserSubject, appClientId: string): Record<string, unknown> {
-    if (realm.policy !== undefined) {
+    if (realm.kind === TenantKind.B2c) {
       return {
         sub: user.oid,
         oid: user.oid,
         name: user.name,
         emails: [user.username],
         auth_time: this.options.nowSeconds(),
+        ...user.userFlowClaims,
       };
     }
     return {
@@ -135,9 +153,18 @@ export class TokenFactory {
       exp: now + this.options.accessTokenLifetimeSeconds,
       tid: realm.tid,
     };
-    if (realm.policy !== undefined) return { ...common, ver: '1.0', tfp: realm.policy };
+    if (realm.kind === TenantKind.B2c) return { ...common, ver: '1.0', tfp: realm.policy };
     return { ...common, aio: opaque(24), rh: `0.${opaque(16)}.`, uti: opaque(16), ver: '2.0' };
   }
+}
+
+/**
+ * `idtyp` (Entra's optional claim, which the emulator's Entra APIs are taken to have turned on for user and
+ * app tokens). External ID: none — its app registrations configure token claims only through "Attributes &
+ * claims" (Microsoft Learn, "Supported features in workforce and external tenants").
+ */
+function idtyp(realm: Realm, value: 'user' | 'app'): Record<string, string> {
+  return realm.kind === TenantKind.ExternalId ? {} : { idtyp: value };
 }
 
 /**

@@ -40,10 +40,20 @@ export function parseForm(html: string): HtmlForm | undefined {
   };
 }
 
-/** The visible text of an error on the page (e.g. `AADSTS50126: …`), for failure messages. */
+/** The `href` of the link `<a id="…">` on a page (e.g. a B2C page's `idp-google.com`), undefined when absent. */
+export function linkHref(html: string, id: string): string | undefined {
+  for (const tag of html.match(/<a\b[^>]*>/gi) ?? []) {
+    if (attribute(tag, 'id') === id) return attribute(tag, 'href');
+  }
+  return undefined;
+}
+
+/** The visible text of an error on the page (e.g. `AADSTS50126: …`, `AADB2C90054: …`), for failure messages. */
 export function pageError(html: string): string | undefined {
-  const aadsts = /AADSTS\d+[^<]*/.exec(html)?.[0];
-  if (aadsts !== undefined) return decodeEntities(aadsts.trim());
+  const coded = /(?:AADSTS|AADB2C)\d+[^<]*/.exec(html)?.[0];
+  if (coded !== undefined) return decodeEntities(coded.trim());
+  const alert = /<p class="error"[^>]*>([^<]*)<\/p>/i.exec(html)?.[1];
+  if (alert !== undefined) return decodeEntities(alert.trim());
   const title = /<title>([^<]*)<\/title>/i.exec(html)?.[1];
   return title === undefined ? undefined : decodeEntities(title.trim());
 }

@@ -1,25 +1,19 @@
-import type { ApplicationRegistration, Registrations, UserRegistration } from '@chain/local-tenant';
+import type { ApplicationRegistration, UserRegistration } from '@chain/local-tenant';
 
 import { formPost, harnessRequest, type HarnessResponse } from '../http/http-request';
 import { decodeClaims } from '../tokens/decode-claims';
 import { FormBrowser } from './browser';
-import { pageError, parseForm } from './html-form';
+import { linkHref, pageError, parseForm } from './html-form';
+import { authorityOf, defaultScopes, findClient, findUser, type IdentityTarget } from './identity-target';
 import { createPkce, type Pkce, randomValue } from './pkce';
 import { SignedIn } from './signed-in';
 
-/** Where to sign in: the emulator as clients see it, trusted through its CA. A started chain is one. */
-export interface IdentityTarget {
-  /** The emulator's public URL (issuer host), e.g. `https://localhost:8443`. */
-  readonly emulatorUrl: string;
-  readonly tenantId: string;
-  /** PEM of the emulator's CA: trusted explicitly for this sign-in only. */
-  readonly caPem: string;
-  readonly registrations: Registrations;
-}
-
 /** Options of {@link signIn}. */
 export interface SignInOptions {
-  /** Scopes beyond `openid profile offline_access`. Default `['api://bff/access_as_user']`. */
+  /**
+   * Scopes beyond `openid profile offline_access`. Default: the client's first delegated permission in the
+   * registrations (for the SPA: the BFF's `access_as_user`, e.g. `api://bff/access_as_user`).
+   */
   readonly scopes?: readonly string[];
   /** A claims request (JSON, decoded from a claims challenge), e.g. for step-up to auth context c1. */
   readonly claims?: string;
@@ -31,14 +25,27 @@ export interface SignInOptions {
   readonly client?: string;
   /** Default: the client's first redirect URI (`http://localhost:8080/`). */
   readonly redirectUri?: string;
+  /**
+   * B2C: the user flow to sign in through (e.g. the MFA flow `B2C_1_signin_mfa`). Default: the tenant's
+   * sign-in user flow. Ignored for the other tenant kinds, whose paths have no user flow.
+   */
+  readonly policy?: string;
+  /**
+   * B2C: sign in through this social identity provider (its "Sign in with …" link, then the emulator's
+   * stand-in page for it). Default: the user's own `identityProvider`; local accounts use the local form.
+   */
+  readonly identityProvider?: string;
 }
+
+export { findUser, type IdentityTarget } from './identity-target';
 
 const MAX_PAGES = 6;
 
 /**
  * Signs a user in as the SPA would: authorization code + PKCE (RFC 7636) through the emulator's login form
  * (password, then the second factor when asked), then redeems the code at the token endpoint with the
- * SPA's origin. TLS is verified against the emulator's CA.
+ * SPA's origin. TLS is verified against the emulator's CA. On a B2C tenant it uses a user flow's path
+ * (`options.policy`, default the sign-in flow), and a social account signs in through its identity provider.
  *
  * @param user `alice` or a full username.
  */
@@ -57,10 +64,11 @@ export async function signIn(
     'openid',
     'profile',
     'offline_access',
-    ...(options.scopes ?? ['api://bff/access_as_user']),
+    ...(options.scopes ?? defaultScopes(target.registrations, client)),
   ].join(' ');
+  const authority = authorityOf(target, options.policy);
   const browser = new FormBrowser(target.caPem);
-  const authorize = authorizeUrl(target, {
+  const authorize = authorizeUrl(authority, {
     client,
     redirectUri,
     scope,
@@ -74,8 +82,9 @@ export async function signIn(
     options,
     redirectUri,
     state,
+    identityProvider: options.identityProvider ?? account.identityProvider,
   });
-  const tokens = await redeemCode(target, { client, redirectUri, scope, code, pkce });
+  const tokens = await redeemCode(target, authority, { client, redirectUri, scope, code, pkce });
   return new SignedIn(
     tokens.access,
     tokens.id,
@@ -96,8 +105,8 @@ interface AuthorizeParams {
   readonly claims: string | undefined;
 }
 
-function authorizeUrl(target: IdentityTarget, p: AuthorizeParams): string {
-  const url = new URL(`${target.emulatorUrl}/${target.tenantId}/oauth2/v2.0/authorize`);
+function authorizeUrl(authority: string, p: AuthorizeParams): string {
+  const url = new URL(`${authority}/oauth2/v2.0/authorize`);
   url.search = new URLSearchParams({
     client_id: p.client.clientId,
     response_type: 'code',
@@ -119,9 +128,14 @@ interface LoginContext {
   readonly options: SignInOptions;
   readonly redirectUri: string;
   readonly state: string;
+  /** B2C: the social identity provider to choose on the sign-in page. */
+  readonly identityProvider: string | undefined;
 }
 
-/** Follows the emulator's pages (password form, second-factor form, redirects) until it redirects to the app. */
+/**
+ * Follows the emulator's pages (B2C: the social identity provider's link, then its page; password form,
+ * second-factor form, redirects) until it redirects to the app.
+ */
 async function driveLoginPages(
   browser: FormBrowser,
   first: HarnessResponse,
@@ -129,12 +143,18 @@ async function driveLoginPages(
 ): Promise<string> {
   let res = first;
   let passwordSent = false;
+  let providerChosen = ctx.identityProvider === undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const location = res.headers.location;
     if (location !== undefined && res.status >= 300 && res.status < 400) {
       const next = new URL(location, browser.url).href;
       if (next.startsWith(ctx.redirectUri)) return codeFrom(next, ctx.state);
       res = await browser.get(next);
+      continue;
+    }
+    if (!providerChosen && res.status === 200) {
+      providerChosen = true;
+      res = await browser.get(identityProviderLink(browser, res, ctx));
       continue;
     }
     const form = res.status === 200 ? parseForm(res.text()) : undefined;
@@ -153,6 +173,14 @@ async function driveLoginPages(
     }
   }
   throw loginError(ctx, `no redirect to the app after ${MAX_PAGES} pages`, res);
+}
+
+/** The B2C sign-in page's "Sign in with <provider>" link, resolved against the page's URL. */
+function identityProviderLink(browser: FormBrowser, res: HarnessResponse, ctx: LoginContext): string {
+  const href = linkHref(res.text(), `idp-${ctx.identityProvider ?? ''}`);
+  if (href === undefined)
+    throw loginError(ctx, `the sign-in page offers no identity provider ${ctx.identityProvider}`, res);
+  return new URL(href, browser.url).href;
 }
 
 function loginError(ctx: LoginContext, what: string, res: HarnessResponse): Error {
@@ -197,7 +225,7 @@ interface TokenSet {
 }
 
 /** Redeems the code as the SPA does: a cross-origin POST with `code_verifier` and no client secret. */
-async function redeemCode(target: IdentityTarget, p: RedeemParams): Promise<TokenSet> {
+async function redeemCode(target: IdentityTarget, authority: string, p: RedeemParams): Promise<TokenSet> {
   const { body, headers } = formPost({
     client_id: p.client.clientId,
     grant_type: 'authorization_code',
@@ -206,7 +234,7 @@ async function redeemCode(target: IdentityTarget, p: RedeemParams): Promise<Toke
     code_verifier: p.pkce.verifier,
     scope: p.scope,
   });
-  const res = await harnessRequest(`${target.emulatorUrl}/${target.tenantId}/oauth2/v2.0/token`, {
+  const res = await harnessRequest(`${authority}/oauth2/v2.0/token`, {
     method: 'POST',
     ca: target.caPem,
     body,
@@ -225,20 +253,4 @@ async function redeemCode(target: IdentityTarget, p: RedeemParams): Promise<Toke
     expiresIn: Number(json['expires_in']),
     scope: typeof json['scope'] === 'string' ? json['scope'] : '',
   };
-}
-
-/** `alice` or `alice@contoso-brokers.onmicrosoft.com` → the registered user. */
-export function findUser(registrations: Registrations, user: string): UserRegistration {
-  const wanted = user.toLowerCase();
-  const found = registrations.users.find(
-    (u) => u.username.toLowerCase() === wanted || u.username.toLowerCase().startsWith(`${wanted}@`),
-  );
-  if (found === undefined) throw new Error(`no user ${user} in the registrations`);
-  return found;
-}
-
-function findClient(registrations: Registrations, name: string): ApplicationRegistration {
-  const found = registrations.applications.find((a) => a.name === name);
-  if (found === undefined) throw new Error(`no application ${name} in the registrations`);
-  return found;
 }
