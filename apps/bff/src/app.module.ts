@@ -1,4 +1,4 @@
-import { AuthModule, TokenBrokerModule } from '@chain/auth';
+import { AuthModule, delegationSigningKeyFromEnv, TokenBrokerModule } from '@chain/auth';
 import { authOptionsFromEnv, PlatformModule } from '@chain/platform';
 import {
   type DynamicModule,
@@ -38,8 +38,9 @@ export interface BffModuleOptions {
 
 /**
  * The BFF: the API the SPA calls with `api://bff/access_as_user` user tokens. It never forwards that
- * token: program-service and documents-service get on-behalf-of tokens, pricing-service the BFF's own
- * client-credentials token, all from the TokenBroker and the declared downstreams.
+ * token: program-service and documents-service get on-behalf-of tokens (or, where the identity provider
+ * has no on-behalf-of, the BFF's own token with a signed user-delegation proof), pricing-service the BFF's
+ * own client-credentials token, all from the TokenBroker and the declared downstreams.
  */
 @Module({})
 export class AppModule implements NestModule {
@@ -73,6 +74,7 @@ export class AppModule implements NestModule {
           ...(options.tokenServiceCaPem === undefined
             ? {}
             : { tokenServiceCaPem: options.tokenServiceCaPem }),
+          ...delegationOf(env),
         }),
         TokenCacheHealthModule,
         MeModule,
@@ -93,4 +95,13 @@ export class AppModule implements NestModule {
     consumer.apply(CorsMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
     consumer.apply(NoStoreMiddleware).forRoutes({ path: 'api/{*path}', method: RequestMethod.ALL });
   }
+}
+
+/** The key that signs user-delegation proofs (`AUTH_DELEGATION_SIGNING_KEY` or `_FILE`), when set. */
+function delegationOf(env: BffEnv): { delegation?: { signingKeyPem: string } } {
+  const delegation = delegationSigningKeyFromEnv({
+    AUTH_DELEGATION_SIGNING_KEY: env.AUTH_DELEGATION_SIGNING_KEY,
+    AUTH_DELEGATION_SIGNING_KEY_FILE: env.AUTH_DELEGATION_SIGNING_KEY_FILE,
+  });
+  return delegation === undefined ? {} : { delegation };
 }

@@ -5,12 +5,21 @@ export {
   AUTH_DEFAULTS,
   type AuthModuleOptions,
   AuthOptionsError,
+  DEFAULT_MAX_PROOF_LIFETIME_SECONDS,
+  type DelegationCaller,
+  type DelegationOptions,
   resolveAuthOptions,
   type ResolvedAuthOptions,
 } from './validation/auth.options';
 export { ENTRA_JWT, EntraJwtStrategy } from './validation/entra-jwt.strategy';
 export { bearerTokenOf, JwtAuthGuard } from './validation/jwt-auth.guard';
-export { type AccessTokenClaims, AuthenticatedPrincipal, Principal } from './validation/principal';
+export {
+  type AccessTokenClaims,
+  AuthenticatedPrincipal,
+  type ClaimRules,
+  type DelegationOrigin,
+  Principal,
+} from './validation/principal';
 export {
   AllowedCallers,
   AppOnly,
@@ -26,6 +35,13 @@ export {
 export { assertRequirements } from './validation/requirements.check';
 export { SigningKeyResolver } from './validation/signing-key.resolver';
 export { toInvalidTokenError, TokenValidator } from './validation/token-validator';
+export {
+  accessTokenHash,
+  DELEGATION_JWKS_PATH,
+  USER_DELEGATION_HEADER,
+  USER_DELEGATION_TYP,
+  type UserDelegationClaims,
+} from './validation/user-delegation';
 export {
   type InsufficientScopeCode,
   InsufficientScopeError,
@@ -61,6 +77,12 @@ export type {
 export { DownstreamApi } from './downstream/downstream-api';
 export type { HopRecord, HopTokenClaims } from './downstream/hop-record';
 export { childTraceparent } from './downstream/traceparent';
+export { DelegationJwksController } from './token-broker/delegation-jwks.controller';
+export {
+  DELEGATION_KEY_ENV,
+  type DelegationJwk,
+  delegationSigningKeyFromEnv,
+} from './token-broker/delegation-signing-key';
 export {
   parseDownstreamApisEnv,
   TokenBrokerConfigError,
@@ -80,6 +102,7 @@ export { TokenBrokerEvents } from './token-broker/token-broker.events';
 export { TokenBrokerModule } from './token-broker/token-broker.module';
 export type {
   ClientCredential,
+  DelegationSigningOptions,
   DownstreamDeclaration,
   TokenBrokerCacheOptions,
   TokenBrokerOptions,

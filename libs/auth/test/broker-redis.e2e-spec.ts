@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 
 import Redis from 'ioredis';
@@ -16,7 +17,6 @@ import {
   ENCRYPTION_KEY,
   principalOf,
   REDIS_URL,
-  redisAnswers,
   startBroker,
   startRedisProxy,
 } from './support/broker-rig';
@@ -25,18 +25,28 @@ import {
  * Two broker instances (two "replicas") sharing the real Redis at REDIS_URL (default 127.0.0.1:6379) as L2,
  * against the in-process identity emulator. Each test uses its own key prefix, so every run starts cold.
  */
-let redisUp = false;
+const REDIS_PROBE = `
+const Redis = require('ioredis');
+const probe = new Redis(process.env.PROBE_REDIS, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+probe.on('error', () => undefined);
+probe.connect().then(() => probe.ping()).then((pong) => process.exit(pong === 'PONG' ? 0 : 1), () => process.exit(1));
+`;
 
-beforeAll(async () => {
-  redisUp = await redisAnswers();
-  // Where Redis is promised (CI sets REDIS_URL), its absence is a failure, not a skip.
-  if (!redisUp && process.env['REDIS_URL'])
-    throw new Error(`REDIS_URL is set but Redis does not answer at ${REDIS_URL}`);
-  if (!redisUp)
-    process.stdout.write(`Redis does not answer at ${REDIS_URL}: skipping the shared-cache broker tests\n`);
-});
+/** Whether Redis answers, decided while Jest collects the suite (a short child process), so it can skip. */
+const redisUp =
+  spawnSync(process.execPath, ['-e', REDIS_PROBE], {
+    env: { ...process.env, PROBE_REDIS: REDIS_URL },
+    stdio: 'ignore',
+    timeout: 10_000,
+  }).status === 0;
 
-describe('TokenBroker replicas sharing Redis', () => {
+// Where Redis is promised (CI sets REDIS_URL), its absence is a failure, not a skip.
+if (!redisUp && process.env['REDIS_URL'])
+  throw new Error(`REDIS_URL is set but Redis does not answer at ${REDIS_URL}`);
+if (!redisUp)
+  process.stdout.write(`Redis does not answer at ${REDIS_URL}: skipping the shared-cache broker tests\n`);
+
+(redisUp ? describe : describe.skip)('TokenBroker replicas sharing Redis', () => {
   let env: BrokerEmulator;
   let tokens: Map<string, string>;
   let rigs: BrokerRig[] = [];
@@ -47,7 +57,7 @@ describe('TokenBroker replicas sharing Redis', () => {
     tokens = await signInAll(env, env.users);
     redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0 });
     redis.on('error', () => undefined);
-    if (redisUp) await redis.connect();
+    await redis.connect();
   });
 
   afterEach(async () => {
@@ -56,10 +66,8 @@ describe('TokenBroker replicas sharing Redis', () => {
   });
 
   afterAll(async () => {
-    if (redisUp) {
-      const stale = await redis.keys('test:*:' + '1c8d3e0f-2b5e-4f9c-8d4a-7e6f5b4c3d22:*');
-      if (stale.length > 0) await redis.del(...stale);
-    }
+    const stale = await redis.keys('test:*:' + '1c8d3e0f-2b5e-4f9c-8d4a-7e6f5b4c3d22:*');
+    if (stale.length > 0) await redis.del(...stale);
     redis.disconnect();
     await env.stop();
   });
@@ -82,7 +90,6 @@ describe('TokenBroker replicas sharing Redis', () => {
   const principal = (i: number) => principalOf(tokens.get(env.users[i]!.oid)!);
 
   it('makes one token request per user across two cold replicas under a burst', async () => {
-    if (!redisUp) return;
     const [a, b] = await replicas(`test:${randomUUID()}`);
     await env.resetTokenRequests();
     await Promise.all(
@@ -97,7 +104,6 @@ describe('TokenBroker replicas sharing Redis', () => {
   });
 
   it('makes one client-credentials token request across two cold replicas', async () => {
-    if (!redisUp) return;
     const [a, b] = await replicas(`test:${randomUUID()}`);
     await env.resetTokenRequests();
     await Promise.all(
@@ -107,7 +113,6 @@ describe('TokenBroker replicas sharing Redis', () => {
   });
 
   it('serves the second replica from L2 for an on-behalf-of token', async () => {
-    if (!redisUp) return;
     const [a, b] = await replicas(`test:${randomUUID()}`);
     const first = await a.broker.forUser('PROGRAM', principal(0));
     await env.resetTokenRequests();
@@ -118,7 +123,6 @@ describe('TokenBroker replicas sharing Redis', () => {
   });
 
   it('stores no token in plaintext and no token material in key names', async () => {
-    if (!redisUp) return;
     const prefix = `test:${randomUUID()}`;
     const [a] = await replicas(prefix);
     await Promise.all([0, 1, 2].map((i) => a.broker.forUser('PROGRAM', principal(i))));
@@ -138,7 +142,6 @@ describe('TokenBroker replicas sharing Redis', () => {
   });
 
   it('loses no request when Redis goes away mid-test', async () => {
-    if (!redisUp) return;
     const proxy = await startRedisProxy();
     const [a, b] = await replicas(`test:${randomUUID()}`, proxy.url);
     const run = (round: number) =>

@@ -176,6 +176,8 @@ describe('TokenBroker against the identity emulator', () => {
       count: 1,
     });
     await expect(rig.broker.forApp('PRICING')).resolves.toMatchObject({ source: 'token-service' });
+    // Two attempts reached the token service: the faulted one (503) and the retry that succeeded.
+    expect(rig.events.stats()['PRICING']).toMatchObject({ tokenRequests: 2, tokenRequestFailures: 1 });
   });
 
   it('maps a wrong client secret to the client_credentials_invalid config error', async () => {

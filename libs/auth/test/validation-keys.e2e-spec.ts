@@ -55,8 +55,12 @@ describe('validation across signing-key rotation (emulator JWKS)', () => {
 
     await rotate({ action: 'retire', kid: headerKid(oldToken) });
     expect(await codeOf(oldToken)).toBe('valid'); // still inside the trust window of the cached key
-    await new Promise((resolve) => setTimeout(resolve, CACHE_WINDOW_MS + 200));
+    // Wait for the event (the retired key refused), not a fixed time: it must come once the window passes.
+    const retiredAt = Date.now();
+    while ((await codeOf(oldToken)) === 'valid' && Date.now() - retiredAt < CACHE_WINDOW_MS + 5_000)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await codeOf(oldToken)).toBe('token_key_unknown');
+    expect(Date.now() - retiredAt).toBeGreaterThanOrEqual(CACHE_WINDOW_MS - 500);
     expect(await codeOf(newToken)).toBe('valid');
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { EnvValidationError } from '@chain/platform';
@@ -26,6 +26,12 @@ const VALID = {
   DOWNSTREAM_APIS__PRICING__TIMEOUT_MS: '2500',
 };
 
+/** The compose env files, one directory per identity mode (docker/env/<mode>/). */
+const COMPOSE_ENV = join(__dirname, '../../../../docker/env');
+const COMPOSE_MODES = readdirSync(COMPOSE_ENV).filter((mode) =>
+  existsSync(join(COMPOSE_ENV, mode, 'bff.env')),
+);
+
 function problemsOf(env: Record<string, string | undefined>): string[] {
   try {
     parseBffEnv(env);
@@ -47,6 +53,10 @@ function readEnvFile(path: string): Record<string, string> {
 }
 
 describe('parseBffEnv', () => {
+  it('finds the compose environment of the entra mode at least', () => {
+    expect(COMPOSE_MODES).toContain('entra');
+  });
+
   it('declares the three downstreams once, from DOWNSTREAM_APIS__<NAME>__*', () => {
     const env = parseBffEnv(VALID);
     expect(env.downstreams).toEqual({
@@ -82,8 +92,8 @@ describe('parseBffEnv', () => {
     expect(env.TOKEN_CACHE_REDIS_URL).toBeUndefined();
   });
 
-  it('accepts the compose environment of docker/env/bff.env', () => {
-    const env = parseBffEnv(readEnvFile(join(__dirname, '../../../../docker/env/bff.env')));
+  it.each(COMPOSE_MODES)('accepts the compose environment of docker/env/%s/bff.env', (mode) => {
+    const env = parseBffEnv(readEnvFile(join(COMPOSE_ENV, mode, 'bff.env')));
     expect(env.CHAIN_TRACE).toBe(true);
     expect(env.TOKEN_CACHE_REDIS_URL).toBe('redis://redis:6379');
     expect(Object.keys(env.downstreams).sort()).toEqual(['DOCUMENTS', 'PRICING', 'PROGRAM']);
@@ -142,6 +152,47 @@ describe('parseBffEnv', () => {
     expect(problemsOf({ ...VALID, DOWNSTREAM_APIS__DOCUMENTS__BASE_URL: 'documents:3003' })).toEqual([
       'DOWNSTREAM_APIS__DOCUMENTS__BASE_URL',
     ]);
+  });
+
+  describe('verified delegation (identity providers without on-behalf-of)', () => {
+    const DELEGATING = {
+      ...VALID,
+      DOWNSTREAM_APIS__PROGRAM__FLOW: 'verified-delegation',
+      DOWNSTREAM_APIS__PROGRAM__SCOPES: 'https://contosob2c.onmicrosoft.com/program-service/.default',
+      DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES: 'Program.ReadWrite',
+      AUTH_DELEGATION_SIGNING_KEY_FILE: '/run/secrets/bff-delegation.pem',
+    };
+
+    it('declares a downstream by verified delegation with its delegated scopes', () => {
+      expect(parseBffEnv(DELEGATING).downstreams.PROGRAM).toEqual({
+        baseUrl: 'http://127.0.0.1:3001',
+        flow: 'verified-delegation',
+        scopes: ['https://contosob2c.onmicrosoft.com/program-service/.default'],
+        delegatedScopes: ['Program.ReadWrite'],
+      });
+    });
+
+    it('names AUTH_DELEGATION_SIGNING_KEY when no key signs the proofs, and DELEGATED_SCOPES when absent', () => {
+      expect(
+        problemsOf({
+          ...DELEGATING,
+          AUTH_DELEGATION_SIGNING_KEY_FILE: undefined,
+          DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES: undefined,
+        }),
+      ).toEqual(['AUTH_DELEGATION_SIGNING_KEY', 'DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES']);
+    });
+
+    it('refuses the key and its file together, and scopes other than one <resource>/.default', () => {
+      expect(problemsOf({ ...DELEGATING, AUTH_DELEGATION_SIGNING_KEY: 'pem' })).toEqual([
+        'AUTH_DELEGATION_SIGNING_KEY',
+      ]);
+      expect(
+        problemsOf({
+          ...DELEGATING,
+          DOWNSTREAM_APIS__PROGRAM__SCOPES: 'api://program-service/Program.ReadWrite',
+        }),
+      ).toEqual(['DOWNSTREAM_APIS__PROGRAM__SCOPES']);
+    });
   });
 
   it('accepts only origins in CORS_ORIGINS', () => {

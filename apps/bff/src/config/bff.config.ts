@@ -26,9 +26,9 @@ type DownstreamShape<N extends string> = Record<
   `DOWNSTREAM_APIS__${N}__${'BASE_URL' | 'FLOW' | 'SCOPES'}`,
   z.ZodString
 > &
-  Record<`DOWNSTREAM_APIS__${N}__TIMEOUT_MS`, z.ZodOptional<z.ZodString>>;
+  Record<`DOWNSTREAM_APIS__${N}__${'TIMEOUT_MS' | 'DELEGATED_SCOPES'}`, z.ZodOptional<z.ZodString>>;
 
-/** The four variables that declare one downstream (CONTRACTS.md "TokenBrokerModule" env mapping). */
+/** The variables that declare one downstream (docs/auth.md, TokenBrokerModule env mapping). */
 function downstreamShape<N extends BffDownstream>(
   name: N,
   example: { flow: string; scopes: string; url: string },
@@ -38,6 +38,12 @@ function downstreamShape<N extends BffDownstream>(
     [`${prefix}BASE_URL`]: z.string().describe(`the base URL of the ${name} API, e.g. ${example.url}`),
     [`${prefix}FLOW`]: z.string().describe(`"${example.flow}"`),
     [`${prefix}SCOPES`]: z.string().describe(`space-separated scopes, e.g. ${example.scopes}`),
+    [`${prefix}DELEGATED_SCOPES`]: z
+      .string()
+      .optional()
+      .describe(
+        'verified-delegation only: space-separated scope names the proof conveys, e.g. Program.ReadWrite',
+      ),
     [`${prefix}TIMEOUT_MS`]: z
       .string()
       .optional()
@@ -74,6 +80,16 @@ export const bffEnvSchema = z
       .string()
       .optional()
       .describe('path of the PEM private key of that certificate'),
+    AUTH_DELEGATION_SIGNING_KEY: z
+      .string()
+      .optional()
+      .describe(
+        'the RSA private key (PEM; "\\n" escapes allowed) that signs user-delegation proofs, for verified-delegation downstreams',
+      ),
+    AUTH_DELEGATION_SIGNING_KEY_FILE: z
+      .string()
+      .optional()
+      .describe('path of that PEM key, instead of AUTH_DELEGATION_SIGNING_KEY'),
     TOKEN_CACHE_REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
@@ -107,6 +123,7 @@ export const bffEnvSchema = z
     refineResourceServerEnv(env, ctx);
     refineCredential(env, ctx);
     refineDownstreams(env, ctx);
+    refineDelegationKey(env, ctx);
   })
   .transform((env) => ({ ...env, downstreams: readDownstreams(env) }));
 
@@ -138,6 +155,22 @@ function refineCredential(env: RawEnv, ctx: z.RefinementCtx): void {
     );
 }
 
+/** One delegation signing key, and one at all when a downstream is declared verified-delegation. */
+function refineDelegationKey(env: RawEnv, ctx: z.RefinementCtx): void {
+  const pem = env['AUTH_DELEGATION_SIGNING_KEY'] !== undefined;
+  const file = env['AUTH_DELEGATION_SIGNING_KEY_FILE'] !== undefined;
+  const delegating = Object.entries(env).some(
+    ([name, value]) => name.endsWith('__FLOW') && value === 'verified-delegation',
+  );
+  const issue = (message: string) =>
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['AUTH_DELEGATION_SIGNING_KEY'], message });
+  if (pem && file) issue('set AUTH_DELEGATION_SIGNING_KEY or AUTH_DELEGATION_SIGNING_KEY_FILE, not both');
+  if (delegating && !pem && !file)
+    issue(
+      'is required (or AUTH_DELEGATION_SIGNING_KEY_FILE) because a downstream is declared verified-delegation: the BFF signs its user-delegation proofs with it',
+    );
+}
+
 /** The downstream registry, validated by libs/auth (flows, one resource per downstream, `.default` for CC). */
 function refineDownstreams(env: RawEnv, ctx: z.RefinementCtx): void {
   try {
@@ -159,7 +192,9 @@ function readDownstreams(env: RawEnv): Record<BffDownstream, DownstreamDeclarati
 
 /** The variable a libs/auth issue is about: the one it names, else the downstream's `FLOW`/`SCOPES`/`BASE_URL`. */
 function variableOf(message: string): string {
-  const named = /DOWNSTREAM_APIS__[A-Z0-9_]+?__(BASE_URL|FLOW|SCOPES|TIMEOUT_MS)/.exec(message);
+  const named = /DOWNSTREAM_APIS__[A-Z0-9_]+?__(BASE_URL|FLOW|DELEGATED_SCOPES|SCOPES|TIMEOUT_MS)/.exec(
+    message,
+  );
   if (named) return named[0];
   const name = /downstream "([^"]+)"/.exec(message)?.[1] ?? 'UNKNOWN';
   const field = /baseUrl/.test(message) ? 'BASE_URL' : /scope/i.test(message) ? 'SCOPES' : 'FLOW';

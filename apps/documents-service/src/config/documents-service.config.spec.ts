@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { EnvValidationError } from '@chain/platform';
@@ -19,6 +19,12 @@ const VALID = {
   DOWNSTREAM_APIS__PROGRAM__SCOPES: 'api://program-service/Program.Read',
   AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
 };
+
+/** The compose env files, one directory per identity mode (docker/env/<mode>/). */
+const COMPOSE_ENV = join(__dirname, '..', '..', '..', '..', 'docker', 'env');
+const COMPOSE_MODES = readdirSync(COMPOSE_ENV).filter((mode) =>
+  existsSync(join(COMPOSE_ENV, mode, 'documents-service.env')),
+);
 
 function problemsOf(env: Record<string, string | undefined>): EnvValidationError {
   try {
@@ -58,8 +64,12 @@ describe('documents-service environment', () => {
     });
   });
 
-  it('accepts the docker-compose environment file unchanged', () => {
-    const file = join(__dirname, '..', '..', '..', '..', 'docker', 'env', 'documents-service.env');
+  it('finds the compose environment of the entra mode at least', () => {
+    expect(COMPOSE_MODES).toContain('entra');
+  });
+
+  it.each(COMPOSE_MODES)('accepts the docker-compose environment file of docker/env/%s unchanged', (mode) => {
+    const file = join(COMPOSE_ENV, mode, 'documents-service.env');
     const env = parseDocumentsServiceEnv(readEnvFile(file));
     expect(env.PORT).toBe(3003);
     expect(env.AZURE_STORAGE_CONNECTION_STRING).toContain('BlobEndpoint=http://azurite:10000');
@@ -102,6 +112,51 @@ describe('documents-service environment', () => {
         problem: expect.stringMatching(/on-behalf-of/),
       }),
     ]);
+  });
+
+  describe('verified delegation (identity providers without on-behalf-of)', () => {
+    const DELEGATING = {
+      ...VALID,
+      DOWNSTREAM_APIS__PROGRAM__FLOW: 'verified-delegation',
+      DOWNSTREAM_APIS__PROGRAM__SCOPES: 'https://contosob2c.onmicrosoft.com/program-service/.default',
+      DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES: 'Program.Read',
+      AUTH_DELEGATION_SIGNING_KEY:
+        '-----BEGIN PRIVATE KEY-----\\nnot checked here\\n-----END PRIVATE KEY-----',
+    };
+
+    it('declares the second hop by verified delegation with its delegated scopes', () => {
+      expect(parseDocumentsServiceEnv(DELEGATING).downstreams.PROGRAM).toEqual({
+        baseUrl: 'http://127.0.0.1:3001',
+        flow: 'verified-delegation',
+        scopes: ['https://contosob2c.onmicrosoft.com/program-service/.default'],
+        delegatedScopes: ['Program.Read'],
+      });
+    });
+
+    it('names the variable to set when the signing key or the delegated scopes are missing', () => {
+      const error = problemsOf({
+        ...DELEGATING,
+        AUTH_DELEGATION_SIGNING_KEY: undefined,
+        DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES: undefined,
+      });
+      expect(error.problems.map((p) => p.variable).sort()).toEqual([
+        'AUTH_DELEGATION_SIGNING_KEY',
+        'DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES',
+      ]);
+    });
+
+    it('refuses both the key and its file, and a delegated scope with its resource', () => {
+      const error = problemsOf({
+        ...DELEGATING,
+        AUTH_DELEGATION_SIGNING_KEY_FILE: '/run/secrets/key.pem',
+        DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES: 'api://program-service/Program.Read',
+      });
+      expect(error.problems.map((p) => p.variable).sort()).toEqual([
+        'AUTH_DELEGATION_SIGNING_KEY',
+        'DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES',
+      ]);
+      expect(error.message).not.toContain('not checked here');
+    });
   });
 
   it('wants exactly one storage target', () => {

@@ -65,6 +65,18 @@ const shape = {
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
     .optional()
     .describe('32 random bytes, base64 (openssl rand -base64 32); required with TOKEN_CACHE_REDIS_URL'),
+  AUTH_DELEGATION_SIGNING_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'the RSA private key (PEM; "\\n" escapes allowed) that signs user-delegation proofs to program-service (verified-delegation)',
+    ),
+  AUTH_DELEGATION_SIGNING_KEY_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('path of that PEM key, instead of AUTH_DELEGATION_SIGNING_KEY'),
   DOWNSTREAM_APIS__PROGRAM__BASE_URL: z
     .string()
     .optional()
@@ -72,11 +84,19 @@ const shape = {
   DOWNSTREAM_APIS__PROGRAM__FLOW: z
     .string()
     .optional()
-    .describe('"on-behalf-of" (the second hop is for the user)'),
+    .describe(
+      '"on-behalf-of" (the second hop is for the user), or "verified-delegation" where the identity provider has no on-behalf-of (B2C)',
+    ),
   DOWNSTREAM_APIS__PROGRAM__SCOPES: z
     .string()
     .optional()
-    .describe('space-separated scopes, e.g. api://program-service/Program.Read'),
+    .describe(
+      'space-separated scopes, e.g. api://program-service/Program.Read (verified-delegation: <App ID URI>/.default)',
+    ),
+  DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES: z
+    .string()
+    .optional()
+    .describe('verified-delegation only: the scope names the proof conveys, e.g. Program.Read'),
   DOWNSTREAM_APIS__PROGRAM__TIMEOUT_MS: z
     .string()
     .optional()
@@ -152,6 +172,23 @@ function refineCallerEnv(env: RawEnv, ctx: z.RefinementCtx): void {
       'is required with TOKEN_CACHE_REDIS_URL (values in Redis are encrypted)',
     );
   for (const problem of downstreamProblems(env)) issue(problem.variable, problem.message);
+  refineDelegationKey(env, issue);
+}
+
+/** One delegation signing key, and one at all when program-service is reached by verified delegation. */
+function refineDelegationKey(env: RawEnv, issue: (variable: string, message: string) => void): void {
+  const pem = env.AUTH_DELEGATION_SIGNING_KEY !== undefined;
+  const file = env.AUTH_DELEGATION_SIGNING_KEY_FILE !== undefined;
+  if (pem && file)
+    issue(
+      'AUTH_DELEGATION_SIGNING_KEY',
+      'set AUTH_DELEGATION_SIGNING_KEY or AUTH_DELEGATION_SIGNING_KEY_FILE, not both',
+    );
+  if (env.DOWNSTREAM_APIS__PROGRAM__FLOW?.trim() === 'verified-delegation' && !pem && !file)
+    issue(
+      'AUTH_DELEGATION_SIGNING_KEY',
+      `is required (or AUTH_DELEGATION_SIGNING_KEY_FILE) because ${PROGRAM}FLOW is verified-delegation: documents-service signs its user-delegation proofs with it`,
+    );
 }
 
 /** Exactly one way to reach Blob Storage. */
@@ -170,15 +207,19 @@ function refineStorageEnv(env: RawEnv, ctx: z.RefinementCtx): void {
   });
 }
 
-/** The broker's own validation of `DOWNSTREAM_APIS__PROGRAM__*`, plus: the second hop is on behalf of the user. */
+/**
+ * The broker's own validation of `DOWNSTREAM_APIS__PROGRAM__*`, plus: the second hop is for the user
+ * (on-behalf-of, or verified delegation where there is no on-behalf-of).
+ */
 function downstreamProblems(env: RawEnv): { variable: string; message: string }[] {
   try {
     const { PROGRAM: program } = downstreamsOf(env);
-    if (program.flow === 'on-behalf-of') return [];
+    if (program.flow === 'on-behalf-of' || program.flow === 'verified-delegation') return [];
     return [
       {
         variable: `${PROGRAM}FLOW`,
-        message: 'must be "on-behalf-of": program-service decides per user whether the programme is visible',
+        message:
+          'must be "on-behalf-of" or "verified-delegation": program-service decides per user whether the programme is visible',
       },
     ];
   } catch (error) {
@@ -200,6 +241,7 @@ function downstreamsOf(env: RawEnv): Record<Downstream, DownstreamDeclaration> {
     DOWNSTREAM_APIS__PROGRAM__BASE_URL: env.DOWNSTREAM_APIS__PROGRAM__BASE_URL,
     DOWNSTREAM_APIS__PROGRAM__FLOW: env.DOWNSTREAM_APIS__PROGRAM__FLOW,
     DOWNSTREAM_APIS__PROGRAM__SCOPES: env.DOWNSTREAM_APIS__PROGRAM__SCOPES,
+    DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES: env.DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES,
     DOWNSTREAM_APIS__PROGRAM__TIMEOUT_MS: env.DOWNSTREAM_APIS__PROGRAM__TIMEOUT_MS,
   };
   return parseDownstreamApisEnv(variables, [Downstream.Program]);

@@ -1,7 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-import type { ClientCredential, TokenBrokerOptions } from '@chain/auth';
+import { type ClientCredential, delegationSigningKeyFromEnv, type TokenBrokerOptions } from '@chain/auth';
 
 import type { DocumentsServiceEnv } from './documents-service.config';
 
@@ -14,8 +14,8 @@ export class CallerCredentialError extends Error {
 }
 
 /**
- * Maps the caller variables (`AUTH_AUTHORITY`, `AUTH_CLIENT_*`, `TOKEN_CACHE_*`, `DOWNSTREAM_APIS__PROGRAM__*`)
- * onto `TokenBrokerModule.forRoot()` options.
+ * Maps the caller variables (`AUTH_AUTHORITY`, `AUTH_CLIENT_*`, `TOKEN_CACHE_*`, `AUTH_DELEGATION_SIGNING_KEY*`,
+ * `DOWNSTREAM_APIS__PROGRAM__*`) onto `TokenBrokerModule.forRoot()` options.
  *
  * @param tokenServiceCaPem an extra CA for the token service's TLS, for in-process tests; processes trust
  *   the local emulator through `NODE_EXTRA_CA_CERTS` instead.
@@ -40,7 +40,17 @@ export function tokenBrokerOptionsFromEnv(
     downstreams: env.downstreams,
     cache,
     ...(tokenServiceCaPem === undefined ? {} : { tokenServiceCaPem }),
+    ...delegationOf(env),
   };
+}
+
+/** The key that signs user-delegation proofs, when set (read once at boot; never logged). */
+function delegationOf(env: DocumentsServiceEnv): Pick<TokenBrokerOptions, 'delegation'> {
+  const delegation = delegationSigningKeyFromEnv({
+    AUTH_DELEGATION_SIGNING_KEY: env.AUTH_DELEGATION_SIGNING_KEY,
+    AUTH_DELEGATION_SIGNING_KEY_FILE: env.AUTH_DELEGATION_SIGNING_KEY_FILE,
+  });
+  return delegation === undefined ? {} : { delegation };
 }
 
 function credentialOf(env: DocumentsServiceEnv): ClientCredential {

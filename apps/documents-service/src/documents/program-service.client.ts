@@ -5,10 +5,11 @@ import { Downstream } from '../config/documents-service.config';
 import { ProgrammeNotFoundError } from './documents.errors';
 
 /**
- * The second hop: asks program-service, on behalf of the same user (OBO, `Program.Read`), whether the
- * programme is visible to them. program-service owns the visibility rules; documents-service never
- * repeats them. Other failures (token service down, program-service unreachable, consent missing) keep
- * the typed errors of the downstream client (502/503/504/403).
+ * The second hop: asks program-service, for the same user (on-behalf-of, or verified delegation where
+ * the identity provider has none; `Program.Read`), whether the programme is visible to them.
+ * program-service owns the visibility rules; documents-service never repeats them. Other failures
+ * (token service down, program-service unreachable, consent missing) keep the typed errors of the
+ * downstream client (502/503/504/403).
  */
 @Injectable()
 export class ProgramServiceClient {

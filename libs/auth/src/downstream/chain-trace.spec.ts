@@ -33,6 +33,18 @@ describe('chain trace header', () => {
     expect(decodeChainTrace(encodeChainTrace([deep]))).toBeUndefined();
   });
 
+  it('keeps a verified-delegation hop and the display claims of its proof', () => {
+    const delegated: HopRecord = {
+      ...hop,
+      flow: 'verified-delegation',
+      token: {
+        ...hop.token,
+        delegation: { oid: 'alice', scp: 'Program.Read', tfp: 'B2C_1_mfa', idp: 'google.com' },
+      },
+    };
+    expect(decodeChainTrace(encodeChainTrace([delegated]))).toEqual([delegated]);
+  });
+
   it('drops unknown claims a callee might add', () => {
     const withExtra = {
       ...hop,

@@ -20,6 +20,8 @@ const claimsSchema = z
     amr: z.array(z.string()).optional(),
     acrs: z.array(z.string()).optional(),
     ver: z.string().optional(),
+    tfp: z.string().optional(),
+    idp: z.string().optional(),
     iat: z.number().optional(),
     exp: z.number().optional(),
   })
@@ -29,7 +31,7 @@ const hopSchema: z.ZodType<HopRecord> = z.lazy(() =>
   z.object({
     from: z.string().max(200),
     to: z.string().max(200),
-    flow: z.enum(['on-behalf-of', 'client-credentials']),
+    flow: z.enum(['on-behalf-of', 'client-credentials', 'verified-delegation']),
     method: z.string().max(16),
     path: z.string().max(2_048),
     status: z.number().int(),
@@ -38,6 +40,7 @@ const hopSchema: z.ZodType<HopRecord> = z.lazy(() =>
       source: z.enum(['cache', 'token-service', 'refresh']),
       acquireMs: z.number(),
       claims: claimsSchema,
+      delegation: claimsSchema.optional(),
     }),
     children: z.array(hopSchema).max(64).optional(),
   }),

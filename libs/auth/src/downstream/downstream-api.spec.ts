@@ -6,6 +6,7 @@ import type { AxiosRequestConfig } from 'axios';
 import { RequestContext } from '../context';
 import { fakeJwt } from '../token-broker/broker-test.fakes';
 import { TokenBrokerError } from '../token-broker/token-broker.errors';
+import type { DownstreamFlow } from '../token-broker/token-broker.options';
 import type { AcquireOptions, BrokeredToken } from '../token-broker/token-broker.service';
 import { encodeChainTrace } from './chain-trace';
 import { DownstreamApi } from './downstream-api';
@@ -17,7 +18,11 @@ type Reply =
 const CLAIMS = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
 const INCOMING = fakeJwt({ oid: 'alice', aud: 'api://bff' });
 
-function harness(replies: Reply[], tokenFn?: (o: AcquireOptions) => Promise<BrokeredToken>) {
+function harness(
+  replies: Reply[],
+  tokenFn?: (o: AcquireOptions) => Promise<BrokeredToken>,
+  flow: DownstreamFlow = 'on-behalf-of',
+) {
   const sent: AxiosRequestConfig[] = [];
   const tokenCalls: AcquireOptions[] = [];
   const http = {
@@ -53,11 +58,11 @@ function harness(replies: Reply[], tokenFn?: (o: AcquireOptions) => Promise<Brok
     from: 'bff',
     declaration: {
       baseUrl: 'http://program.test/api',
-      flow: 'on-behalf-of',
+      flow,
       scopes: ['api://program-service/Program.ReadWrite'],
       timeoutMs: 1234,
     },
-    flow: 'on-behalf-of',
+    flow,
     http,
     token,
   });
@@ -265,5 +270,59 @@ describe('DownstreamApi', () => {
     const { api, sent } = harness([{ status: 204 }]);
     await expect(api.delete('/programmes/1')).resolves.toMatchObject({ status: 204 });
     expect((sent[0]!.headers as Record<string, string>)['x-correlation-id']).toBeUndefined();
+  });
+});
+
+describe('DownstreamApi, verified delegation', () => {
+  const PROOF = fakeJwt({
+    iss: 'bff',
+    oid: 'alice',
+    scp: 'Program.ReadWrite',
+    amr: ['pwd'],
+    tfp: 'B2C_1_signin',
+  });
+  const delegated = async (): Promise<BrokeredToken> => ({
+    accessToken: fakeJwt({ azp: 'bff', aud: 'program', roles: ['Delegation.Act'] }),
+    delegationProof: PROOF,
+    expiresOnMs: Date.now() + 3_600_000,
+    flow: 'verified-delegation',
+    source: 'cache',
+    acquireMs: 0,
+  });
+
+  it('sends the proof as X-User-Delegation beside the app token, never one the caller supplies', async () => {
+    const { api, sent } = harness([{ status: 200, data: {} }], delegated, 'verified-delegation');
+    await api.get('/programmes', { headers: { 'X-User-Delegation': 'forged.proof.value' } });
+    const headers = sent[0]!.headers as Record<string, string>;
+    expect(headers['x-user-delegation']).toBe(PROOF);
+    expect(JSON.stringify(headers)).not.toContain('forged.proof.value');
+  });
+
+  it('records the hop as verified-delegation with the display claims of the proof, not the proof', async () => {
+    const { api } = harness([{ status: 200, data: {} }], delegated, 'verified-delegation');
+    const { hops } = await inContext(() => api.get('/programmes'));
+    expect(hops[0]).toMatchObject({
+      flow: 'verified-delegation',
+      token: {
+        claims: { azp: 'bff', roles: ['Delegation.Act'] },
+        delegation: { oid: 'alice', scp: 'Program.ReadWrite', amr: ['pwd'], tfp: 'B2C_1_signin' },
+      },
+    });
+    expect(JSON.stringify(hops)).not.toContain('eyJ');
+  });
+
+  it('relays an insufficient_claims challenge at once: an app token cannot satisfy user claims', async () => {
+    const challenge = `Bearer error="insufficient_claims", claims="${Buffer.from(CLAIMS).toString('base64')}"`;
+    const { api, sent, tokenCalls } = harness(
+      [{ status: 401, headers: { 'www-authenticate': challenge } }],
+      delegated,
+      'verified-delegation',
+    );
+    const { result: error, hops } = await inContext(() => rejection(api.post('/programmes/1/approve')));
+    expect({ code: error.code, status: error.status }).toEqual({ code: 'claims_challenge', status: 401 });
+    expect(error.wwwAuthenticate).toContain(`claims="${Buffer.from(CLAIMS).toString('base64')}"`);
+    expect(tokenCalls).toHaveLength(1);
+    expect(sent).toHaveLength(1);
+    expect(hops.map((h) => h.status)).toEqual([401]);
   });
 });

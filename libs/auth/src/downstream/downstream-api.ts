@@ -6,8 +6,9 @@ import type { AxiosResponse, Method, ResponseType } from 'axios';
 import { RequestContext } from '../context';
 import { buildBearerChallenge, parseBearerChallenge } from '../errors';
 import { TokenBrokerError } from '../token-broker/token-broker.errors';
-import type { DownstreamDeclaration, DownstreamFlow } from '../token-broker/token-broker.options';
+import { type DownstreamDeclaration, DownstreamFlow } from '../token-broker/token-broker.options';
 import type { AcquireOptions, BrokeredToken } from '../token-broker/token-broker.service';
+import { USER_DELEGATION_HEADER } from '../validation/user-delegation';
 import { CHAIN_TRACE_HEADER, decodeChainTrace } from './chain-trace';
 import { mapDownstreamStatus, mapDownstreamTransportError } from './downstream-error.mapper';
 import type { HopRecord } from './hop-record';
@@ -16,7 +17,10 @@ import { childTraceparent } from './traceparent';
 
 /** Per-call options; the base URL is fixed by the declaration and cannot be changed here. */
 export interface DownstreamRequestOptions {
-  /** Extra request headers. `Authorization`, `x-correlation-id` and `traceparent` are always the client's own. */
+  /**
+   * Extra request headers. `Authorization`, `X-User-Delegation`, `x-correlation-id` and `traceparent` are
+   * always the client's own.
+   */
   readonly headers?: Readonly<Record<string, string>>;
   /** Query parameters; `undefined` values are dropped. */
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
@@ -57,11 +61,13 @@ interface CallSpec {
 const ERROR_BODY_LIMIT = 65_536;
 
 /**
- * A typed client for one declared downstream, bound to one caller (a user via on-behalf-of, or the app).
- * Every call attaches `Authorization: Bearer <downstream token>` (never the incoming token), `x-correlation-id`
- * and a child `traceparent`; applies the declared timeout; retries once with the requested claims when the
- * downstream answers 401 `insufficient_claims`; maps failures to typed errors; and appends a
- * {@link HopRecord} to the current request context.
+ * A typed client for one declared downstream, bound to one caller (a user via on-behalf-of or verified
+ * delegation, or the app). Every call attaches `Authorization: Bearer <downstream token>` (never the
+ * incoming token), `X-User-Delegation: <proof>` for verified delegation, `x-correlation-id` and a child
+ * `traceparent`; applies the declared timeout; retries once with the requested claims when the downstream
+ * answers 401 `insufficient_claims` (except for verified delegation, where the challenge is relayed at once:
+ * an app token cannot satisfy user claims); maps failures to typed errors; and appends a {@link HopRecord}
+ * to the current request context.
  */
 export class DownstreamApi {
   constructor(private readonly deps: DownstreamApiDeps) {}
@@ -118,7 +124,7 @@ export class DownstreamApi {
     let token = await this.deps.token({ claims: spec.options.claims });
     let response = await this.send(spec, url, token);
     const claims = stepUpClaims(response);
-    if (claims !== undefined && !spec.options.claims && !(spec.body instanceof Readable)) {
+    if (claims !== undefined && this.retriesClaims(spec)) {
       // The refused attempt is a hop of its own: the retry below may never happen (the token service
       // can answer the claims with interaction_required), and the inspector must still show it.
       this.record(spec, response, token, Date.now() - started);
@@ -132,6 +138,15 @@ export class DownstreamApi {
     }
     if (response.status >= 400) throw await this.failure(response);
     return { status: response.status, headers: flatHeaders(response), data: response.data as T };
+  }
+
+  /** Whether a claims challenge is worth one retry with a new token (never for verified delegation). */
+  private retriesClaims(spec: CallSpec): boolean {
+    return (
+      this.deps.flow !== DownstreamFlow.VerifiedDelegation &&
+      !spec.options.claims &&
+      !(spec.body instanceof Readable)
+    );
   }
 
   private async send(spec: CallSpec, url: URL, token: BrokeredToken): Promise<AxiosResponse> {
@@ -160,13 +175,20 @@ export class DownstreamApi {
 
   private headers(options: DownstreamRequestOptions, token: BrokeredToken): Record<string, string> {
     const context = RequestContext.current();
-    const own = new Set(['authorization', 'x-correlation-id', 'traceparent', 'cookie']);
+    const own = new Set([
+      'authorization',
+      USER_DELEGATION_HEADER,
+      'x-correlation-id',
+      'traceparent',
+      'cookie',
+    ]);
     const headers = Object.fromEntries(
       Object.entries(options.headers ?? {}).filter(([k]) => !own.has(k.toLowerCase())),
     );
     return {
       ...headers,
       authorization: `Bearer ${token.accessToken}`,
+      ...(token.delegationProof ? { [USER_DELEGATION_HEADER]: token.delegationProof } : {}),
       traceparent: childTraceparent(context?.traceparent),
       ...(context?.correlationId ? { 'x-correlation-id': context.correlationId } : {}),
     };
@@ -189,7 +211,12 @@ export class DownstreamApi {
       path: spec.path.split('?')[0] ?? spec.path,
       status: response.status,
       durationMs,
-      token: { source: token.source, acquireMs: token.acquireMs, claims: displayClaims(token.accessToken) },
+      token: {
+        source: token.source,
+        acquireMs: token.acquireMs,
+        claims: displayClaims(token.accessToken),
+        ...(token.delegationProof ? { delegation: displayClaims(token.delegationProof) } : {}),
+      },
       ...(children ? { children } : {}),
     };
     hops.push(hop);

@@ -11,11 +11,15 @@ export interface HopTokenClaims {
   amr?: string[];
   acrs?: string[];
   ver?: string;
+  /** B2C policy (user flow). */
+  tfp?: string;
+  /** Identity provider of a federated sign-in. */
+  idp?: string;
   iat?: number;
   exp?: number;
 }
 
-/** One downstream call, as recorded in `RequestContext.current().hops` (docs/CONTRACTS.md). */
+/** One downstream call, as recorded in `RequestContext.current().hops` (docs/CONTRACTS.md); `flow` names how its token was obtained. */
 export interface HopRecord {
   from: string;
   to: string;
@@ -24,7 +28,13 @@ export interface HopRecord {
   path: string;
   status: number;
   durationMs: number;
-  token: { source: 'cache' | 'token-service' | 'refresh'; acquireMs: number; claims: HopTokenClaims };
+  token: {
+    source: 'cache' | 'token-service' | 'refresh';
+    acquireMs: number;
+    claims: HopTokenClaims;
+    /** Verified delegation: the display claims of the user-delegation proof sent beside the token. */
+    delegation?: HopTokenClaims;
+  };
   /** The callee's own hops, from its `x-chain-trace` response header. */
   children?: HopRecord[];
 }

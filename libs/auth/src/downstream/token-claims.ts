@@ -1,6 +1,6 @@
 import type { HopTokenClaims } from './hop-record';
 
-const STRING_CLAIMS = ['scp', 'azp', 'oid', 'idtyp', 'ver'] as const;
+const STRING_CLAIMS = ['scp', 'azp', 'oid', 'idtyp', 'ver', 'tfp', 'idp'] as const;
 const ARRAY_CLAIMS = ['roles', 'amr', 'acrs'] as const;
 const NUMBER_CLAIMS = ['iat', 'exp'] as const;
 

@@ -136,3 +136,65 @@ describe('validateDownstreamDeclarations', () => {
     ).toContain('whitespace');
   });
 });
+
+describe('verified-delegation declarations', () => {
+  const delegation = {
+    baseUrl: 'https://program.example',
+    flow: 'verified-delegation',
+    scopes: ['https://contosob2c.onmicrosoft.com/program-service/.default'],
+    delegatedScopes: ['Program.ReadWrite'],
+  };
+
+  it('reads DELEGATED_SCOPES from the environment', () => {
+    const declarations = parseDownstreamApisEnv(
+      {
+        DOWNSTREAM_APIS__PROGRAM__BASE_URL: 'https://program.example',
+        DOWNSTREAM_APIS__PROGRAM__FLOW: 'verified-delegation',
+        DOWNSTREAM_APIS__PROGRAM__SCOPES: 'https://contosob2c.onmicrosoft.com/program-service/.default',
+        DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES: 'Program.Read  Program.ReadWrite',
+      },
+      ['PROGRAM'],
+    );
+    expect(declarations.PROGRAM).toEqual({
+      ...delegation,
+      delegatedScopes: ['Program.Read', 'Program.ReadWrite'],
+    });
+  });
+
+  it('accepts one <resource>/.default with delegated scope names, and the app fallback', () => {
+    expect(() =>
+      validateDownstreamDeclarations({ PROGRAM: { ...delegation, allowAppFallback: true } }),
+    ).not.toThrow();
+  });
+
+  it.each([
+    [
+      'a scope other than one <resource>/.default',
+      { scopes: ['https://contosob2c.onmicrosoft.com/program-service/Program.Read'] },
+      /exactly one scope "<App ID URI>\/\.default"/,
+    ],
+    ['no delegated scopes', { delegatedScopes: undefined }, /DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES/],
+    [
+      'a delegated scope with its resource',
+      { delegatedScopes: ['api://program-service/Program.Read'] },
+      /DELEGATED_SCOPES lists scope names without the resource/,
+    ],
+    ['an OpenID scope as delegated scope', { delegatedScopes: ['openid'] }, /without the resource/],
+  ])('refuses %s, naming the variable or the fix', (_name, change, message) => {
+    expect(
+      issuesOf(() => validateDownstreamDeclarations({ PROGRAM: { ...delegation, ...change } })).join('\n'),
+    ).toMatch(message);
+  });
+
+  it('refuses delegated scopes on another flow', () => {
+    const obo = {
+      baseUrl: 'https://p.example',
+      flow: 'on-behalf-of',
+      scopes: ['api://p/P.Read'],
+      delegatedScopes: ['P.Read'],
+    };
+    expect(issuesOf(() => validateDownstreamDeclarations({ PROGRAM: obo }))[0]).toContain(
+      'applies to verified-delegation downstreams only',
+    );
+  });
+});

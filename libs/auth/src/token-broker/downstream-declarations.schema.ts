@@ -26,6 +26,7 @@ const declarationShape = z.object({
   timeoutMs: z.number().int().positive().max(600_000).optional(),
   retry: z.object({ attempts: z.number().int().min(0).max(10) }).optional(),
   allowAppFallback: z.boolean().optional(),
+  delegatedScopes: z.array(z.string()).optional(),
 });
 
 function baseUrlIssues(name: string, baseUrl: string): string[] {
@@ -46,11 +47,33 @@ function baseUrlIssues(name: string, baseUrl: string): string[] {
   return [];
 }
 
-function clientCredentialsScopeIssues(name: string, scopes: readonly string[]): string[] {
+function clientCredentialsScopeIssues(
+  name: string,
+  scopes: readonly string[],
+  flow: DownstreamFlow = DownstreamFlow.ClientCredentials,
+): string[] {
   const bad = scopes.length !== 1 || !scopes[0]?.endsWith('/.default');
   if (!bad) return [];
+  const why =
+    flow === DownstreamFlow.VerifiedDelegation
+      ? "the caller's own client-credentials token for the downstream; the user's scopes go in DELEGATED_SCOPES"
+      : 'Entra answers anything else with AADSTS1002012 invalid_scope';
   return [
-    `downstream "${name}": the client-credentials flow needs exactly one scope "<App ID URI>/.default" (Entra answers anything else with AADSTS1002012 invalid_scope); got [${scopes.join(' ')}] — use e.g. "${resourceOfScope(scopes[0] ?? 'api://your-api/x') || 'api://your-api'}/.default"`,
+    `downstream "${name}": the ${flow} flow needs exactly one scope "<App ID URI>/.default" (${why}); got [${scopes.join(' ')}] — use e.g. "${resourceOfScope(scopes[0] ?? 'api://your-api/x') || 'api://your-api'}/.default"`,
+  ];
+}
+
+function delegatedScopeIssues(name: string, delegatedScopes: readonly string[] | undefined): string[] {
+  const variable = `DOWNSTREAM_APIS__${name.toUpperCase()}__DELEGATED_SCOPES`;
+  if (!delegatedScopes?.length) {
+    return [
+      `downstream "${name}": the verified-delegation flow needs the scope names the proof conveys for the user (${variable}), e.g. "Program.ReadWrite"`,
+    ];
+  }
+  const bad = delegatedScopes.filter((s) => !/^[^\s/]+$/.test(s) || OIDC_SCOPES.has(s));
+  if (bad.length === 0) return [];
+  return [
+    `downstream "${name}": ${variable} lists scope names without the resource (e.g. "Program.ReadWrite", not "api://program-service/Program.ReadWrite"); got [${bad.join(' ')}]`,
   ];
 }
 
@@ -89,14 +112,22 @@ function declarationIssues(name: string, raw: unknown): string[] {
     issues.push(...clientCredentialsScopeIssues(name, d.scopes));
     if (d.allowAppFallback === true) {
       issues.push(
-        `downstream "${name}": allowAppFallback applies to on-behalf-of downstreams only; remove it`,
+        `downstream "${name}": allowAppFallback applies to on-behalf-of and verified-delegation downstreams only; remove it`,
       );
     }
   } else if (d.flow === DownstreamFlow.OnBehalfOf) {
     issues.push(...onBehalfOfScopeIssues(name, d.scopes));
+  } else if (d.flow === DownstreamFlow.VerifiedDelegation) {
+    issues.push(...clientCredentialsScopeIssues(name, d.scopes, DownstreamFlow.VerifiedDelegation));
+    issues.push(...delegatedScopeIssues(name, d.delegatedScopes));
   } else {
     issues.push(
-      `downstream "${name}": unknown flow "${d.flow}"; use "on-behalf-of" (calls for the signed-in user) or "client-credentials" (calls as the app)`,
+      `downstream "${name}": unknown flow "${d.flow}"; use "on-behalf-of" (calls for the signed-in user), "client-credentials" (calls as the app) or "verified-delegation" (the app's token plus a signed proof of the user, where on-behalf-of does not exist)`,
+    );
+  }
+  if (d.flow !== DownstreamFlow.VerifiedDelegation && d.delegatedScopes !== undefined) {
+    issues.push(
+      `downstream "${name}": delegatedScopes (DOWNSTREAM_APIS__${name.toUpperCase()}__DELEGATED_SCOPES) applies to verified-delegation downstreams only; remove it`,
     );
   }
   return issues;
@@ -130,19 +161,23 @@ function readEnvDeclaration(
   const baseUrl = env[`${prefix}BASE_URL`]?.trim();
   const flow = env[`${prefix}FLOW`]?.trim();
   const scopes = env[`${prefix}SCOPES`]?.trim();
+  const delegatedScopes = env[`${prefix}DELEGATED_SCOPES`]?.trim();
   if (!baseUrl) issues.push(`${prefix}BASE_URL is required: the absolute base URL of downstream "${name}"`);
-  if (!flow) issues.push(`${prefix}FLOW is required: "on-behalf-of" or "client-credentials"`);
+  if (!flow)
+    issues.push(`${prefix}FLOW is required: "on-behalf-of", "client-credentials" or "verified-delegation"`);
   if (!scopes) issues.push(`${prefix}SCOPES is required: space-separated scopes of downstream "${name}"`);
   const timeout = envNumber.safeParse(env[`${prefix}TIMEOUT_MS`]?.trim() || undefined);
   if (!timeout.success) issues.push(`${prefix}TIMEOUT_MS must be a whole number of milliseconds`);
   if (issues.length > 0) return { issues };
   const value: Record<string, unknown> = { baseUrl, flow, scopes: scopes!.split(/\s+/) };
   if (timeout.success && timeout.data !== undefined) value.timeoutMs = timeout.data;
+  if (delegatedScopes) value.delegatedScopes = delegatedScopes.split(/\s+/);
   return { value, issues };
 }
 
 /**
- * Maps `DOWNSTREAM_APIS__<NAME>__BASE_URL | FLOW | SCOPES | TIMEOUT_MS` into validated declarations, the
+ * Maps `DOWNSTREAM_APIS__<NAME>__BASE_URL | FLOW | SCOPES | DELEGATED_SCOPES | TIMEOUT_MS` (scopes
+ * space-separated) into validated declarations, the
  * way Microsoft.Identity.Web reads its `DownstreamApis` section. Call it from an app's `*.config.ts`.
  *
  * @param env - the environment to read (pass `process.env` from a config file).

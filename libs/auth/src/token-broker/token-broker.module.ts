@@ -1,12 +1,16 @@
 import { HttpModule } from '@nestjs/axios';
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 
 import { DownstreamClient } from '../downstream/downstream.client';
 import { MsalTokenAcquirer } from './msal-token-acquirer.adapter';
 import { NoSharedTokenStore, RedisTokenStore, SHARED_TOKEN_STORE } from './shared-token.store';
 import { TOKEN_ACQUIRER } from './token-acquirer.port';
 import { TokenBrokerEvents } from './token-broker.events';
-import { TOKEN_BROKER_OPTIONS, TokenBrokerConfigurableModule } from './token-broker.module-definition';
+import {
+  TOKEN_BROKER_OPTIONS,
+  type TOKEN_BROKER_OPTIONS_TYPE,
+  TokenBrokerConfigurableModule,
+} from './token-broker.module-definition';
 import type { TokenBrokerOptions } from './token-broker.options';
 import { TOKEN_BROKER_CLOCK, TokenBroker } from './token-broker.service';
 import {
@@ -23,6 +27,9 @@ const REDIS_BOOT_WAIT_MS = 1_000;
  * `EnableTokenAcquisitionToCallDownstreamApi` + `DownstreamApis` for Nest): provides {@link TokenBroker},
  * {@link DownstreamClient} and {@link TokenBrokerEvents}. Options are validated at boot; a bad downstream
  * declaration or credential stops the app with a message naming the fix.
+ *
+ * With a delegation signing key (`options.delegation`), `forRoot` also serves the key's public half at
+ * `GET /.well-known/delegation-jwks.json` (`@Public()`).
  *
  * Ports a test may override: `TOKEN_ACQUIRER` (token service), `SHARED_TOKEN_STORE` (L2), `TOKEN_BROKER_CLOCK`.
  */
@@ -56,4 +63,11 @@ const REDIS_BOOT_WAIT_MS = 1_000;
   ],
   exports: [TokenBroker, TokenBrokerEvents, DownstreamClient],
 })
-export class TokenBrokerModule extends TokenBrokerConfigurableModule {}
+export class TokenBrokerModule extends TokenBrokerConfigurableModule {
+  static override forRoot(options: typeof TOKEN_BROKER_OPTIONS_TYPE): DynamicModule {
+    return super.forRoot({
+      ...options,
+      publishDelegationJwks: options.publishDelegationJwks ?? options.delegation !== undefined,
+    });
+  }
+}

@@ -4,34 +4,49 @@
  * tokens are cached and acquired.
  */
 
-/** The two flows a downstream can be reached by (ENTRA.md §2 and §3). */
+/**
+ * The flows a downstream can be reached by: on-behalf-of and client credentials (Entra, External ID), and
+ * verified delegation — the app's client-credentials token plus a user-delegation proof signed by the
+ * app, for identity providers without on-behalf-of such as Azure AD B2C (docs/auth.md).
+ */
 export const DownstreamFlow = {
   OnBehalfOf: 'on-behalf-of',
   ClientCredentials: 'client-credentials',
+  VerifiedDelegation: 'verified-delegation',
 } as const;
 
-/** `'on-behalf-of' | 'client-credentials'`. */
+/** `'on-behalf-of' | 'client-credentials' | 'verified-delegation'`. */
 export type DownstreamFlow = (typeof DownstreamFlow)[keyof typeof DownstreamFlow];
 
 /** One downstream API, declared once in the caller's configuration. */
 export interface DownstreamDeclaration {
   /** Absolute `http(s)` base URL; per-call paths are resolved under it and may never leave it. */
   baseUrl: string;
-  /** How the token is obtained: on behalf of the signed-in user, or as the app itself. */
+  /**
+   * How the token is obtained: on behalf of the signed-in user, as the app itself, or as the app with a
+   * signed proof conveying the signed-in user (verified delegation).
+   */
   flow: DownstreamFlow;
   /**
    * Scopes to ask for. On-behalf-of: delegated scopes of one resource (`api://x/Scope.Name`).
-   * Client credentials: exactly one `<App ID URI>/.default` (Entra answers anything else with AADSTS1002012).
+   * Client credentials and verified delegation: exactly one `<App ID URI>/.default` (Entra answers
+   * anything else with AADSTS1002012).
    */
   scopes: string[];
+  /**
+   * Verified delegation only (required there): the scope names the proof conveys for the user, without
+   * the resource prefix (`Program.ReadWrite`). The callee accepts only those it allows this caller.
+   */
+  delegatedScopes?: string[];
   /** Timeout of one downstream HTTP call, in milliseconds. Default 10 000. */
   timeoutMs?: number;
   /** Retries of the token request on 5xx / 429 / network failure (not of the downstream call). Default 2. */
   retry?: { attempts: number };
   /**
-   * On-behalf-of only: when the caller is an app (no user), use the app's own client-credentials token for
-   * `<resource>/.default` instead of refusing with 403 `obo_requires_user`. Default false. A trade of least
-   * privilege for convenience: opt in per downstream only when the callee accepts app tokens.
+   * On-behalf-of and verified delegation: when the caller is an app (no user), use the app's own
+   * client-credentials token for `<resource>/.default` (without a proof) instead of refusing with 403
+   * `obo_requires_user` / `delegation_requires_user`. Default false. A trade of least privilege for
+   * convenience: opt in per downstream only when the callee accepts app tokens.
    */
   allowAppFallback?: boolean;
 }
@@ -63,6 +78,16 @@ export interface TokenBrokerCacheOptions {
   keyPrefix?: string;
 }
 
+/** The caller side of verified delegation: the key that signs this app's user-delegation proofs. */
+export interface DelegationSigningOptions {
+  /** RSA private key (PEM, PKCS#8 or PKCS#1, ≥ 2048 bits). Its public key is published as a JWKS. */
+  signingKeyPem: string;
+  /** Key id in the proofs' header and the JWKS. Default: the RFC 7638 thumbprint of the public key. */
+  kid?: string;
+  /** Lifetime of one proof, in seconds (1–300). Default 120. */
+  proofLifetimeSeconds?: number;
+}
+
 /** Options of `TokenBrokerModule.forRoot()`. */
 export interface TokenBrokerOptions {
   /** Authority URL with tenant, e.g. `https://login.microsoftonline.com/<tid>` or `https://localhost:8443/<tid>`. */
@@ -91,6 +116,11 @@ export interface TokenBrokerOptions {
   circuitBreaker?: { consecutiveFailures?: number; openForMs?: number };
   /** Longest `Retry-After` the broker waits for inside a request, in seconds; longer → 503 at once. Default 5. */
   maxRetryAfterSeconds?: number;
+  /**
+   * Signing key of user-delegation proofs; required when a downstream is declared `verified-delegation`.
+   * When set, `GET /.well-known/delegation-jwks.json` publishes its public key. Default none.
+   */
+  delegation?: DelegationSigningOptions;
 }
 
 /** Defaults applied to every optional setting (units in the names). */
@@ -108,4 +138,8 @@ export const TOKEN_BROKER_DEFAULTS = {
   maxRetryAfterSeconds: 5,
   /** A cached token with less than this left is never served (clock skew + request time), in seconds. */
   minRemainingSeconds: 30,
+  /** Lifetime of a user-delegation proof, in seconds. */
+  proofLifetimeSeconds: 120,
+  /** Longest lifetime a user-delegation proof may be given, in seconds (the callee's default maximum). */
+  maxProofLifetimeSeconds: 300,
 } as const;

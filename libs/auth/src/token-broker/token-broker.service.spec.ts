@@ -1,4 +1,18 @@
 import { fakePrincipal, FakeSharedStore, FrozenClock, rejection, rig } from './broker-test.fakes';
+import type { TokenBrokerEvents } from './token-broker.events';
+
+/**
+ * Resolves once the next background renewal is over: its token request came back and its token is stored
+ * (stored in the same turn of the event loop, after the event; `setImmediate` runs once that turn is done).
+ */
+function renewal(events: TokenBrokerEvents): Promise<void> {
+  return new Promise((resolve) => {
+    const off = events.on('token-request', () => {
+      off();
+      setImmediate(resolve);
+    });
+  });
+}
 
 describe('TokenBroker', () => {
   describe('caching and single-flight', () => {
@@ -79,32 +93,35 @@ describe('TokenBroker', () => {
       const alice = fakePrincipal('alice', clock, 'user', 7_200);
       const first = await broker.forUser('PROGRAM', alice);
       clock.advance(3_600_000 - 200_000);
+      const renewed = renewal(events);
       const served = await Promise.all([broker.forUser('PROGRAM', alice), broker.forUser('PROGRAM', alice)]);
       expect(served.map((t) => t.accessToken)).toEqual([first.accessToken, first.accessToken]);
       expect(served[0]?.source).toBe('refresh');
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await renewed;
       expect(acquirer.requests).toHaveLength(2);
       expect((await broker.forUser('PROGRAM', alice)).accessToken).not.toBe(first.accessToken);
       expect(events.stats()['PROGRAM']?.refreshes).toBe(1);
     });
 
     it('does not renew an on-behalf-of token in the background once the incoming token has expired', async () => {
-      const { broker, acquirer, clock } = rig();
+      const { broker, acquirer, clock, events } = rig();
       const alice = fakePrincipal('alice', clock, 'user', 3_500);
       await broker.forUser('PROGRAM', alice);
       clock.advance(3_500_000);
       const served = await broker.forUser('PROGRAM', alice);
       expect(served.source).toBe('cache');
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      // A renewal is decided (and announced) while the cached token is served: none was.
+      expect(events.stats()['PROGRAM']?.refreshes).toBe(0);
       expect(acquirer.requests).toHaveLength(1);
     });
 
     it('renews client-credentials tokens in the background regardless of any user', async () => {
-      const { broker, acquirer, clock } = rig();
+      const { broker, acquirer, clock, events } = rig();
       await broker.forApp('PRICING');
       clock.advance(3_600_000 - 100_000);
+      const renewed = renewal(events);
       expect((await broker.forApp('PRICING')).source).toBe('refresh');
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await renewed;
       expect(acquirer.requests).toHaveLength(2);
     });
   });

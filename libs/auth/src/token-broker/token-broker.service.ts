@@ -1,11 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 
-import { buildBearerChallenge } from '../errors';
 import { resourceOfScope, TokenBrokerConfigError } from './downstream-declarations.schema';
 import { SHARED_TOKEN_STORE, type SharedTokenStore } from './shared-token.store';
 import { SingleFlight } from './single-flight';
 import { TOKEN_ACQUIRER, type TokenAcquirer } from './token-acquirer.port';
-import { TokenBrokerError } from './token-broker.errors';
+import {
+  delegatedUserCannotObo,
+  delegationRequiresUser,
+  oboRequiresUser,
+  TokenBrokerError,
+} from './token-broker.errors';
 import { TokenBrokerEvents } from './token-broker.events';
 import { DownstreamFlow } from './token-broker.options';
 import { TOKEN_BROKER_SETTINGS, type TokenBrokerSettings } from './token-broker.settings';
@@ -20,6 +24,7 @@ import {
 import { type CachedToken, L1TokenCache, tokenCacheKey } from './token-cache';
 import { sha256 } from './token-crypto';
 import { TokenServiceCaller } from './token-service.caller';
+import { UserDelegationMinter } from './user-delegation.minter';
 
 interface Acquisition {
   readonly downstream: string;
@@ -33,21 +38,23 @@ interface Acquisition {
   readonly retryAttempts: number;
 }
 
-/**
- * Obtains downstream tokens: on-behalf-of the caller's user, or as the app (client credentials), per the
- * declared downstream registry. Cache L1 (LRU) → L2 (Redis, encrypted) → token service, with one acquisition
- * in flight per key in the process and a Redis lease across replicas, background refresh ahead of expiry,
- * and timeout / retry / circuit breaker toward the authority.
- */
 export type { AcquireOptions, BrokerClock, BrokeredToken, BrokerPrincipal, TokenSource };
 export { TOKEN_BROKER_CLOCK };
 
+/**
+ * Obtains downstream tokens: on-behalf-of the caller's user, as the app (client credentials), or as the app
+ * with a signed proof of the user (verified delegation), per the declared downstream registry. Cache L1
+ * (LRU) → L2 (Redis, encrypted) → token service, with one acquisition in flight per key in the process and a
+ * Redis lease across replicas, background refresh ahead of expiry, and timeout / retry / circuit breaker
+ * toward the authority.
+ */
 @Injectable()
 export class TokenBroker implements OnApplicationShutdown {
   private readonly logger = new Logger('TokenBroker');
   private readonly l1: L1TokenCache;
   private readonly flights = new SingleFlight<CachedToken>();
   private readonly caller: TokenServiceCaller;
+  private readonly minter?: UserDelegationMinter;
 
   constructor(
     @Inject(TOKEN_BROKER_SETTINGS) private readonly settings: TokenBrokerSettings,
@@ -58,6 +65,13 @@ export class TokenBroker implements OnApplicationShutdown {
   ) {
     this.l1 = new L1TokenCache(settings.l1MaxEntries);
     this.caller = new TokenServiceCaller(settings, acquirer, events);
+    if (settings.delegation)
+      this.minter = new UserDelegationMinter(
+        settings.delegation,
+        settings.clientId,
+        clock,
+        settings.l1MaxEntries,
+      );
   }
 
   /** Names of the declared downstreams. */
@@ -67,8 +81,10 @@ export class TokenBroker implements OnApplicationShutdown {
 
   /**
    * A token for downstream `name` on behalf of `principal`'s user (or, for a client-credentials downstream,
-   * the app's own token). An app-only principal is refused with 403 `obo_requires_user` unless the
-   * downstream declares `allowAppFallback`.
+   * the app's own token; for a verified-delegation downstream, the app's own token plus a proof of the user
+   * in `delegationProof`). An app-only principal is refused with 403 `obo_requires_user` /
+   * `delegation_requires_user` unless the downstream declares `allowAppFallback`; a user who arrived by
+   * verified delegation cannot be exchanged on-behalf-of (403 `obo_requires_user`).
    */
   async forUser(
     name: string,
@@ -77,6 +93,8 @@ export class TokenBroker implements OnApplicationShutdown {
   ): Promise<BrokeredToken> {
     const decl = this.declaration(name);
     if (decl.flow === DownstreamFlow.ClientCredentials) return this.forApp(name, options);
+    if (decl.flow === DownstreamFlow.VerifiedDelegation) return this.delegate(name, principal, options);
+    if (principal.delegatedBy !== undefined) throw this.delegatedUserCannotObo(name, principal.delegatedBy);
     if (principal.kind !== 'user') {
       if (!decl.allowAppFallback) throw oboRequiresUser(name);
       const resource = resourceOfScope(decl.scopes.find((s) => s.includes('/')) ?? '');
@@ -97,10 +115,48 @@ export class TokenBroker implements OnApplicationShutdown {
     const decl = this.declaration(name);
     if (decl.flow !== DownstreamFlow.ClientCredentials) {
       throw new TokenBrokerConfigError([
-        `downstream "${name}" is declared on-behalf-of; call it with forUser(name, principal)`,
+        `downstream "${name}" is declared ${decl.flow}; call it with forUser(name, principal)`,
       ]);
     }
     return this.obtain(this.acquisition(name, DownstreamFlow.ClientCredentials, decl.scopes, options));
+  }
+
+  /**
+   * Verified delegation: the app's client-credentials token (same cache, single-flight and lease as
+   * {@link forApp}) and a proof of the user bound to it, re-used until shortly before it expires.
+   */
+  private async delegate(
+    name: string,
+    principal: BrokerPrincipal,
+    options: AcquireOptions,
+  ): Promise<BrokeredToken> {
+    const decl = this.declaration(name);
+    const cc = this.acquisition(name, DownstreamFlow.ClientCredentials, decl.scopes, options);
+    if (principal.kind !== 'user') {
+      if (!decl.allowAppFallback) throw delegationRequiresUser(name);
+      return this.obtain(cc);
+    }
+    const minter = this.minter;
+    if (!minter) throw new TokenBrokerConfigError([`downstream "${name}" needs a delegation signing key`]);
+    const started = this.clock.now();
+    const token = await this.obtain(cc);
+    const proof = minter.proofFor(name, decl, principal, token.accessToken);
+    return redacted({
+      accessToken: token.accessToken,
+      delegationProof: proof,
+      expiresOnMs: token.expiresOnMs,
+      flow: DownstreamFlow.VerifiedDelegation,
+      source: token.source,
+      acquireMs: this.clock.now() - started,
+    });
+  }
+
+  /** A configuration error, not the caller's: logged for operators, answered without a bare 500. */
+  private delegatedUserCannotObo(name: string, delegatedBy: string): TokenBrokerError {
+    this.logger.warn(
+      `downstream "${name}" is declared on-behalf-of, but the user arrived by verified delegation (from ${delegatedBy}) and has no token to exchange; declare it verified-delegation (DOWNSTREAM_APIS__${name.toUpperCase()}__FLOW)`,
+    );
+    return delegatedUserCannotObo(name);
   }
 
   /** The validated declaration of downstream `name`. */
@@ -162,18 +218,13 @@ export class TokenBroker implements OnApplicationShutdown {
   }
 
   private result(acq: Acquisition, token: CachedToken, source: TokenSource, started: number): BrokeredToken {
-    const brokered = {
+    return redacted({
       accessToken: token.accessToken,
       expiresOnMs: token.expiresOnMs,
       flow: acq.flow,
       source,
       acquireMs: this.clock.now() - started,
-    };
-    Object.defineProperty(brokered, 'toJSON', {
-      value: () => ({ ...brokered, accessToken: '[redacted]' }),
-      enumerable: false,
     });
-    return brokered;
   }
 
   private usable(token: CachedToken | undefined, minExpiresOnMs?: number): token is CachedToken {
@@ -267,16 +318,17 @@ export class TokenBroker implements OnApplicationShutdown {
   }
 }
 
-function oboRequiresUser(name: string): TokenBrokerError {
-  return new TokenBrokerError({
-    code: 'obo_requires_user',
-    status: 403,
-    detail: `Downstream "${name}" is called on behalf of a signed-in user; an app-only caller cannot be exchanged (on-behalf-of needs a user token).`,
-    wwwAuthenticate: buildBearerChallenge({
-      error: 'insufficient_scope',
-      errorDescription: 'A user token is required',
+/** `brokered` with a non-enumerable `toJSON` that leaves the token and the proof out. */
+function redacted(brokered: BrokeredToken): BrokeredToken {
+  Object.defineProperty(brokered, 'toJSON', {
+    value: () => ({
+      ...brokered,
+      accessToken: '[redacted]',
+      ...(brokered.delegationProof === undefined ? {} : { delegationProof: '[redacted]' }),
     }),
+    enumerable: false,
   });
+  return brokered;
 }
 
 function describe(error: unknown): string {

@@ -1,6 +1,12 @@
+import {
+  DELEGATION_KEY_ENV,
+  type DelegationSigningKey,
+  resolveDelegationSigningKey,
+} from './delegation-signing-key';
 import { TokenBrokerConfigError, validateDownstreamDeclarations } from './downstream-declarations.schema';
 import {
   type DownstreamDeclaration,
+  DownstreamFlow,
   TOKEN_BROKER_DEFAULTS,
   type TokenBrokerOptions,
 } from './token-broker.options';
@@ -27,6 +33,8 @@ export interface TokenBrokerSettings {
   readonly breakerOpenForMs: number;
   readonly maxRetryAfterSeconds: number;
   readonly minRemainingMs: number;
+  /** The key that signs user-delegation proofs, when configured. */
+  readonly delegation?: DelegationSigningKey;
 }
 
 /** Injection token of the resolved {@link TokenBrokerSettings}. */
@@ -93,9 +101,23 @@ function cacheIssues(options: TokenBrokerOptions): string[] {
   return issues;
 }
 
+/** The signing key, parsed; a verified-delegation downstream without one is refused. */
+function delegationKeyOf(options: TokenBrokerOptions): { key?: DelegationSigningKey; issues: string[] } {
+  if (options.delegation) return resolveDelegationSigningKey(options.delegation);
+  const delegating = Object.entries(options.downstreams ?? {})
+    .filter(([, d]) => (d as Partial<DownstreamDeclaration>).flow === DownstreamFlow.VerifiedDelegation)
+    .map(([name]) => name);
+  if (delegating.length === 0) return { issues: [] };
+  return {
+    issues: [
+      `downstream ${delegating.map((n) => `"${n}"`).join(', ')} is declared verified-delegation, which signs a proof of the user with this app's key, but no delegation signing key is configured: set ${DELEGATION_KEY_ENV.Pem} (an RSA private key, PEM) or ${DELEGATION_KEY_ENV.File} (its path)`,
+    ],
+  };
+}
+
 /**
- * Validates the broker options (authority, client, credential, cache and every downstream) and applies the
- * defaults of {@link TOKEN_BROKER_DEFAULTS}.
+ * Validates the broker options (authority, client, credential, cache, delegation key and every downstream)
+ * and applies the defaults of {@link TOKEN_BROKER_DEFAULTS}.
  *
  * @throws TokenBrokerConfigError naming every problem and its fix; Nest then refuses to boot.
  */
@@ -108,8 +130,10 @@ export function resolveTokenBrokerSettings(options: TokenBrokerOptions): TokenBr
     if (!(error instanceof TokenBrokerConfigError)) throw error;
     issues.push(...error.issues);
   }
+  const delegation = delegationKeyOf(options);
+  issues.push(...delegation.issues);
   if (issues.length > 0) throw new TokenBrokerConfigError(issues);
-  return applyDefaults(options);
+  return { ...applyDefaults(options), ...(delegation.key ? { delegation: delegation.key } : {}) };
 }
 
 function applyDefaults(options: TokenBrokerOptions): TokenBrokerSettings {

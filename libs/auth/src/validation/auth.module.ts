@@ -18,7 +18,8 @@ import { TokenValidator } from './token-validator';
 
 /**
  * Token validation for a resource API: `AuthModule.forRoot(options)` / `forRootAsync(...)`.
- * Registers the global JWT guard (deny by default), the problem+json filter and the correlation-id
+ * Registers the global JWT guard (deny by default; with `delegation`, it also verifies the
+ * `X-User-Delegation` proofs of trusted callers), the problem+json filter and the correlation-id
  * middleware. Options: {@link AuthModuleOptions}.
  */
 @Module({

@@ -4,12 +4,21 @@ export {
   AUTH_DEFAULTS,
   type AuthModuleOptions,
   AuthOptionsError,
+  DEFAULT_MAX_PROOF_LIFETIME_SECONDS,
+  type DelegationCaller,
+  type DelegationOptions,
   resolveAuthOptions,
   type ResolvedAuthOptions,
 } from './auth.options';
 export { ENTRA_JWT, EntraJwtStrategy } from './entra-jwt.strategy';
 export { bearerTokenOf, JwtAuthGuard } from './jwt-auth.guard';
-export { type AccessTokenClaims, AuthenticatedPrincipal, Principal } from './principal';
+export {
+  type AccessTokenClaims,
+  AuthenticatedPrincipal,
+  type ClaimRules,
+  type DelegationOrigin,
+  Principal,
+} from './principal';
 export {
   AllowedCallers,
   AppOnly,
@@ -25,6 +34,13 @@ export {
 export { assertRequirements } from './requirements.check';
 export { SigningKeyResolver } from './signing-key.resolver';
 export { toInvalidTokenError, TokenValidator } from './token-validator';
+export {
+  accessTokenHash,
+  DELEGATION_JWKS_PATH,
+  USER_DELEGATION_HEADER,
+  USER_DELEGATION_TYP,
+  type UserDelegationClaims,
+} from './user-delegation';
 export {
   type InsufficientScopeCode,
   InsufficientScopeError,

@@ -12,6 +12,12 @@ interface CachedKey {
   readonly expiresAt: number;
 }
 
+/** Where keys come from and how they are fetched and trusted (a subset of the AuthModule options). */
+export type KeySourceOptions = Pick<
+  ResolvedAuthOptions,
+  'jwksUri' | 'jwksCacheMaxAgeMs' | 'jwksRequestsPerMinute' | 'jwksTimeoutMs' | 'jwksCaPem'
+>;
+
 /**
  * Signing keys by `kid`, from the configured JWKS only (a token's `jku`/`x5u`/`jwk` headers are never
  * followed). jwks-rsa fetches, caches and rate-limits; on top of it each key is kept as a parsed
@@ -23,7 +29,7 @@ export class SigningKeyResolver {
   private readonly keys = new Map<string, CachedKey>();
   private readonly pending = new Map<string, Promise<KeyObject>>();
 
-  constructor(private readonly options: ResolvedAuthOptions) {
+  constructor(private readonly options: KeySourceOptions) {
     this.client = new JwksClient({
       jwksUri: options.jwksUri,
       cache: true,

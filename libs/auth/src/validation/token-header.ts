@@ -4,6 +4,8 @@ import { InvalidTokenError } from './validation.errors';
 export interface TokenHeader {
   readonly alg: string;
   readonly kid: string;
+  /** The explicit type (`typ`), when the header has a string one (RFC 7515 §4.1.9). */
+  readonly typ?: string;
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
@@ -51,7 +53,8 @@ export function readTokenHeader(token: string): TokenHeader {
   if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256) {
     throw new InvalidTokenError('token_malformed', 'The token header has no usable kid.');
   }
-  return { alg: ALLOWED_ALGORITHM, kid };
+  const typ = fields['typ'];
+  return typeof typ === 'string' ? { alg: ALLOWED_ALGORITHM, kid, typ } : { alg: ALLOWED_ALGORITHM, kid };
 }
 
 /**

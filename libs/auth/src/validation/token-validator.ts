@@ -14,9 +14,10 @@ import {
   type ResolvedAuthOptions,
   TENANT_PLACEHOLDER,
 } from './auth.options';
-import { type AccessTokenClaims, AuthenticatedPrincipal } from './principal';
+import { type AccessTokenClaims, AuthenticatedPrincipal, type ClaimRules } from './principal';
 import { SigningKeyResolver } from './signing-key.resolver';
 import { readTokenHeader } from './token-header';
+import { UserDelegationVerifier } from './user-delegation.verifier';
 import { ValidatedTokenCache } from './validated-token.cache';
 import { InvalidTokenError } from './validation.errors';
 
@@ -27,22 +28,32 @@ const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
  * with tolerance and `aud` through jsonwebtoken with a cached `KeyObject`; then issuer (exact or
  * `{tenantid}` template), tenant allow-list, `tid` consistency and "carries some permission". The
  * JWT strategy runs the same steps; {@link validate} is the direct entry point (benchmarks, non-HTTP).
+ * {@link delegated} verifies a user-delegation proof that came with a validated app-only token.
  */
 export class TokenValidator {
   readonly options: ResolvedAuthOptions;
   readonly keys: SigningKeyResolver;
   readonly verifyOptions: VerifyOptions & { algorithms: ['RS256'] };
   private readonly cache: ValidatedTokenCache;
+  private readonly rules: ClaimRules;
+  private readonly delegation: UserDelegationVerifier;
 
   constructor(options: ResolvedAuthOptions) {
     this.options = options;
     this.keys = new SigningKeyResolver(options);
     this.cache = new ValidatedTokenCache(options.validatedTokenCacheSize);
+    const audience = acceptedAudiences(options.audiences);
     this.verifyOptions = {
       algorithms: ['RS256'],
-      audience: acceptedAudiences(options.audiences),
+      audience,
       clockTolerance: options.clockToleranceSeconds,
     };
+    this.rules = {
+      roleClaims: options.roleClaims,
+      applicationPermissions: options.applicationPermissions,
+      mfaPolicies: options.mfaPolicies,
+    };
+    this.delegation = new UserDelegationVerifier(options, this.rules, audience);
   }
 
   static fromOptions(options: AuthModuleOptions): TokenValidator {
@@ -89,14 +100,25 @@ export class TokenValidator {
     id = this.cache.idOf(token),
   ): AuthenticatedPrincipal {
     this.checkClaims(claims);
-    const principal = new AuthenticatedPrincipal(claims, token);
+    const principal = new AuthenticatedPrincipal(claims, token, this.rules);
     this.cache.set(id, kid, principal);
     return principal;
+  }
+
+  /**
+   * The user conveyed by a verified-delegation `proof` (the `X-User-Delegation` header) on behalf of
+   * `bearer`, the principal of the validated app-only token it came with.
+   *
+   * @throws InvalidTokenError (401, `delegation_*` codes) or InsufficientScopeError (403).
+   */
+  delegated(bearer: AuthenticatedPrincipal, proof: string): Promise<AuthenticatedPrincipal> {
+    return this.delegation.verify(bearer, proof);
   }
 
   close(): void {
     this.cache.clear();
     this.keys.clear();
+    this.delegation.close();
   }
 
   private checkSize(token: string): void {

@@ -17,6 +17,12 @@ export type InvalidTokenCode = Extract<
   | 'token_issuer_invalid'
   | 'token_tenant_not_allowed'
   | 'token_no_permissions'
+  | 'delegation_invalid'
+  | 'delegation_expired'
+  | 'delegation_audience_invalid'
+  | 'delegation_caller_untrusted'
+  | 'delegation_binding_invalid'
+  | 'delegation_signature_invalid'
 >;
 
 /**
@@ -42,7 +48,12 @@ export class InvalidTokenError extends ChainError {
 /** Codes of a 403: a valid token lacking what the route requires. */
 export type InsufficientScopeCode = Extract<
   ErrorCode,
-  'scope_missing' | 'app_role_missing' | 'caller_not_allowed' | 'user_token_required' | 'app_token_required'
+  | 'scope_missing'
+  | 'app_role_missing'
+  | 'caller_not_allowed'
+  | 'user_token_required'
+  | 'app_token_required'
+  | 'delegation_scope_not_allowed'
 >;
 
 /** 403 with `WWW-Authenticate: Bearer error="insufficient_scope", scope="…"` (RFC 6750 §3.1). */

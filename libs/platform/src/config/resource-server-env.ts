@@ -3,9 +3,56 @@ import { z } from 'zod';
 import { commaList, httpUrl, integerString, nonEmptyCommaList } from './env-fields';
 
 const TENANT_TEMPLATE = '{tenantid}';
+const NAME = /^[^\s/]+$/;
+
+/** One application trusted to convey users by verified delegation (an entry of `AUTH_DELEGATION_CALLERS`). */
+export interface DelegationCallerEnv {
+  readonly clientId: string;
+  readonly jwksUri: string;
+  readonly scopes: string[];
+}
+
+const delegationCallerSchema = z
+  .object({
+    clientId: z.string().min(1, 'must be the client id of the calling application'),
+    jwksUri: httpUrl(),
+    scopes: z
+      .union([z.array(z.string()), z.string().transform((v) => v.split(/\s+/).filter(Boolean))])
+      .pipe(
+        z
+          .array(z.string().regex(NAME, 'must be scope names such as Program.Read (no resource, no spaces)'))
+          .min(1, 'must list at least one scope name'),
+      ),
+  })
+  .strict();
 
 /**
- * Variables of an API that validates incoming Entra tokens (`AUTH_*`, CONTRACTS.md "App env").
+ * `AUTH_DELEGATION_CALLERS`: a JSON array of `{ "clientId", "jwksUri", "scopes" }` (scopes an array of names,
+ * or one space-separated string); every problem is reported with the entry and field it concerns.
+ */
+function delegationCallersField(): z.ZodType<DelegationCallerEnv[], z.ZodTypeDef, string> {
+  return z.string().transform((value, ctx): DelegationCallerEnv[] => {
+    let json: unknown;
+    try {
+      json = JSON.parse(value);
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'is not JSON: write a JSON array of callers' });
+      return z.NEVER;
+    }
+    const result = z.array(delegationCallerSchema).min(1, 'must list at least one caller').safeParse(json);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      const [index, field] = issue.path;
+      const where =
+        typeof index === 'number' ? `entry ${index + 1}${field ? ` ${String(field)}` : ''}: ` : '';
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${where}${issue.message}` });
+    }
+    return z.NEVER;
+  });
+}
+
+/**
+ * Variables of an API that validates incoming Entra / External ID / B2C tokens (`AUTH_*`, docs/auth.md).
  * Spread into an app's schema; add {@link refineResourceServerEnv} for the cross-field rules.
  */
 export const resourceServerEnvShape = {
@@ -29,6 +76,22 @@ export const resourceServerEnvShape = {
     .describe(
       'the authority for OpenAPI and claims challenges, e.g. https://localhost:8443/<tenant-id> (default: derived from the first issuer)',
     ),
+  AUTH_ROLE_CLAIMS: commaList()
+    .optional()
+    .describe('comma list of extra claims read as roles, e.g. extension_Roles (B2C custom attributes)'),
+  AUTH_APP_PERMISSIONS: commaList()
+    .optional()
+    .describe(
+      'comma list of application permissions that B2C puts in scp of client-credentials tokens, e.g. Pricing.Read.All',
+    ),
+  AUTH_MFA_POLICIES: commaList()
+    .optional()
+    .describe('comma list of B2C policies (user flows) that enforce MFA, e.g. B2C_1_mfa'),
+  AUTH_DELEGATION_CALLERS: delegationCallersField()
+    .optional()
+    .describe(
+      'a JSON array of the applications allowed to convey users by verified delegation, e.g. [{"clientId":"<caller client id>","jwksUri":"http://127.0.0.1:3000/.well-known/delegation-jwks.json","scopes":["Program.ReadWrite"]}]',
+    ),
 };
 
 /** The parsed `AUTH_*` variables. */
@@ -39,6 +102,10 @@ export interface ResourceServerEnv {
   readonly AUTH_ALLOWED_TENANTS?: string[] | undefined;
   readonly AUTH_CLOCK_TOLERANCE_SECONDS?: number | undefined;
   readonly AUTH_AUTHORITY?: string | undefined;
+  readonly AUTH_ROLE_CLAIMS?: string[] | undefined;
+  readonly AUTH_APP_PERMISSIONS?: string[] | undefined;
+  readonly AUTH_MFA_POLICIES?: string[] | undefined;
+  readonly AUTH_DELEGATION_CALLERS?: DelegationCallerEnv[] | undefined;
 }
 
 /** Cross-field rule: a `{tenantid}` issuer template needs an explicit tenant allow-list. */
@@ -60,9 +127,13 @@ export interface ResourceServerAuthOptions {
   audiences: string[];
   allowedTenants?: string[];
   clockToleranceSeconds?: number;
+  roleClaims?: string[];
+  applicationPermissions?: string[];
+  mfaPolicies?: string[];
+  delegation?: { callers: DelegationCallerEnv[] };
 }
 
-/** Maps the `AUTH_*` variables onto `AuthModule.forRoot()` options. */
+/** Maps the `AUTH_*` variables onto `AuthModule.forRoot()` options (an empty list counts as unset). */
 export function authOptionsFromEnv(env: ResourceServerEnv): ResourceServerAuthOptions {
   return {
     issuers: env.AUTH_ISSUERS,
@@ -72,6 +143,10 @@ export function authOptionsFromEnv(env: ResourceServerEnv): ResourceServerAuthOp
     ...(env.AUTH_CLOCK_TOLERANCE_SECONDS === undefined
       ? {}
       : { clockToleranceSeconds: env.AUTH_CLOCK_TOLERANCE_SECONDS }),
+    ...(env.AUTH_ROLE_CLAIMS?.length ? { roleClaims: env.AUTH_ROLE_CLAIMS } : {}),
+    ...(env.AUTH_APP_PERMISSIONS?.length ? { applicationPermissions: env.AUTH_APP_PERMISSIONS } : {}),
+    ...(env.AUTH_MFA_POLICIES?.length ? { mfaPolicies: env.AUTH_MFA_POLICIES } : {}),
+    ...(env.AUTH_DELEGATION_CALLERS?.length ? { delegation: { callers: env.AUTH_DELEGATION_CALLERS } } : {}),
   };
 }
 
