@@ -7,7 +7,7 @@
  *
  *   npm run bench                    all figures (under 5 minutes on 2 cores)
  *   npm run bench -- --quick         tiny counts: proves the harness works (CI); numbers not meaningful
- *   npm run bench -- --only validate one or more figures (comma list): validate, chain, economy, replicas, expiry
+ *   npm run bench -- --only validate one or more figures (comma list): validate, chain, economy, replicas, expiry, soak
  *   npm run bench -- --strict        exit 1 when a target is missed (default: only on harness failure)
  *
  * Exit status: 1 when a figure fails to run (a harness failure) or, with --strict, misses a target;
@@ -29,6 +29,7 @@ const FIGURES = [
   { id: 'economy', name: 'P3', file: 'bench/p3-economy.bench.ts', timeoutS: [90, 180], emulator: true },
   { id: 'replicas', name: 'P4', file: 'bench/p4-replicas.bench.ts', timeoutS: [90, 180], emulator: true },
   { id: 'expiry', name: 'P5', file: 'bench/p5-expiry.bench.ts', timeoutS: [90, 180], emulator: true },
+  { id: 'soak', name: 'P6', file: 'bench/p6-soak.bench.ts', timeoutS: [120, 2400], emulator: true },
 ];
 
 function parseArgs(argv) {

@@ -3,10 +3,17 @@ import { join } from 'node:path';
 
 const REGISTER = join(__dirname, 'swc-register.js');
 
-/** Forks a TypeScript entry of the bench (SWC require hook) with an IPC channel; output goes to ours. */
-export function forkTs(entry: string, env: Record<string, string> = {}): ChildProcess {
+/**
+ * Forks a TypeScript entry of the bench (SWC require hook) with an IPC channel; output goes to ours.
+ * `nodeOptions`: extra flags for the child's Node (e.g. `--expose-gc`).
+ */
+export function forkTs(
+  entry: string,
+  env: Record<string, string> = {},
+  nodeOptions: string[] = [],
+): ChildProcess {
   return fork(entry, [], {
-    execArgv: ['--enable-source-maps', '-r', REGISTER],
+    execArgv: ['--enable-source-maps', ...nodeOptions, '-r', REGISTER],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -34,7 +34,7 @@ describeWithChromium('the call-chain inspector layout', () => {
     await chromium?.close();
   });
 
-  it('draws OBO, client-credentials and second-hop arrows with every label readable', async () => {
+  it('draws on-behalf-of, client-credentials, verified-delegation and second-hop arrows with every label readable', async () => {
     const page = await chromium.context.newPage();
     const css = readFileSync(join(root, 'apps/web/public/app.css'), 'utf8');
     await page.setContent(
@@ -43,6 +43,7 @@ describeWithChromium('the call-chain inspector layout', () => {
     await page.addScriptTag({ content: await bundleFixture() });
 
     await page.click('[data-correlation-id="web-upload"] details.claims summary');
+    await page.click('[data-correlation-id="web-b2c-upload"] details.claims summary');
     await page.screenshot({ path: screenshotPath('inspector-fixture'), fullPage: true });
     expect(await diagramLayoutProblems(page)).toEqual({
       cut: [],
@@ -57,6 +58,15 @@ describeWithChromium('the call-chain inspector layout', () => {
     expect(flows).toContain('client-credentials@1');
     expect(flows).toContain('on-behalf-of@2');
     expect(await page.textContent('[data-correlation-id="web-approve"]')).toContain('c1');
+    expect(flows.filter((f) => f === 'verified-delegation@1')).toHaveLength(2);
+    expect(flows).toContain('verified-delegation@2');
+    const pills = await page.$$eval('[data-correlation-id="web-b2c-upload"] g.arrow text.t--pill', (ts) =>
+      ts.map((t) => t.textContent),
+    );
+    expect(pills).toEqual(['user sign-in', 'verified delegation', 'verified delegation']);
+    expect(await page.textContent('[data-correlation-id="web-b2c-upload"] details.claims')).toContain(
+      'documents-service → program-service (user proof)',
+    );
     await page.close();
   });
 });

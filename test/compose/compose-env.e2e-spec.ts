@@ -1,21 +1,27 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { identityEndpoints, type IdentityMode, loadRegistrationsFor } from '@chain/local-tenant';
 
 import {
   COMPOSE_APPS,
   type ComposeApp,
+  composeModes,
   EMULATOR_DATA_DIR,
   outdatedComposeEnvFiles,
 } from '../../scripts/generate-compose-env';
 import { type AppConfig, loadAppConfig } from './app-configs';
 import {
   appOf,
+  type ComposeFile,
   type ComposeService,
   dependencies,
   hasHealthcheck,
+  interpolate,
   loadComposeFile,
+  parseEnvFile,
   publishedPorts,
   repoRoot,
   serviceEnvironment,
@@ -37,16 +43,30 @@ const READ_OUTSIDE_THE_SCHEMA: ReadonlyArray<{
 
 const compose = loadComposeFile();
 const services = Object.entries(compose.services);
-const appServices = services.flatMap(([name, service]) => {
-  const app = appOf(service);
-  return app === undefined ? [] : [{ name, app: app as ComposeApp, service }];
-});
-const service = (name: string): ComposeService => {
-  const found = compose.services[name];
+const appServicesOf = (file: ComposeFile) =>
+  Object.entries(file.services).flatMap(([name, service]) => {
+    const app = appOf(service);
+    return app === undefined ? [] : [{ name, app: app as ComposeApp, service }];
+  });
+const appServices = appServicesOf(compose);
+const serviceOf = (file: ComposeFile, name: string): ComposeService => {
+  const found = file.services[name];
   if (found === undefined) throw new Error(`docker-compose.yml has no service ${name}`);
   return found;
 };
+const service = (name: string): ComposeService => serviceOf(compose, name);
 const envOf = (name: string): Record<string, string> => serviceEnvironment(service(name));
+
+/** The identity modes with a registrations file: compose runs each with IDENTITY_MODE=<mode>. */
+const modes = composeModes();
+/** docker-compose.yml as Compose reads it with IDENTITY_MODE=<mode>. */
+const composeIn = (mode: IdentityMode): ComposeFile => loadComposeFile(undefined, { IDENTITY_MODE: mode });
+
+/** The offline path's variables: the stand-in images scripts/build-standin-images.sh builds. */
+const STANDIN_ENV = 'docker/standin/images.env';
+/** The BFF's load balancer and its configuration (mounted over the image's nginx.conf). */
+const BALANCER = 'bff-lb';
+const BALANCER_CONF = 'docker/nginx/bff-lb.conf';
 
 // Loaded when a test asks, so that a missing config file fails that app's tests (with what is expected
 // where) and nothing else.
@@ -63,25 +83,95 @@ describe('docker-compose.yml', () => {
     expect(appServices.filter((s) => s.app === 'bff').map((s) => s.name)).toEqual(['bff-1', 'bff-2']);
   });
 
-  describe.each(appServices.map((s) => [s.name, s.app] as const))('service %s (%s)', (name, app) => {
-    it('has an environment that passes the config validation of the app', async () => {
-      const config = await configOf(app);
-      expect(() => config.parse(envOf(name))).not.toThrow();
+  it('has a registrations file, and so env files, for the entra mode at least', () => {
+    expect(modes).toContain('entra');
+  });
+
+  describe.each(modes)('with IDENTITY_MODE=%s', (mode) => {
+    const file = composeIn(mode);
+    const envIn = (name: string): Record<string, string> => serviceEnvironment(serviceOf(file, name));
+
+    describe.each(appServicesOf(file).map((s) => [s.name, s.app] as const))(
+      'service %s (%s)',
+      (name, app) => {
+        it('has an environment that passes the config validation of the app', async () => {
+          const config = await configOf(app);
+          expect(() => config.parse(envIn(name))).not.toThrow();
+        });
+
+        it('sets only variables that the app reads', async () => {
+          const { declared } = await configOf(app);
+          const undeclared = Object.keys(envIn(name)).filter(
+            (key) =>
+              !declared.has(key) &&
+              !READ_OUTSIDE_THE_SCHEMA.some((r) => r.name.test(key) && (r.apps?.includes(app) ?? true)),
+          );
+          expect(undeclared).toEqual([]);
+        });
+
+        it("is checked by a validation that can fail: the app's parser rejects PORT=not-a-port", async () => {
+          const config = await configOf(app);
+          expect(() => config.parse({ ...envIn(name), PORT: 'not-a-port' })).toThrow(/PORT/);
+        });
+
+        it(`takes its environment from docker/env/${mode}/${app}.env, with nothing inline`, () => {
+          const s = serviceOf(file, name);
+          expect({ env_file: s.env_file, environment: s.environment }).toEqual({
+            env_file: `docker/env/${mode}/${app}.env`,
+            environment: undefined,
+          });
+        });
+      },
+    );
+
+    it("gives the emulator and the SPA the mode's registrations file, as the images hold it", () => {
+      const expected = `/app/libs/local-tenant/${mode === 'entra' ? 'registrations.yaml' : `registrations.${mode}.yaml`}`;
+      expect([
+        envIn('identity-emulator')['EMULATOR_REGISTRATIONS'],
+        envIn('web')['EMULATOR_REGISTRATIONS'],
+      ]).toEqual([expected, expected]);
     });
 
-    it('sets only variables that the app reads', async () => {
-      const { declared } = await configOf(app);
-      const undeclared = Object.keys(envOf(name)).filter(
-        (key) =>
-          !declared.has(key) &&
-          !READ_OUTSIDE_THE_SCHEMA.some((r) => r.name.test(key) && (r.apps?.includes(app) ?? true)),
-      );
-      expect(undeclared).toEqual([]);
+    it('keeps the public issuer in tokens while the containers reach the emulator by a hostname its certificate names', () => {
+      const emulator = envIn('identity-emulator');
+      const publicUrl = emulator['EMULATOR_PUBLIC_URL'] ?? '';
+      expect(publicUrl).toBe('https://localhost:8443');
+      expect((emulator['EMULATOR_HOSTNAMES'] ?? '').split(',')).toContain('identity-emulator');
+      const tenant = loadRegistrationsFor(mode).tenants[0];
+      if (tenant === undefined) throw new Error(`registrations of ${mode} have no tenant`);
+      const expected = identityEndpoints(tenant, {
+        publicUrl,
+        internalUrl: 'https://identity-emulator:8443',
+      });
+      for (const { name, app } of appServicesOf(file).filter(
+        (s) => s.app !== 'identity-emulator' && s.app !== 'web',
+      )) {
+        const env = envIn(name);
+        expect({ name, issuers: env['AUTH_ISSUERS']?.split(',') }).toEqual({
+          name,
+          issuers: [expected.issuer],
+        });
+        expect({ name, host: new URL(env['AUTH_JWKS_URI'] ?? 'invalid:').host }).toEqual({
+          name,
+          host: 'identity-emulator:8443',
+        });
+        if (app === 'bff' || app === 'documents-service') {
+          expect({ name, authority: env['AUTH_AUTHORITY'] }).toEqual({ name, authority: expected.authority });
+          // MSAL accepts the discovery document's (public) issuer only when its host is a known authority.
+          expect({ name, known: env['AUTH_KNOWN_AUTHORITIES']?.split(',') }).toEqual({
+            name,
+            known: expect.arrayContaining(['identity-emulator:8443', 'localhost:8443']),
+          });
+        }
+      }
+      expect(envIn('web')['EMULATOR_PUBLIC_URL']).toBe(publicUrl);
     });
 
-    it("is checked by a validation that can fail: the app's parser rejects PORT=not-a-port", async () => {
-      const config = await configOf(app);
-      expect(() => config.parse({ ...envOf(name), PORT: 'not-a-port' })).toThrow(/PORT/);
+    it('shares one Redis token cache and one cache key between the BFF replicas', () => {
+      const [one, two] = [envIn('bff-1'), envIn('bff-2')];
+      expect(two).toEqual(one);
+      expect(new URL(one['TOKEN_CACHE_REDIS_URL'] ?? 'invalid:').hostname).toBe('redis');
+      expect(one['TOKEN_CACHE_ENCRYPTION_KEY']).toBeDefined();
     });
   });
 
@@ -94,15 +184,6 @@ describe('docker-compose.yml', () => {
     await expect(loadAppConfig('bff', missing)).rejects.toThrow(
       'apps/bff/src/config/missing.config.ts does not exist, so the bff environment of docker-compose.yml cannot be validated (CONTRACTS.md "App env": apps/bff/src/config/missing.config.ts exporting missingEnvSchema and parseMissingEnv(env))',
     );
-  });
-
-  it('takes each app environment from the env file of the app, with nothing inline', () => {
-    for (const { name, app, service: s } of appServices)
-      expect({ name, env_file: s.env_file, environment: s.environment }).toEqual({
-        name,
-        env_file: `docker/env/${app}.env`,
-        environment: undefined,
-      });
   });
 
   it('has env files that match what scripts/generate-compose-env.ts derives from the registrations', () => {
@@ -121,12 +202,14 @@ describe('docker-compose.yml', () => {
   it('has a generator check that reports an edited env file and a file it does not write', () => {
     const copy = mkdtempSync(join(tmpdir(), 'compose-env-'));
     try {
-      cpSync(join(repoRoot, 'docker/env'), join(copy, 'docker/env'), { recursive: true });
-      writeFileSync(join(copy, 'docker/env/bff.env'), 'AUTH_CLIENT_ID=edited-by-hand\n', { flag: 'a' });
-      writeFileSync(join(copy, 'docker/env/extra.env'), 'HOST=0.0.0.0\n');
-      expect(outdatedComposeEnvFiles(copy)).toEqual([
-        'docker/env/bff.env',
-        'docker/env/extra.env (not generated)',
+      cpSync(join(repoRoot, 'docker/env/entra'), join(copy, 'docker/env/entra'), { recursive: true });
+      writeFileSync(join(copy, 'docker/env/entra/bff.env'), 'AUTH_CLIENT_ID=edited-by-hand\n', { flag: 'a' });
+      writeFileSync(join(copy, 'docker/env/entra/extra.env'), 'HOST=0.0.0.0\n');
+      writeFileSync(join(copy, 'docker/env/bff.env'), 'HOST=0.0.0.0\n');
+      expect(outdatedComposeEnvFiles(copy, ['entra'], false)).toEqual([
+        'docker/env/entra/bff.env',
+        'docker/env/bff.env (not generated)',
+        'docker/env/entra/extra.env (not generated)',
       ]);
     } finally {
       rmSync(copy, { recursive: true, force: true });
@@ -202,46 +285,80 @@ describe('docker-compose.yml', () => {
     expect(envOf('identity-emulator')['EMULATOR_DATA_DIR']).toBe(EMULATOR_DATA_DIR);
   });
 
-  it('keeps the public issuer in tokens while the containers reach the emulator by a hostname its certificate names', () => {
-    const emulator = envOf('identity-emulator');
-    const publicUrl = emulator['EMULATOR_PUBLIC_URL'];
-    const hostnames = (emulator['EMULATOR_HOSTNAMES'] ?? '').split(',');
-    expect(publicUrl).toBe('https://localhost:8443');
-    expect(hostnames).toContain('identity-emulator');
-    for (const { name, app } of appServices.filter((s) =>
-      ['bff', 'program-service', 'pricing-service', 'documents-service'].includes(s.app),
-    )) {
-      const env = envOf(name);
-      const internal = [
-        env['AUTH_JWKS_URI'],
-        ...(app === 'bff' || app === 'documents-service' ? [env['AUTH_AUTHORITY']] : []),
-      ];
-      expect({ name, issuers: env['AUTH_ISSUERS']?.split(',').map((i) => new URL(i).origin) }).toEqual({
-        name,
-        issuers: [publicUrl],
-      });
-      for (const url of internal)
-        expect({ name, host: new URL(url ?? 'invalid:').hostname }).toEqual({
-          name,
-          host: 'identity-emulator',
-        });
-      // MSAL accepts the discovery document's (public) issuer only when its host is a known authority.
-      if (app === 'bff' || app === 'documents-service') {
-        expect({ name, known: env['AUTH_KNOWN_AUTHORITIES']?.split(',').sort() }).toEqual({
-          name,
-          known: ['identity-emulator:8443', new URL(publicUrl ?? 'invalid:').host].sort(),
-        });
-      }
-    }
-    expect(envOf('web')['EMULATOR_PUBLIC_URL']).toBe(publicUrl);
+  it('puts the two BFF replicas behind nginx, which alone publishes the BFF port and retries only what a replica could not take', () => {
+    const balancer = service(BALANCER);
+    expect(balancer.image).toBe('nginx:1.27-alpine');
+    expect(balancer.volumes).toEqual([`./${BALANCER_CONF}:/etc/nginx/nginx.conf:ro`]);
+    expect(publishedPorts(balancer).map((p) => p.spec)).toEqual(['127.0.0.1:3000:3000']);
+    expect([publishedPorts(service('bff-1')), publishedPorts(service('bff-2'))]).toEqual([[], []]);
+    expect(dependencies(balancer).map((d) => d.name)).toEqual(['bff-1', 'bff-2']);
+    expect(dependencies(service('web'))).toEqual([{ name: BALANCER, condition: 'service_healthy' }]);
+
+    const conf = readFileSync(join(repoRoot, BALANCER_CONF), 'utf8');
+    const upstream = /upstream bff \{([^}]*)\}/.exec(conf)?.[1] ?? '';
+    expect([...upstream.matchAll(/server (\S+)/g)].map((m) => m[1])).toEqual(['bff-1:3000', 'bff-2:3000']);
+    expect(conf).toMatch(/listen 3000;/);
+    expect(conf).toMatch(/proxy_pass http:\/\/bff;/);
+    // error/timeout only: a BFF answer (its own 502/503) is relayed, and a POST once sent is never resent.
+    expect(conf).toMatch(/proxy_next_upstream error timeout;/);
+    expect(conf).not.toMatch(/^\s*proxy_next_upstream[^;]*non_idempotent/m);
+    // The access log carries no query string and no header but the correlation id.
+    expect(conf).not.toMatch(/\$request\b|\$args|\$query_string|\$http_authorization|\$http_cookie/);
   });
 
-  it('shares one Redis token cache and one cache key between the BFF replicas', () => {
-    const [one, two] = [envOf('bff-1'), envOf('bff-2')];
-    expect(two).toEqual(one);
-    expect(new URL(one['TOKEN_CACHE_REDIS_URL'] ?? 'invalid:').hostname).toBe('redis');
-    expect(one['TOKEN_CACHE_ENCRYPTION_KEY']).toBeDefined();
-    expect(hasHealthcheck(service('redis'))).toBe(true);
+  it('takes every base image from a variable whose default is the public image', () => {
+    const raw = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
+    const images = Object.fromEntries(
+      [...raw.matchAll(/\$\{([A-Z_]+_IMAGE):-([^}]+)\}/g)].map((m) => [m[1] as string, m[2] as string]),
+    );
+    expect(images).toEqual({
+      NODE_IMAGE: 'node:22-bookworm-slim',
+      POSTGRES_IMAGE: 'postgres:17-alpine',
+      REDIS_IMAGE: 'redis:7-alpine',
+      AZURITE_IMAGE: 'mcr.microsoft.com/azure-storage/azurite:3.35.0',
+      NGINX_IMAGE: 'nginx:1.27-alpine',
+    });
+    // Every service either builds from docker/Dockerfile (on NODE_IMAGE) or runs a variable's image.
+    for (const [name, s] of services) {
+      const built = appOf(s) !== undefined;
+      expect({ name, image: built ? 'built' : s.image }).toEqual({
+        name,
+        image: built ? 'built' : expect.stringMatching(/./),
+      });
+    }
+    const dockerfile = readFileSync(join(repoRoot, 'docker/Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:22-bookworm-slim$/m);
+    expect(
+      dockerfile
+        .match(/^FROM (\S+)/gm)
+        ?.filter((line) => !line.includes('${NODE_IMAGE}') && !/FROM (deps|runtime)\b/.test(line)),
+    ).toEqual([]);
+  });
+
+  it('has an offline variables file that points every image variable at a stand-in that the script builds', () => {
+    const offline = parseEnvFile(readFileSync(join(repoRoot, STANDIN_ENV), 'utf8'));
+    const standins = loadComposeFile(undefined, offline);
+    const used = [
+      ...readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8').matchAll(/\$\{([A-Z_]+_IMAGE):-/g),
+    ].map((m) => m[1] as string);
+    expect(
+      Object.keys(offline)
+        .filter((k) => k.endsWith('_IMAGE'))
+        .sort(),
+    ).toEqual([...new Set(used)].sort());
+    for (const [name, value] of Object.entries(offline).filter(([k]) => k.endsWith('_IMAGE'))) {
+      const standin = /^entra-api-chain\/standin-([a-z]+):/.exec(value)?.[1];
+      expect({
+        name,
+        dockerfile: existsSync(join(repoRoot, `docker/standin/${standin ?? '?'}/Dockerfile`)),
+      }).toEqual({
+        name,
+        dockerfile: true,
+      });
+    }
+    expect(standins.services['postgres']?.image).toBe(offline['POSTGRES_IMAGE']);
+    expect(offline['BUILD_NETWORK']).toBe('host');
+    expect(interpolate('${BUILD_NETWORK:-default}', {})).toBe('default');
   });
 
   it('points program-service at the PostgreSQL service with its credentials', () => {
@@ -274,7 +391,26 @@ describe('docker-compose.yml', () => {
       });
       return { status: result.status, stderr: result.stderr };
     };
+    const configWith = (options: string[], env: Record<string, string>) => {
+      const [command, ...args] = cli ?? [];
+      const result = spawnSync(
+        command as string,
+        [...args, ...options, '-f', 'docker-compose.yml', 'config', '-q'],
+        {
+          cwd: repoRoot,
+          encoding: 'utf8',
+          env: { ...process.env, ...env },
+        },
+      );
+      return { status: result.status, stderr: result.stderr };
+    };
     expect(config('docker-compose.yml', repoRoot)).toEqual({ status: 0, stderr: '' });
+    for (const mode of modes)
+      expect({ mode, ...configWith(['--env-file', STANDIN_ENV], { IDENTITY_MODE: mode }) }).toEqual({
+        mode,
+        status: 0,
+        stderr: '',
+      });
 
     const broken = mkdtempSync(join(tmpdir(), 'compose-broken-'));
     try {

@@ -7,7 +7,9 @@ import { z } from 'zod';
 /**
  * Reads docker-compose.yml the way Compose does for the parts the checks need: services, their
  * environment (`env_file:` then `environment:`, which wins), published ports, `depends_on` and
- * healthchecks. YAML anchors and merge keys (`<<:`) are resolved as Compose resolves them.
+ * healthchecks. YAML anchors and merge keys (`<<:`) are resolved as Compose resolves them, and so are
+ * `${VAR}` / `${VAR:-default}` / `${VAR-default}` in every string, from the variables given (default: none
+ * set, so every default applies).
  */
 
 export const repoRoot = resolve(__dirname, '../..');
@@ -50,6 +52,7 @@ const serviceSchema = z
     volumes: z
       .array(z.union([z.string(), z.object({ source: z.string().optional(), target: z.string() })]))
       .optional(),
+    command: z.union([z.string(), z.array(z.string())]).optional(),
   })
   .passthrough();
 
@@ -58,9 +61,41 @@ const composeSchema = z.object({ services: z.record(z.string(), serviceSchema) }
 export type ComposeService = z.infer<typeof serviceSchema>;
 export type ComposeFile = z.infer<typeof composeSchema>;
 
-/** Parses a compose file (anchors and merge keys resolved). */
-export function loadComposeFile(path: string = composeFilePath): ComposeFile {
-  return composeSchema.parse(parseYaml(readFileSync(path, 'utf8'), { merge: true }));
+/** Parses a compose file (anchors and merge keys resolved, variables interpolated from `variables`). */
+export function loadComposeFile(
+  path: string = composeFilePath,
+  variables: Readonly<Record<string, string>> = {},
+): ComposeFile {
+  const parsed: unknown = parseYaml(readFileSync(path, 'utf8'), { merge: true });
+  return composeSchema.parse(interpolateAll(parsed, variables));
+}
+
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$\$/g;
+
+/**
+ * Compose's interpolation of one string: `${VAR}`, `${VAR:-default}` (default when unset or empty),
+ * `${VAR-default}` (default when unset), `$$` for a literal `$`. An unset variable without a default is
+ * an error here (Compose would substitute an empty string with a warning: never what this file means).
+ */
+export function interpolate(value: string, variables: Readonly<Record<string, string>>): string {
+  return value.replace(VARIABLE, (match, name?: string, operator?: string, fallback?: string) => {
+    if (name === undefined) return '$';
+    const set = variables[name];
+    if (operator === ':-') return set === undefined || set === '' ? (fallback ?? '') : set;
+    if (operator === '-') return set ?? fallback ?? '';
+    if (set === undefined) throw new Error(`docker-compose.yml: ${match} is unset and has no default`);
+    return set;
+  });
+}
+
+function interpolateAll(node: unknown, variables: Readonly<Record<string, string>>): unknown {
+  if (typeof node === 'string') return interpolate(node, variables);
+  if (Array.isArray(node)) return node.map((item) => interpolateAll(item, variables));
+  if (typeof node === 'object' && node !== null)
+    return Object.fromEntries(
+      Object.entries(node).map(([key, value]) => [key, interpolateAll(value, variables)]),
+    );
+  return node;
 }
 
 /** The app a service runs: its build target in docker/Dockerfile, else undefined (postgres, redis, azurite). */

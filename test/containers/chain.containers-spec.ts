@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { loadRegistrations, LOCAL_TOKEN_CACHE_KEY } from '@chain/local-tenant';
+import { loadRegistrationsFor, LOCAL_TOKEN_CACHE_KEY, parseIdentityMode } from '@chain/local-tenant';
 import {
   clientCredentialsToken,
   type IdentityTarget,
@@ -25,31 +25,54 @@ import {
   repoRoot,
   serviceEnvironment,
 } from '../compose/compose-file';
+import {
+  chooseImages,
+  COMPOSE_FILES,
+  composeCli,
+  ContainerEmulatorAdmin,
+  containerLogs,
+  containerOf,
+  docker,
+  missingStandins,
+  staleProjects,
+} from './compose-stack';
 import { probeDockerEngine } from './docker-engine';
 
 /**
- * The chain assertions of test/chain, run against docker-compose.yml brought up by testcontainers:
- * real images, PostgreSQL, Redis, Azurite, two BFF replicas. Needs a Docker engine (GitHub's runners
- * have one); without one the suite prints one line and is skipped, unless CONTAINERS_REQUIRED=true.
+ * The chain assertions of test/chain, run against docker-compose.yml brought up by testcontainers: real
+ * images, PostgreSQL, Redis, Azurite, two BFF replicas behind nginx. testcontainers' DockerComposeEnvironment
+ * drives whichever Compose answers — the v2 plugin with `up --wait`, or Debian's v1.29 `docker-compose`
+ * (its compose client's `standalone` executable), whose `up -d` has no `--wait`: testcontainers then waits
+ * for every container's healthcheck. Needs a Docker engine; without one the suite prints one line and is
+ * skipped, unless CONTAINERS_REQUIRED=true (.ci/run sets it).
+ *
+ * IDENTITY_MODE selects the mode (default entra; the assertions below are those of the on-behalf-of modes).
  */
 
 const engine = probeDockerEngine(repoRoot);
+const cli = engine.available ? composeCli() : undefined;
 const required = process.env['CONTAINERS_REQUIRED'] === 'true';
-if (!engine.available && !required) {
-  process.stdout.write(`containers: skipped — no Docker engine answers (${engine.reason})\n`);
-}
+const skipReason = !engine.available
+  ? `no Docker engine answers (${engine.reason})`
+  : cli === undefined
+    ? 'neither `docker compose` nor `docker-compose` is installed'
+    : undefined;
+if (skipReason !== undefined && !required) process.stdout.write(`containers: skipped — ${skipReason}\n`);
 
+const PROJECT_PREFIX = 'entra-api-chain-test-';
 /** Compose project of this run: its own containers, network and volumes, removed at the end. */
-const project = `entra-api-chain-test-${randomBytes(4).toString('hex')}`;
-/** Building six images and starting ten containers on a CI runner: minutes, not seconds. */
+const project = `${PROJECT_PREFIX}${randomBytes(4).toString('hex')}`;
+/** Building six images and starting eleven containers on a CI runner: minutes, not seconds. */
 const UP_TIMEOUT_SECONDS = 600;
 let logsDir: string | undefined;
 
 const STEP_UP_CLAIMS = { access_token: { acrs: { essential: true, value: 'c1' } } };
 const RATES = '/rates?lineOfBusiness=property&region=uk';
+const BFF_REPLICAS = ['bff-1', 'bff-2'] as const;
 
-const compose = loadComposeFile();
-const registrations = loadRegistrations();
+const mode = parseIdentityMode(process.env['IDENTITY_MODE']);
+const compose = loadComposeFile(undefined, { IDENTITY_MODE: mode });
+const registrations = loadRegistrationsFor(mode);
 const tenantId = registrations.tenants[0]?.id ?? '';
 const clientId = (app: string): string =>
   registrations.applications.find((a) => a.name === app)?.clientId ?? '';
@@ -61,6 +84,7 @@ const scopesOf = (hop: Hop): string[] => {
   const scp = hop.token.claims['scp'];
   return typeof scp === 'string' ? scp.split(' ') : [];
 };
+const appServices = Object.keys(compose.services).filter((name) => appOf(compose.services[name] ?? {}));
 
 /** `http://127.0.0.1:<published port>` of a compose service (the host side of its first port). */
 function hostUrl(service: string): string {
@@ -70,50 +94,106 @@ function hostUrl(service: string): string {
   return `http://${port.hostIp ?? '127.0.0.1'}:${port.hostPort}`;
 }
 
-(engine.available || required ? describe : describe.skip)(
-  'the chain in containers (docker-compose.yml through testcontainers)',
+/** The BFF replicas (by service name) whose logs show a request with each correlation id. */
+function replicasThatServed(correlationIds: readonly string[]): Map<string, number> {
+  const served = new Map<string, number>();
+  for (const replica of BFF_REPLICAS) {
+    const log = containerLogs(containerOf(project, replica));
+    served.set(replica, correlationIds.filter((id) => log.includes(id)).length);
+  }
+  return served;
+}
+
+(skipReason === undefined || required ? describe : describe.skip)(
+  `the chain in containers (docker-compose.yml through testcontainers, IDENTITY_MODE=${mode})`,
   () => {
     let environment: StartedDockerComposeEnvironment | undefined;
     let identity: IdentityTarget;
+    let admin: ContainerEmulatorAdmin;
     let aliceSession: SignedIn;
     let alice: ApiClient;
     let bob: ApiClient;
 
     beforeAll(async () => {
-      if (!engine.available)
-        throw new Error(`CONTAINERS_REQUIRED=true but no Docker engine answers (${engine.reason})`);
+      if (skipReason !== undefined) throw new Error(`CONTAINERS_REQUIRED=true but ${skipReason}`);
+      for (const stale of staleProjects(PROJECT_PREFIX)) composeDown(stale);
+      const images = chooseImages();
+      const missing = missingStandins(images.variables);
+      if (missing.length > 0)
+        throw new Error(
+          `${missing.join(', ')}: not on this Docker engine, and no registry has it. Build the stand-ins with scripts/build-standin-images.sh, or unset the variable to use the public image (docs/compose.md)`,
+        );
+      process.stdout.write(
+        `containers: Compose v${cli?.version ?? '?'}, images from ${images.source}, project ${project}\n`,
+      );
+      // testcontainers' reaper (Ryuk) is an image from Docker Hub; the suite removes its project itself.
+      process.env['TESTCONTAINERS_RYUK_DISABLED'] ??= 'true';
       try {
-        environment = await new DockerComposeEnvironment(repoRoot, 'docker-compose.yml')
+        let up = new DockerComposeEnvironment(repoRoot, [...COMPOSE_FILES])
           .withProjectName(project)
           .withBuild()
-          // `up --wait`: Compose waits until every service reports healthy (each declares a healthcheck;
-          // test/compose checks it) and, when one never does, fails with the containers left in place for
-          // their logs. testcontainers' own wait (which would tear them down first) then finds them healthy.
-          .withClientOptions({ commandOptions: ['--wait', '--wait-timeout', String(UP_TIMEOUT_SECONDS)] })
+          .withEnvironment({ ...images.variables, IDENTITY_MODE: mode })
           .withDefaultWaitStrategy(Wait.forHealthCheck())
-          .withStartupTimeout(60_000)
-          .up();
+          .withStartupTimeout(UP_TIMEOUT_SECONDS * 1000);
+        // v2: `up --wait` fails at once, containers left for their logs, when one never gets healthy.
+        // v1 has no --wait; its `up -d` still waits for each `depends_on: service_healthy`.
+        up =
+          cli?.version === 2
+            ? up.withClientOptions({
+                commandOptions: ['--wait', '--wait-timeout', String(UP_TIMEOUT_SECONDS)],
+              })
+            : up.withClientOptions(cli?.executable === undefined ? {} : { executable: cli.executable });
+        environment = await up.up();
       } catch (error) {
         const dir = saveLogs();
-        throw new Error(`docker compose up failed; the containers' logs are in ${dir}`, { cause: error });
+        throw new Error(`compose up failed; the containers' logs are in ${dir}`, { cause: error });
       }
-      const ca = await environment
-        .getContainer('identity-emulator-1')
-        .exec(['cat', `${EMULATOR_DATA_DIR}/ca.pem`]);
-      if (ca.exitCode !== 0) throw new Error(`cannot read the emulator CA: ${ca.output}`);
+      const emulator = containerOf(project, 'identity-emulator');
+      admin = new ContainerEmulatorAdmin(emulator);
+      const caPem = docker(['exec', emulator, 'cat', `${EMULATOR_DATA_DIR}/ca.pem`]);
       // The host reaches the emulator at its public URL (the issuer), trusting its CA for these requests only.
       const emulatorUrl =
         serviceEnvironment(compose.services['identity-emulator'] ?? {})['EMULATOR_PUBLIC_URL'] ?? '';
-      identity = { emulatorUrl, tenantId, caPem: ca.stdout, registrations };
+      identity = { emulatorUrl, tenantId, caPem, registrations };
       aliceSession = await signIn(identity, 'alice');
-      alice = new ApiClient(hostUrl('bff-1'), aliceSession);
-      bob = new ApiClient(hostUrl('bff-1'), await signIn(identity, 'bob'));
+      alice = new ApiClient(hostUrl('bff-lb'), aliceSession);
+      bob = new ApiClient(hostUrl('bff-lb'), await signIn(identity, 'bob'));
     });
 
     afterAll(async () => {
       // Keep the logs of a run whose log scan did not get to save them (an earlier failure).
       if (environment !== undefined && logsDir === undefined) saveLogs();
-      await environment?.down({ removeVolumes: true });
+      if (environment !== undefined) composeDown(project);
+    });
+
+    it('spreads requests over both BFF replicas, which acquire one token per user and downstream between them', async () => {
+      // First test: no downstream token exists yet anywhere (memory of either replica, Redis).
+      await admin.resetTokenRequests();
+      const burst = await Promise.all(
+        Array.from({ length: 8 }, () => alice.get<{ programmes: Programme[] }>('/api/programmes')),
+      );
+      expect(burst.map((r) => r.status)).toEqual(Array(8).fill(200));
+      const programme = burst[0]?.body.programmes[0] as Programme;
+      const quotes = [];
+      for (let i = 0; i < 8; i++) quotes.push(await alice.get(`/api/programmes/${programme.id}/quote`));
+      expect(quotes.map((r) => r.status)).toEqual(Array(8).fill(200));
+
+      const ids = [...burst, ...quotes].map((r) => r.headers.get('x-correlation-id') ?? '');
+      const served = replicasThatServed(ids);
+      expect([...served.values()].reduce((a, b) => a + b, 0)).toBe(ids.length);
+      for (const replica of BFF_REPLICAS)
+        expect({ replica, served: served.get(replica) }).not.toEqual({
+          replica,
+          served: 0,
+        });
+
+      // Every token request the BFF made in that window: one per downstream (alice is the only user).
+      const { byKey } = await admin.tokenRequests();
+      const bffRequests = Object.entries(byKey).filter(([key]) => key.split('|')[1] === clientId('bff'));
+      expect(Object.fromEntries(bffRequests.map(([key, n]) => [key.split('|')[2], n]))).toEqual({
+        [clientId('program-service')]: 1,
+        [clientId('pricing-service')]: 1,
+      });
     });
 
     it('lets alice list the programmes of her brokerage (from PostgreSQL) and create one she owns', async () => {
@@ -142,7 +222,7 @@ function hostUrl(service: string): string {
     it('relays the claims challenge of program-service to uma, then approves with a second-factor token', async () => {
       const programme = await createProgramme(alice, 'Northwind containers terminals 2027');
       expect((await alice.post(`/api/programmes/${programme.id}/submit`)).status).toBeLessThan(300);
-      const uma = new ApiClient(hostUrl('bff-1'), await signIn(identity, 'uma'));
+      const uma = new ApiClient(hostUrl('bff-lb'), await signIn(identity, 'uma'));
       const refused = await uma.post(`/api/programmes/${programme.id}/approve`);
       expect(refused.status).toBe(401);
       const challenge = bearerParams(refused.headers.get('www-authenticate'));
@@ -151,7 +231,7 @@ function hostUrl(service: string): string {
       expect(JSON.parse(claims)).toEqual(STEP_UP_CLAIMS);
 
       const stepped = await signIn(identity, 'uma', { claims });
-      const approved = await new ApiClient(hostUrl('bff-1'), stepped).post<Programme>(
+      const approved = await new ApiClient(hostUrl('bff-lb'), stepped).post<Programme>(
         `/api/programmes/${programme.id}/approve`,
       );
       expect([200, 201]).toContain(approved.status);
@@ -166,6 +246,7 @@ function hostUrl(service: string): string {
       const programme = (await listProgrammes(alice))[0] as Programme;
       const res = await alice.get(`/api/programmes/${programme.id}/quote`);
       expect(res.status).toBe(200);
+      // The trace is kept by the replica that answered; traceOf polls, and the balancer alternates.
       const { hops } = await traceOf(alice, res.headers.get('x-correlation-id'));
       const program = hopTo(hops, 'program');
       expect(program).toMatchObject({ flow: 'on-behalf-of', status: 200 });
@@ -223,30 +304,42 @@ function hostUrl(service: string): string {
       expect(res.status).toBe(200);
     });
 
-    it('serves bff-2 the downstream token bff-1 acquired, from the shared Redis cache', async () => {
-      // bff-2 has answered no request before this one, so its in-process cache is empty.
-      const programme = (await listProgrammes(alice))[0] as Programme;
-      const viaBff2 = new ApiClient(hostUrl('bff-2'), aliceSession);
-      const res = await viaBff2.get(`/api/programmes/${programme.id}/quote`);
-      expect(res.status).toBe(200);
-      const pricing = hopTo((await traceOf(viaBff2, res.headers.get('x-correlation-id'))).hops, 'pricing');
-      expect(['cache', 'refresh']).toContain(pricing.token.source);
-    });
-
     it('serves the SPA on its published port', async () => {
       const res = await fetch(`${hostUrl('web')}/`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/text\/html/);
     });
 
+    it('loses no GET when a BFF replica stops mid-run: the balancer retries it on the other one', async () => {
+      const statuses: number[] = [];
+      const ids: string[] = [];
+      const until = Date.now() + 8_000;
+      // Four clients in a loop, bounded in time, against the balancer on loopback.
+      const load = Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (Date.now() < until) {
+            const res = await alice.get('/api/programmes');
+            statuses.push(res.status);
+            ids.push(res.headers.get('x-correlation-id') ?? '');
+          }
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const servedBefore = replicasThatServed(ids).get('bff-2') ?? 0;
+      docker(['stop', '--time', '10', containerOf(project, 'bff-2')]);
+      await load;
+      expect(servedBefore).toBeGreaterThan(0);
+      expect(statuses.length).toBeGreaterThan(20);
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    });
+
     it('leaves no JWT, no client secret and no cache key in the logs of any container', () => {
       const dir = saveLogs();
       // Every app logged its start (`"msg":"listening"`), so the scan below read real logs.
-      const apps = Object.keys(compose.services).filter((name) => appOf(compose.services[name] ?? {}));
-      const listening = apps.filter((name) =>
-        readFileSync(join(dir, `${name}.log`), 'utf8').includes('"msg":"listening"'),
+      const listening = appServices.filter((name) =>
+        containerLogs(containerOf(project, name)).includes('"msg":"listening"'),
       );
-      expect(listening).toEqual(apps);
+      expect(listening).toEqual(appServices);
       const secrets = [...registeredSecrets(registrations), LOCAL_TOKEN_CACHE_KEY];
       const leaks = scanLogsForLeaks(dir, secrets).map((l) => `${l.file}:${l.line} ${l.kind}`);
       expect(leaks).toEqual([]);
@@ -254,9 +347,20 @@ function hostUrl(service: string): string {
   },
 );
 
+/** `compose down -v` of a project: its containers, network and volumes. */
+function composeDown(name: string): void {
+  const [command, ...args] = cli?.argv ?? ['docker-compose'];
+  const files = COMPOSE_FILES.flatMap((file) => ['-f', file]);
+  spawnSync(command as string, [...args, '-p', name, ...files, 'down', '-v', '--timeout', '5'], {
+    cwd: repoRoot,
+    stdio: 'ignore',
+    env: { ...process.env, IDENTITY_MODE: mode },
+  });
+}
+
 /**
- * Writes each service's log (`docker compose logs`, raw lines) to test-artifacts/logs/containers-<time>/
- * and returns that directory. CI uploads test-artifacts/.
+ * Writes each service's log (`docker logs`, raw lines) to test-artifacts/logs/containers-<time>/ and
+ * returns that directory. CI uploads test-artifacts/.
  */
 function saveLogs(): string {
   const dir = join(
@@ -267,12 +371,13 @@ function saveLogs(): string {
   );
   mkdirSync(dir, { recursive: true });
   for (const name of Object.keys(compose.services)) {
-    const logs = spawnSync(
-      'docker',
-      ['compose', '-p', project, '-f', 'docker-compose.yml', 'logs', '--no-color', '--no-log-prefix', name],
-      { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-    );
-    writeFileSync(join(dir, `${name}.log`), `${logs.stdout}${logs.stderr}`);
+    let log: string;
+    try {
+      log = containerLogs(containerOf(project, name));
+    } catch (error) {
+      log = `(no container: ${(error as Error).message})\n`;
+    }
+    writeFileSync(join(dir, `${name}.log`), log);
   }
   logsDir = dir;
   return dir;

@@ -1,6 +1,7 @@
 import type { FaultInjector } from './admin/fault-injector';
 import type { TokenRequestCounter } from './admin/token-request-counter';
 import type { LoginTransactions } from './authorize/login-transactions';
+import type { DeviceCodes } from './device/device-codes';
 import { type CodeRecord, ExpiringStore, type RefreshRecord } from './grants/grant-stores';
 import type { SigningKeyStore } from './keys/signing-key-store';
 import type { ClientAuthContext } from './oauth/client-auth';
@@ -15,6 +16,7 @@ export interface EmulatorContext extends ClientAuthContext {
   readonly codes: ExpiringStore<CodeRecord>;
   readonly refreshTokens: ExpiringStore<RefreshRecord>;
   readonly logins: LoginTransactions;
+  readonly deviceCodes: DeviceCodes;
   readonly faults: FaultInjector;
   readonly counter: TokenRequestCounter;
   readonly publicUrl: string;

@@ -7,6 +7,7 @@ import { identityEndpoints, loadRegistrations, type Registrations } from '@chain
 import { FaultInjector } from './admin/fault-injector';
 import { TokenRequestCounter } from './admin/token-request-counter';
 import { LoginTransactions } from './authorize/login-transactions';
+import { DeviceCodes } from './device/device-codes';
 import type { EmulatorContext } from './emulator-context';
 import { type CodeRecord, ExpiringStore, type RefreshRecord } from './grants/grant-stores';
 import { SigningKeyStore } from './keys/signing-key-store';
@@ -111,6 +112,7 @@ function buildContext(input: {
     codes: new ExpiringStore<CodeRecord>(nowMs),
     refreshTokens: new ExpiringStore<RefreshRecord>(nowMs),
     logins: new LoginTransactions(nowMs),
+    deviceCodes: new DeviceCodes(nowMs),
     faults: new FaultInjector(),
     counter: new TokenRequestCounter(),
     publicUrl: input.publicUrl,
@@ -146,6 +148,7 @@ async function closeAll(server: Server, ctx: EmulatorContext): Promise<void> {
   ctx.codes.close();
   ctx.refreshTokens.close();
   ctx.logins.close();
+  ctx.deviceCodes.close();
   await new Promise<void>((ok) => {
     server.close(() => ok());
     server.closeAllConnections();

@@ -5,7 +5,9 @@ import { type Fault, FaultEndpoint, parseFaultHeader } from './admin/fault-injec
 import { handleAuthorize } from './authorize/authorize.endpoint';
 import { handleLogout } from './authorize/logout.endpoint';
 import {
+  BodyTooLargeError,
   correlationIdOf,
+  decodePathSegment,
   type EmulatorRequest,
   isLoopback,
   newTraceId,
@@ -13,10 +15,13 @@ import {
   sendHtml,
   sendJson,
 } from './common/http-kit';
+import { handleDeviceCode } from './device/device-code.endpoint';
+import { handleDeviceLogin } from './device/device-login.endpoint';
 import {
   handleInstanceDiscovery,
   handleKeys,
   handleOpenIdConfiguration,
+  handleV1Keys,
 } from './discovery/discovery.endpoint';
 import type { EmulatorContext } from './emulator-context';
 import { EntraError, OAuthError, renderEntraError } from './oauth/entra-error';
@@ -36,9 +41,11 @@ const TENANT_ROUTES: Readonly<Record<string, { endpoint: FaultEndpoint; handle: 
     handle: handleOpenIdConfiguration,
   },
   'discovery/v2.0/keys': { endpoint: FaultEndpoint.Keys, handle: handleKeys },
+  'discovery/keys': { endpoint: FaultEndpoint.Keys, handle: handleV1Keys },
   'oauth2/v2.0/authorize': { endpoint: FaultEndpoint.Authorize, handle: handleAuthorize },
   'oauth2/v2.0/token': { endpoint: FaultEndpoint.Token, handle: handleToken },
   'oauth2/v2.0/logout': { endpoint: FaultEndpoint.Authorize, handle: handleLogout },
+  'oauth2/v2.0/devicecode': { endpoint: FaultEndpoint.Authorize, handle: handleDeviceCode },
 };
 
 /** The HTTPS request handler: health, test-only admin, instance discovery and the tenant endpoints. */
@@ -47,6 +54,11 @@ export function createRequestHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (raw, res) => {
     route(raw, res, ctx).catch((error: unknown) => {
+      if (error instanceof BodyTooLargeError && !res.headersSent) {
+        const body = { error: 'invalid_request', error_description: 'The request body is too large.' };
+        sendJson(res, 413, body, { connection: 'close' });
+        return;
+      }
       process.stderr.write(
         `${JSON.stringify({ level: 'error', msg: 'request failed', error: (error as Error).message })}\n`,
       );
@@ -68,10 +80,12 @@ async function route(raw: IncomingMessage, res: ServerResponse, ctx: EmulatorCon
   }
   const req = requestOf(raw, url, await readForm(raw), ctx, fromLoopback);
   if (/^\/[^/]+\/discovery\/instance\/?$/.test(url.pathname)) return handleInstanceDiscovery(req, res);
+  if (url.pathname === '/devicelogin') return handleDeviceLogin(req, res, ctx);
   const match = ROUTE_PATTERN.exec(url.pathname);
   const routed = match === null ? undefined : TENANT_ROUTES[match[3] as string];
   if (match === null || routed === undefined) return sendJson(res, 404, { error: 'not_found' });
-  const tenant = ctx.directory.tenant(decodeURIComponent(match[1] as string));
+  const tenantKey = decodePathSegment(match[1] as string);
+  const tenant = tenantKey === undefined ? undefined : ctx.directory.tenant(tenantKey);
   if (tenant === undefined) return unknownTenant(req, res, match[1] as string, routed.endpoint, ctx);
   const policy = policyOf(tenant, match[2]);
   if (policy === null) return sendJson(res, 404, { error: 'not_found' });
@@ -80,15 +94,16 @@ async function route(raw: IncomingMessage, res: ServerResponse, ctx: EmulatorCon
   routed.handle(policy === undefined ? req : { ...req, policy }, res, tenant, ctx);
 }
 
-/** `/{tenant}[/{policy}]/<endpoint>`: a policy segment only for B2C tenants (ENTRA.md §6). */
+/** `/{tenant}[/{policy}]/<endpoint>`: a policy segment only for B2C tenants (docs/emulator.md). */
 const ROUTE_PATTERN =
-  /^\/([^/]+)\/(?:([^/]+)\/)?(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/(?:authorize|token|logout))\/?$/;
+  /^\/([^/]+)\/(?:([^/]+)\/)?(v2\.0\/\.well-known\/openid-configuration|discovery\/(?:v2\.0\/)?keys|oauth2\/v2\.0\/(?:authorize|token|logout|devicecode))\/?$/;
 
 /** The registered policy name, undefined for Entra tenants, or null when the path does not fit the tenant kind. */
 function policyOf(tenant: TenantView, segment: string | undefined): string | undefined | null {
   if (!tenant.isB2c) return segment === undefined ? undefined : null;
   if (segment === undefined) return null;
-  return userFlow(tenant, decodeURIComponent(segment))?.name ?? null;
+  const name = decodePathSegment(segment);
+  return name === undefined ? null : (userFlow(tenant, name)?.name ?? null);
 }
 
 function requestOf(

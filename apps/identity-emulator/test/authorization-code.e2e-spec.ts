@@ -39,7 +39,6 @@ describe('authorization code + PKCE through the login form', () => {
       azp: CLIENT.web,
       azpacr: '0',
       scp: 'access_as_user',
-      idtyp: 'user',
       amr: ['pwd'],
       preferred_username: USERS.alice.username,
     });
@@ -160,6 +159,7 @@ describe('authorization code + PKCE through the login form', () => {
     const first = (await redeem(te, await signIn(te, USERS.alice))).json();
     const refresh = (clientId: string): ReturnType<typeof httpsRequest> =>
       httpsRequest(te.url('/oauth2/v2.0/token'), te.ca, {
+        headers: { origin: 'http://localhost:8080' },
         form: {
           client_id: clientId,
           grant_type: 'refresh_token',

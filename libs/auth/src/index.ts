@@ -59,6 +59,15 @@ export {
 export { ChainError } from './errors/chain.error';
 export { ERROR_TITLES, type ErrorCode, PROBLEM_TYPE_BASE } from './errors/error-codes';
 export { type ProblemBody, problemBody, ProblemDetailsFilter } from './errors/problem-details.filter';
+export {
+  hostOfUrl,
+  type TransportCause,
+  TransportCauseKind,
+  transportCauseOf,
+  transportCodeOf,
+  transportHint,
+  type TransportHintTarget,
+} from './errors/transport-cause';
 // --- request context (correlation id, hops) ---
 export {
   CORRELATION_ID_HEADER,
@@ -66,6 +75,7 @@ export {
   CorrelationIdMiddleware,
 } from './context/correlation-id.middleware';
 export { RequestContext, type RequestContextData } from './context/request-context';
+export { Deadline, DEADLINE_ANSWER_RESERVE_MS, requestDeadline } from './context/request-deadline';
 // --- token broker and downstream (owned by the broker engineer) ---
 export { CHAIN_TRACE_HEADER, decodeChainTrace, encodeChainTrace } from './downstream/chain-trace';
 export { DownstreamClient } from './downstream/downstream.client';

@@ -122,6 +122,20 @@ if (!redisUp)
     expect((await env.tokenRequests()).total).toBe(0);
   });
 
+  it('drops a token a downstream refused from Redis, even when no replacement can be had', async () => {
+    const prefix = `test:${randomUUID()}`;
+    const [a, b] = await replicas(prefix);
+    const first = await a.broker.forApp('PRICING');
+    await expect(b.broker.forApp('PRICING')).resolves.toMatchObject({ accessToken: first.accessToken });
+    expect(await redis.keys(`${prefix}:*`)).toHaveLength(1);
+    await env.addFault({ match: { grant: 'client_credentials' }, status: 400, count: 1 });
+    await expect(b.broker.forApp('PRICING', { refused: first })).rejects.toMatchObject({
+      code: 'token_service_rejected',
+    });
+    expect(await redis.keys(`${prefix}:*`)).toHaveLength(0);
+    await env.clearFaults();
+  });
+
   it('stores no token in plaintext and no token material in key names', async () => {
     const prefix = `test:${randomUUID()}`;
     const [a] = await replicas(prefix);

@@ -326,6 +326,7 @@ class TenantView {
   /** Client ids of the apps granted (consented) application permissions on `resource`: its allowed callers. */
   applicationCallersOf(resource: string): string[] {
     return this.reg.applications
+      .filter((a) => a.type === 'confidential')
       .filter((a) =>
         a.requiredResourceAccess.some(
           (r) =>
@@ -337,11 +338,14 @@ class TenantView {
 
   /** Apps with consented delegated permissions on `resource` (B2C: they convey users by verified delegation). */
   delegatingCallersOf(resource: string): { app: ApplicationRegistration; scopes: string[] }[] {
-    return this.reg.applications.flatMap((app) =>
-      app.requiredResourceAccess
-        .filter((r) => r.resource === resource && r.consented && r.delegated.length > 0)
-        .map((r) => ({ app, scopes: [...r.delegated] })),
-    );
+    // Only confidential clients call APIs on their own; a SPA's delegated permission is its sign-in.
+    return this.reg.applications
+      .filter((a) => a.type === 'confidential')
+      .flatMap((app) =>
+        app.requiredResourceAccess
+          .filter((r) => r.resource === resource && r.consented && r.delegated.length > 0)
+          .map((r) => ({ app, scopes: [...r.delegated] })),
+      );
   }
 
   /** `extension_<Name>` of every custom attribute the users carry (B2C user-flow claims). */

@@ -114,6 +114,7 @@ function crossCheck(reg: Registrations): string[] {
   }
   reg.tenants.forEach((tenant, i) => problems.push(...checkTenant(tenant, i)));
   reg.applications.forEach((app, i) => problems.push(...checkApplication(app, i, apps, tenants)));
+  reg.applications.forEach((app, i) => problems.push(...checkTenantKindRules(app, i, reg)));
   reg.users.forEach((user, i) => problems.push(...checkUser(user, i, apps, reg)));
   return problems;
 }
@@ -146,9 +147,11 @@ function checkApplication(
   const problems: string[] = [];
   if (app.tenant !== undefined && !tenants.has(app.tenant))
     problems.push(`${at}.tenant: unknown tenant ${app.tenant}`);
-  if (app.type === 'spa' && (app.secrets.length > 0 || app.certificates.length > 0)) {
-    problems.push(`${at}: a spa is a public client and cannot have secrets or certificates`);
+  if (app.type !== 'confidential' && (app.secrets.length > 0 || app.certificates.length > 0)) {
+    const kind = app.type === 'spa' ? 'a spa' : 'a mobile and desktop (public) app';
+    problems.push(`${at}: ${kind} is a public client and cannot have secrets or certificates`);
   }
+  problems.push(...checkOptionalClaims(app, at));
   app.requiredResourceAccess.forEach((access, j) => {
     const where = `${at}.requiredResourceAccess[${j}] (${access.resource})`;
     const resource = apps.get(access.resource);
@@ -166,6 +169,46 @@ function checkApplication(
         problems.push(`${where}.application: ${access.resource} has no application role ${role}`);
     }
   });
+  return problems;
+}
+
+/** `additionalProperties` that exist only for one claim: `include_user_token` (idtyp), `use_guid` (aud). */
+function checkOptionalClaims(app: ApplicationRegistration, at: string): string[] {
+  const owner = { include_user_token: 'idtyp', use_guid: 'aud' } as const;
+  const problems: string[] = [];
+  for (const [kind, claims] of Object.entries(app.optionalClaims)) {
+    claims.forEach((claim, j) => {
+      for (const property of claim.additionalProperties) {
+        if (owner[property] !== claim.name)
+          problems.push(
+            `${at}.optionalClaims.${kind}[${j}] (${claim.name}): ${property} applies only to ${owner[property]}`,
+          );
+      }
+    });
+  }
+  return problems;
+}
+
+/**
+ * What only an Entra (workforce) tenant offers here: multi-tenant apps and v1 access tokens; B2C has no
+ * optional claims (its user flows return claims).
+ */
+function checkTenantKindRules(app: ApplicationRegistration, index: number, reg: Registrations): string[] {
+  const tenant = reg.tenants.find((t) => t.name === (app.tenant ?? reg.tenants[0]?.name));
+  if (tenant === undefined || tenant.kind === TenantKind.Entra) return [];
+  const at = `applications[${index}] (${app.name})`;
+  const problems: string[] = [];
+  if (app.signInAudience !== 'AzureADMyOrg')
+    problems.push(
+      `${at}.signInAudience: only an entra tenant has multi-tenant apps (kind is ${tenant.kind})`,
+    );
+  if (app.accessTokenAcceptedVersion === 1)
+    problems.push(`${at}.accessTokenAcceptedVersion: v1 tokens are issued only by an entra tenant`);
+  const claims = [...app.optionalClaims.accessToken, ...app.optionalClaims.idToken];
+  if (tenant.kind === TenantKind.B2c && claims.length > 0)
+    problems.push(
+      `${at}.optionalClaims: a b2c tenant returns claims from its user flows, not optional claims`,
+    );
   return problems;
 }
 
@@ -221,8 +264,9 @@ function inlineCertificates(reg: Registrations, file: string): Registrations {
     certificates: app.certificates.map((cert, j) => {
       if (cert.path === undefined) return cert;
       const certPath = isAbsolute(cert.path) ? cert.path : resolve(base, cert.path);
+      const { path: _path, ...validity } = cert;
       try {
-        return { pem: readFileSync(certPath, 'utf8') };
+        return { ...validity, pem: readFileSync(certPath, 'utf8') };
       } catch {
         problems.push(`applications (${app.name}).certificates[${j}]: cannot read ${certPath}`);
         return cert;

@@ -17,9 +17,61 @@ const guid = z
 export const TenantKind = { Entra: 'entra', ExternalId: 'external-id', B2c: 'b2c' } as const;
 export type TenantKind = (typeof TenantKind)[keyof typeof TenantKind];
 
-/** Kinds of application: a public SPA client (PKCE) or a confidential client (secret / certificate). */
-export const ApplicationType = { Spa: 'spa', Confidential: 'confidential' } as const;
+/**
+ * Kinds of application, as Entra's platform configurations: a SPA (public client, PKCE, tokens redeemed
+ * only by cross-origin requests), a "mobile and desktop" public client (no credential, PKCE optional,
+ * loopback redirect URIs on any port, device code), or a confidential client (secret / certificate).
+ */
+export const ApplicationType = { Spa: 'spa', Public: 'public', Confidential: 'confidential' } as const;
 export type ApplicationType = (typeof ApplicationType)[keyof typeof ApplicationType];
+
+/**
+ * Who may sign in (Entra's `signInAudience`): accounts of the app's own tenant, or of any organizational
+ * tenant (a multi-tenant app, usable through `/organizations`, `/common` and every Entra tenant of the file).
+ * Personal Microsoft accounts are not modelled.
+ */
+export const SignInAudience = { MyOrg: 'AzureADMyOrg', MultipleOrgs: 'AzureADMultipleOrgs' } as const;
+export type SignInAudience = (typeof SignInAudience)[keyof typeof SignInAudience];
+
+/**
+ * Optional claims the emulator can add (Microsoft Learn, "Optional claims reference"): `idtyp` (`app` on
+ * app-only tokens; `user` too with `include_user_token`), `xms_cc` (client capabilities the client asked
+ * for), `acct` (0: a member of the tenant), `ctry` (the user's `country`), `upn`, `email`, and `aud` with
+ * `use_guid` (v1 tokens carry the client id as audience instead of the App ID URI).
+ */
+export const OptionalClaimName = {
+  Idtyp: 'idtyp',
+  XmsCc: 'xms_cc',
+  Acct: 'acct',
+  Ctry: 'ctry',
+  Upn: 'upn',
+  Email: 'email',
+  Aud: 'aud',
+} as const;
+export type OptionalClaimName = (typeof OptionalClaimName)[keyof typeof OptionalClaimName];
+
+export const optionalClaimSchema = z
+  .object({
+    name: z.enum([
+      OptionalClaimName.Idtyp,
+      OptionalClaimName.XmsCc,
+      OptionalClaimName.Acct,
+      OptionalClaimName.Ctry,
+      OptionalClaimName.Upn,
+      OptionalClaimName.Email,
+      OptionalClaimName.Aud,
+    ]),
+    additionalProperties: z.array(z.enum(['include_user_token', 'use_guid'])).default([]),
+  })
+  .strict();
+
+/** Entra's manifest `optionalClaims`: per token type, the claims to add (SAML tokens are not modelled). */
+export const optionalClaimsSchema = z
+  .object({
+    accessToken: z.array(optionalClaimSchema).default([]),
+    idToken: z.array(optionalClaimSchema).default([]),
+  })
+  .strict();
 
 /**
  * A B2C user flow (policy), served under `/{domain}/{policy}/...`. Written as its name alone or as an
@@ -74,7 +126,16 @@ export const secretSchema = z
  * Only the public part is ever registered, as in Entra's "Certificates & secrets".
  */
 export const certificateSchema = z
-  .object({ pem: z.string().optional(), path: z.string().optional() })
+  .object({
+    pem: z.string().optional(),
+    path: z.string().optional(),
+    /**
+     * Validity of the credential (Entra's keyCredential `startDateTime` / `endDateTime`); default: the
+     * certificate's own notBefore / notAfter. Outside it, client assertions are refused (AADSTS700027).
+     */
+    startDateTime: z.string().datetime({ offset: true }).optional(),
+    endDateTime: z.string().datetime({ offset: true }).optional(),
+  })
   .strict()
   .refine((c) => (c.pem === undefined) !== (c.path === undefined), 'give exactly one of `pem` or `path`');
 
@@ -107,13 +168,21 @@ export const applicationSchema = z
     tenant: z.string().optional(),
     /** Object id of the service principal (`oid` of app-only tokens); derived from clientId if absent. */
     servicePrincipalId: guid.optional(),
-    type: z.enum([ApplicationType.Spa, ApplicationType.Confidential]),
+    type: z.enum([ApplicationType.Spa, ApplicationType.Public, ApplicationType.Confidential]),
+    /** Default `AzureADMyOrg` (single tenant), as Entra's. */
+    signInAudience: z.enum([SignInAudience.MyOrg, SignInAudience.MultipleOrgs]).default(SignInAudience.MyOrg),
     redirectUris: z.array(z.string().url()).default([]),
     postLogoutRedirectUris: z.array(z.string().url()).default([]),
     secrets: z.array(secretSchema).default([]),
     certificates: z.array(certificateSchema).default([]),
     identifierUris: z.array(z.string().min(1)).default([]),
-    accessTokenAcceptedVersion: z.literal(2).default(2),
+    /**
+     * Version of the access tokens issued for this API: 2, or 1 / null (Entra's default: v1 tokens, issuer
+     * `https://sts.windows.net/<tid>/`, `aud` = the identifier the client asked with). Entra tenants only;
+     * External ID and B2C keep their own shapes.
+     */
+    accessTokenAcceptedVersion: z.union([z.literal(1), z.literal(2), z.null()]).default(null),
+    optionalClaims: optionalClaimsSchema.default({}),
     scopes: z.array(z.string().min(1)).default([]),
     appRoles: z.array(appRoleSchema).default([]),
     /** Every token for this resource needs a multi-factor sign-in (a Conditional Access policy). */
@@ -138,6 +207,11 @@ export const userSchema = z
     oid: guid,
     tenant: z.string().optional(),
     password: z.string().min(1),
+    /** Two-letter country code (the `ctry` optional claim). */
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as GB')
+      .optional(),
     attributes: z.record(z.string(), z.string()).default({}),
     appRoleAssignments: z.array(z.object({ resource: z.string(), role: z.string() }).strict()).default([]),
     /** B2C: the social identity provider the user signs in with (`google.com`); absent = a local account. */
@@ -168,5 +242,6 @@ export type ApplicationRegistration = z.infer<typeof applicationSchema>;
 export type AppRoleRegistration = z.infer<typeof appRoleSchema>;
 export type ResourceAccess = z.infer<typeof resourceAccessSchema>;
 export type CertificateRegistration = z.infer<typeof certificateSchema>;
+export type OptionalClaimRegistration = z.infer<typeof optionalClaimSchema>;
 export type UserRegistration = z.infer<typeof userSchema>;
 export type Registrations = z.infer<typeof registrationsSchema>;

@@ -2,6 +2,10 @@
  * @chain/platform: what every HTTP app of the chain shares (bootstrap, logging, health, OpenAPI,
  * environment validation). Authentication lives in @chain/auth.
  */
+// Telemetry first, before any other module of the barrel: when the OTEL_* variables turn it on, the
+// OpenTelemetry SDK must hook http, express, pg, ioredis and pino before they load (docs/observability.md).
+export { shutdownTelemetry, type TelemetryState, telemetryState } from './telemetry/telemetry.start';
+// The rest of the platform.
 export {
   bootstrapApp,
   type BootstrapOptions,
@@ -34,6 +38,33 @@ export {
 export { HttpProbe, type ProbeResult } from './health/http-probe.adapter';
 export { DEFAULT_JWKS_PROBE_TIMEOUT_MS, JwksHealthIndicator } from './health/jwks.health-indicator';
 export type { ReadinessIndicator } from './health/readiness-indicator';
+export {
+  BodyTooDeepError,
+  BodyTooLargeError,
+  ForbiddenMemberError,
+  MalformedBodyError,
+  TooManyParametersError,
+} from './http/body-limits.errors';
+export {
+  type BodyLimits,
+  DEFAULT_BODY_LIMITS,
+  FORBIDDEN_MEMBERS,
+  resolveBodyLimits,
+} from './http/body-limits.options';
+export { formBodyParser, jsonBodyParser, useBodyParsers } from './http/body-parser.middleware';
+export {
+  formatIdempotencyKey,
+  IDEMPOTENCY_KEY_HEADER,
+  InvalidIdempotencyKeyError,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  parseIdempotencyKey,
+} from './http/idempotency-key';
+export { exceedsJsonDepth, forbiddenMemberOf } from './http/json-shape';
+export {
+  hasAtMostDecimalPlaces,
+  MAX_DECIMAL_PLACES,
+  MaxDecimalPlaces,
+} from './http/max-decimal-places.decorator';
 export {
   buildLoggerParams,
   correlationIdOf,

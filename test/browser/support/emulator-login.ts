@@ -5,6 +5,8 @@ export interface DemoLogin {
   readonly password: string;
   /** The user's demo second-factor code (registrations.yaml `mfa.code`). */
   readonly otp: string;
+  /** B2C social account: signs in on that identity provider's (emulated) page, not the tenant's form. */
+  readonly identityProvider?: string;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function passEmulatorLogin(
       await otp.fill(login.otp);
       await page.click('#verify');
     } else {
+      if (login.identityProvider !== undefined) await toIdentityProvider(page, login.identityProvider);
       const username = page.locator('input[name="username"]');
       if ((await username.inputValue()) !== login.username) await username.fill(login.username);
       await password.fill(login.password);
@@ -44,4 +47,16 @@ export async function passEmulatorLogin(
   }
   if (onSpa()) return { secondFactor };
   throw new Error(`still at ${new URL(page.url()).origin} after the login steps`);
+}
+
+/**
+ * From a B2C sign-in page to the page of the social identity provider: the link "Sign in with <idp>"
+ * (`id="idp-<idp>"`); the provider's page posts back with a hidden `idp` field. Nothing to do when the
+ * browser is already there.
+ */
+async function toIdentityProvider(page: Page, idp: string): Promise<void> {
+  const onProvider = page.locator(`input[type="hidden"][name="idp"][value="${idp}"]`);
+  if ((await onProvider.count()) > 0) return;
+  await page.click(`a.idp[id="idp-${idp}"]`);
+  await onProvider.waitFor({ state: 'attached', timeout: 20_000 });
 }

@@ -114,6 +114,88 @@ export const FIXTURE_TRACES: ChainTrace[] = [
   },
 ];
 
+/** A verified delegation (B2C): the BFF's own token for `aud`, and the proof of the user beside it. */
+const delegatedHop = (
+  from: string,
+  to: string,
+  aud: string,
+  azp: string,
+  scp: string,
+  path: string,
+  children?: HopRecord[],
+): HopRecord => ({
+  from,
+  to,
+  flow: 'verified-delegation',
+  method: 'GET',
+  path,
+  status: 200,
+  durationMs: 9.8,
+  token: {
+    source: 'cache',
+    acquireMs: 0.2,
+    claims: { aud, scp: 'Delegation.Act', azp, ver: '1.0', tfp: 'B2C_1_signupsignin' },
+    delegation: { scp, oid: ALICE, amr: ['pwd'], tfp: 'B2C_1_signupsignin', idp: 'google.com' },
+  },
+  ...(children === undefined ? {} : { children }),
+});
+
+FIXTURE_TRACES.push(
+  {
+    correlationId: 'web-b2c-quote',
+    method: 'GET',
+    path: `/api/programmes/${PROGRAMME}/quote`,
+    status: 200,
+    startedAt: '2026-11-28T18:00:03.000Z',
+    durationMs: 48,
+    hops: [
+      delegatedHop('bff', 'program-service', PROGRAM, BFF, 'Program.ReadWrite', `/programmes/${PROGRAMME}`),
+      {
+        from: 'bff',
+        to: 'pricing-service',
+        flow: 'client-credentials',
+        method: 'POST',
+        path: '/quotes',
+        status: 200,
+        durationMs: 6.1,
+        token: {
+          source: 'cache',
+          acquireMs: 0.2,
+          claims: { aud: PRICING, scp: 'Pricing.Read.All', azp: BFF, ver: '1.0', tfp: 'B2C_1_signupsignin' },
+        },
+      },
+    ],
+  },
+  {
+    correlationId: 'web-b2c-upload',
+    method: 'POST',
+    path: `/api/programmes/${PROGRAMME}/documents`,
+    status: 201,
+    startedAt: '2026-11-28T18:00:04.000Z',
+    durationMs: 80,
+    hops: [
+      delegatedHop(
+        'bff',
+        'documents-service',
+        DOCUMENTS,
+        BFF,
+        'Documents.ReadWrite',
+        `/programmes/${PROGRAMME}/documents`,
+        [
+          delegatedHop(
+            'documents-service',
+            'program-service',
+            PROGRAM,
+            DOCUMENTS,
+            'Program.Read',
+            `/programmes/${PROGRAMME}`,
+          ),
+        ],
+      ),
+    ],
+  },
+);
+
 const ctx = {
   applications: {
     [WEB]: 'web',
@@ -123,6 +205,18 @@ const ctx = {
     [DOCUMENTS]: 'documents-service',
   },
   spaScopes: ['api://bff/access_as_user'],
+};
+
+const b2cSpaToken: SpaTokenInfo = {
+  fromCache: true,
+  claims: {
+    aud: BFF,
+    scp: 'access_as_user',
+    azp: WEB,
+    ver: '1.0',
+    tfp: 'B2C_1_signupsignin',
+    idp: 'google.com',
+  },
 };
 
 const spaToken = (mfa: boolean): SpaTokenInfo => ({
@@ -138,5 +232,9 @@ const spaToken = (mfa: boolean): SpaTokenInfo => ({
 });
 
 const root = document.getElementById('root') as HTMLElement;
-for (const trace of FIXTURE_TRACES)
-  root.append(chainDiagram(trace, ctx, spaToken(trace.correlationId === 'web-approve')));
+for (const trace of FIXTURE_TRACES) {
+  const token = trace.correlationId.startsWith('web-b2c')
+    ? b2cSpaToken
+    : spaToken(trace.correlationId === 'web-approve');
+  root.append(chainDiagram(trace, ctx, token));
+}

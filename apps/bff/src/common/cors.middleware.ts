@@ -5,13 +5,19 @@ import type { NextFunction, Request, Response } from 'express';
 import { bffConfig } from '../config/bff.config';
 
 /** Headers the SPA may read: the correlation id (chain inspector) and the claims challenge (step-up). */
-export const CORS_EXPOSED_HEADERS = ['x-correlation-id', 'WWW-Authenticate', 'Retry-After'] as const;
+export const CORS_EXPOSED_HEADERS = [
+  'x-correlation-id',
+  'WWW-Authenticate',
+  'Retry-After',
+  'Idempotent-Replayed',
+] as const;
 /** Headers the SPA may send. */
 export const CORS_ALLOWED_HEADERS = [
   'authorization',
   'content-type',
   'x-correlation-id',
   'traceparent',
+  'idempotency-key',
 ] as const;
 export const CORS_ALLOWED_METHODS = ['GET', 'POST', 'PATCH', 'DELETE'] as const;
 /** How long a browser may cache a preflight answer, in seconds. */

@@ -16,7 +16,7 @@ const RELAYED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'payload_too_large',
   'unsupported_media_type',
 ]);
-const RELAYED_STATUSES: ReadonlySet<number> = new Set([400, 403, 404, 409, 413, 415]);
+const RELAYED_STATUSES: ReadonlySet<number> = new Set([400, 403, 404, 409, 413, 415, 422]);
 
 /**
  * Passes a downstream's 4xx problem through with its own `code` (e.g. program-service's 403 `not_owner`,

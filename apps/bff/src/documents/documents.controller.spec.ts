@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 
 import { FakeDownstreamClient, readAll, userPrincipal } from '../common/downstream-test.fakes';
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 import { bffConfig } from '../config/bff.config';
 import { DocumentsController } from './documents.controller';
 import { DocumentsService } from './documents.service';
@@ -26,6 +27,7 @@ describe('DocumentsController (faked downstream)', () => {
   beforeAll(async () => {
     downstreams = new FakeDownstreamClient();
     const moduleRef = await Test.createTestingModule({
+      imports: [IdempotencyModule],
       controllers: [DocumentsController],
       providers: [
         DocumentsService,

@@ -3,6 +3,8 @@ import { Controller, Delete, Get, Header, HttpCode, Param, Post, StreamableFile 
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 
 import { BffScope } from '../common/bff-catalogue';
+import { IdempotencyMode } from '../common/idempotency/idempotency.options';
+import { IdempotencyKey, Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ResourceIdPipe } from '../common/resource-id.pipe';
 import { DocumentDto, DocumentListDto } from './document.dto';
 import { DocumentsService } from './documents.service';
@@ -31,13 +33,15 @@ export class DocumentsController {
       properties: { file: { type: 'string', format: 'binary' } },
     },
   })
+  @Idempotent(IdempotencyMode.Exclusive)
   @ApiOperation({ summary: 'Upload a document (field "file"), streamed to documents-service' })
   upload(
     @Principal() user: Principal,
     @Param('id', ResourceIdPipe) id: string,
     @RawUpload() body: UploadBody,
+    @IdempotencyKey() key: string | undefined,
   ): Promise<DocumentDto> {
-    return this.documents.upload(user, id, body);
+    return this.documents.upload(user, id, body, key);
   }
 
   @Get(':docId')

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 
+import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 import { DocumentsController } from './documents.controller';
 import { DocumentsService } from './documents.service';
 
 /** `/api/programmes/:id/documents/**`: documents-service on behalf of the user. */
-@Module({ controllers: [DocumentsController], providers: [DocumentsService] })
+@Module({ imports: [IdempotencyModule], controllers: [DocumentsController], providers: [DocumentsService] })
 export class DocumentsModule {}

@@ -6,7 +6,7 @@ import type { ConfigType } from '@nestjs/config';
 
 import { BFF_DOWNSTREAMS } from '../common/bff-catalogue';
 import { bffConfig } from '../config/bff.config';
-import { programmePath } from '../programmes/programmes.service';
+import { idempotencyHeaders, programmePath } from '../programmes/programmes.service';
 import { ByteLimit } from './byte-limit';
 import type { DocumentDto, DocumentListDto } from './document.dto';
 import { UploadNotMultipartError, UploadTooLargeError } from './documents.errors';
@@ -45,9 +45,15 @@ export class DocumentsService {
 
   /**
    * Streams the multipart body to documents-service as it arrives. A declared size over the limit is
-   * refused before any token is asked for; an undeclared one is cut off once it crosses the limit.
+   * refused before any token is asked for; an undeclared one is cut off once it crosses the limit. An
+   * `Idempotency-Key` goes to documents-service, which stores a retried upload once.
    */
-  async upload(user: Principal, programmeId: string, body: UploadBody): Promise<DocumentDto> {
+  async upload(
+    user: Principal,
+    programmeId: string,
+    body: UploadBody,
+    idempotencyKey?: string,
+  ): Promise<DocumentDto> {
     if (!/^multipart\/form-data;\s*boundary=/i.test(body.contentType ?? ''))
       throw new UploadNotMultipartError();
     const limit = this.maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
@@ -58,6 +64,7 @@ export class DocumentsService {
     const headers: Record<string, string> = {
       'content-type': body.contentType ?? '',
       ...(body.contentLength === undefined ? {} : { 'content-length': String(body.contentLength) }),
+      ...idempotencyHeaders(idempotencyKey),
     };
     try {
       return (await this.documents(user).post<DocumentDto>(documentsPath(programmeId), limited, { headers }))

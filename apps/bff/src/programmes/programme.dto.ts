@@ -1,3 +1,4 @@
+import { MaxDecimalPlaces } from '@chain/platform';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   IsIn,
@@ -42,7 +43,8 @@ export class CreateProgrammeDto {
   region!: Region;
 
   @ApiProperty({ example: 25_000_000, minimum: 0.01, maximum: MAX_INSURED_VALUE })
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0.01)
   @Max(MAX_INSURED_VALUE)
   insuredValue!: number;
@@ -53,8 +55,12 @@ export class CreateProgrammeDto {
   currency!: string;
 }
 
-/** Body of `PATCH /api/programmes/:id`: any of the creation fields. */
-export class UpdateProgrammeDto extends PartialType(CreateProgrammeDto) {}
+/**
+ * Body of `PATCH /api/programmes/:id`: any of the creation fields.
+ * A member may be absent but never `null`: each one present is validated (the default `PartialType` skips
+ * `null` members, which then reached the database as a NOT NULL violation, a 500).
+ */
+export class UpdateProgrammeDto extends PartialType(CreateProgrammeDto, { skipNullProperties: false }) {}
 
 /** Query of `GET /api/programmes`. */
 export class ListProgrammesQueryDto {

@@ -3,6 +3,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { BffScope } from '../common/bff-catalogue';
+import { IdempotencyKey, Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ResourceIdPipe } from '../common/resource-id.pipe';
 import {
   CreateProgrammeDto,
@@ -29,9 +30,14 @@ export class ProgrammesController {
   }
 
   @Post()
+  @Idempotent()
   @ApiOperation({ summary: "Create a draft in the user's brokerage (brokers only)" })
-  create(@Principal() user: Principal, @Body() body: CreateProgrammeDto): Promise<ProgrammeDto> {
-    return this.programmes.create(user, body);
+  create(
+    @Principal() user: Principal,
+    @Body() body: CreateProgrammeDto,
+    @IdempotencyKey() key: string | undefined,
+  ): Promise<ProgrammeDto> {
+    return this.programmes.create(user, body, key);
   }
 
   @Get(':id')
@@ -41,6 +47,7 @@ export class ProgrammesController {
   }
 
   @Patch(':id')
+  @Idempotent()
   @ApiOperation({ summary: 'Edit a draft (owner only)' })
   update(
     @Principal() user: Principal,
@@ -52,6 +59,7 @@ export class ProgrammesController {
 
   @Post(':id/submit')
   @HttpCode(200)
+  @Idempotent()
   @ApiOperation({ summary: 'Submit a draft for underwriting (owner only)' })
   submit(@Principal() user: Principal, @Param('id', ResourceIdPipe) id: string): Promise<ProgrammeDto> {
     return this.programmes.submit(user, id);
@@ -59,6 +67,7 @@ export class ProgrammesController {
 
   @Post(':id/approve')
   @HttpCode(200)
+  @Idempotent()
   @ApiOperation({
     summary:
       "Approve (Underwriter); without a multi-factor token: 401 with program-service's claims challenge",

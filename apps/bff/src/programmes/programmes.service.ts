@@ -1,4 +1,5 @@
 import { type DownstreamApi, DownstreamClient, type Principal } from '@chain/auth';
+import { formatIdempotencyKey, IDEMPOTENCY_KEY_HEADER } from '@chain/platform';
 import { Injectable } from '@nestjs/common';
 
 import { BFF_DOWNSTREAMS } from '../common/bff-catalogue';
@@ -29,8 +30,10 @@ export class ProgrammesService {
     return (await this.program(user).get<ProgrammeDto>(programmePath(id))).data;
   }
 
-  async create(user: Principal, terms: CreateProgrammeDto): Promise<ProgrammeDto> {
-    return (await this.program(user).post<ProgrammeDto>('/programmes', terms)).data;
+  /** With an `Idempotency-Key`, program-service gets the same key: a retried create makes one programme. */
+  async create(user: Principal, terms: CreateProgrammeDto, idempotencyKey?: string): Promise<ProgrammeDto> {
+    const headers = idempotencyHeaders(idempotencyKey);
+    return (await this.program(user).post<ProgrammeDto>('/programmes', terms, { headers })).data;
   }
 
   async update(user: Principal, id: string, changes: UpdateProgrammeDto): Promise<ProgrammeDto> {
@@ -62,6 +65,11 @@ export class ProgrammesService {
   private program(user: Principal): DownstreamApi {
     return this.downstreams.forUser(BFF_DOWNSTREAMS.Program, user);
   }
+}
+
+/** The `Idempotency-Key` header carried to the service that performs the write, when the SPA sent one. */
+export function idempotencyHeaders(key: string | undefined): Record<string, string> {
+  return key === undefined ? {} : { [IDEMPOTENCY_KEY_HEADER]: formatIdempotencyKey(key) };
 }
 
 /** `/programmes/<id>`; the id was checked by `ResourceIdPipe` and is encoded all the same. */

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { BlobEntry } from '../common/storage/blob-store';
 
 /** A document of a programme (CONTRACTS.md). Stored as one blob; these fields live in its metadata. */
@@ -11,6 +13,8 @@ export interface StoredDocument {
   /** `oid` of the user who uploaded it: the only one who may delete it. */
   readonly ownerOid: string;
   readonly createdAt: Date;
+  /** SHA-256 of the file name and bytes, kept for an upload made with an `Idempotency-Key` (retry check). */
+  readonly fingerprint?: string;
 }
 
 /** Blob name of a document: `<programmeId>/<id>`, so a programme's documents share a prefix. */
@@ -33,6 +37,7 @@ const Meta = {
   fileName: 'filename',
   ownerOid: 'owneroid',
   createdAt: 'createdat',
+  fingerprint: 'fingerprint',
 } as const;
 
 /** The metadata stored with a document's blob (content type and size are blob properties). */
@@ -43,7 +48,13 @@ export function metadataOf(document: StoredDocument): Record<string, string> {
     [Meta.fileName]: encodeURIComponent(document.fileName),
     [Meta.ownerOid]: document.ownerOid,
     [Meta.createdAt]: document.createdAt.toISOString(),
+    ...(document.fingerprint === undefined ? {} : { [Meta.fingerprint]: document.fingerprint }),
   };
+}
+
+/** The fingerprint of an upload: SHA-256 over its file name and bytes, base64url (metadata is ASCII). */
+export function fingerprintOf(fileName: string, content: Buffer): string {
+  return createHash('sha256').update(fileName).update('\u0000').update(content).digest('base64url');
 }
 
 /** The document a blob holds; `undefined` for a blob that is not one of ours (or whose metadata is damaged). */
@@ -61,6 +72,7 @@ export function documentOf(entry: BlobEntry): StoredDocument | undefined {
   const created = new Date(createdAt);
   const name = decodeFileName(fileName);
   if (Number.isNaN(created.getTime()) || name === undefined) return undefined;
+  const fingerprint = meta[Meta.fingerprint];
   return {
     id,
     programmeId,
@@ -69,6 +81,7 @@ export function documentOf(entry: BlobEntry): StoredDocument | undefined {
     size: entry.size,
     ownerOid,
     createdAt: created,
+    ...(fingerprint ? { fingerprint } : {}),
   };
 }
 

@@ -13,12 +13,13 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 
 import { DocumentDto, DocumentListDto, UploadDocumentDto } from './document.dto';
 import { MalformedIdError } from './documents.errors';
 import { DocumentsScope } from './documents.permissions';
 import { DocumentsService } from './documents.service';
+import { IdempotencyKey } from './idempotency-key.decorator';
 import { UploadErrorsInterceptor } from './upload-errors.interceptor';
 
 const programmeIdPipe = new ParseUUIDPipe({ exceptionFactory: () => new MalformedIdError('programmeId') });
@@ -50,13 +51,19 @@ export class DocumentsController {
   @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadDocumentDto })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retried upload with the same key and file answers the same document; another file → 422',
+  })
   @ApiOperation({ summary: 'Upload a document (field "file"); 413 over the size limit, 415 for other types' })
   async upload(
     @Principal() user: Principal,
     @Param('programmeId', programmeIdPipe) programmeId: string,
     @UploadedFile() file: Express.Multer.File | undefined,
+    @IdempotencyKey() key: string | undefined,
   ): Promise<DocumentDto> {
-    return DocumentDto.from(await this.documents.upload(user, programmeId, file));
+    return DocumentDto.from(await this.documents.upload(user, programmeId, file, key));
   }
 
   @Get(':id')

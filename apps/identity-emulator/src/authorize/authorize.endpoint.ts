@@ -9,7 +9,7 @@ import { CODE_LIFETIME_MS } from '../grants/grant-stores';
 import type { TenantView } from '../tenant/directory';
 import { clientInfo, type Realm, realmOf, type UserSubject } from '../tokens/token-factory';
 import { AuthorizePageError, AuthorizeRedirectError, parseAuthorizeRequest } from './authorize-request';
-import { errorPage, formPostPage, secondFactorPage } from './login-page';
+import { deviceSignedInPage, errorPage, formPostPage, secondFactorPage } from './login-page';
 import {
   type AuthorizeParams,
   LOGIN_TRANSACTION_LIFETIME_MS,
@@ -19,10 +19,11 @@ import {
 import {
   credentialsPage,
   needsSecondFactor,
+  refusedSignIn,
   sameText,
   signedInUser,
+  signInTenant,
   subjectOf,
-  wrongCredentials,
 } from './sign-in-steps';
 
 /**
@@ -126,16 +127,16 @@ function continueSignIn(
   if (user === undefined) {
     const idp = req.form.get('idp');
     const view = { tx, params: transaction.params, loginHint: req.form.get('username') ?? '' };
-    const error = wrongCredentials(tenant, idp);
+    const error = refusedSignIn(req, tenant, ctx, transaction.params.clientId);
     return sendHtml(res, 200, credentialsPage(req, tenant, ctx, { ...view, error, idp: idp ?? undefined }));
   }
   if (!needsSecondFactor(tenant, req.policy, transaction.params, user, ctx)) {
     ctx.logins.delete(tx);
-    return issueCode(
+    return finishSignIn(
       res,
-      realmOf(tenant, req.policy),
+      realmOf(signInTenant(tenant, user, ctx), req.policy),
       ctx,
-      transaction.params,
+      transaction,
       subjectOf(user, false, tenant),
     );
   }
@@ -143,6 +144,8 @@ function continueSignIn(
     ctx.logins.delete(tx);
     const description =
       'AADSTS50079: Due to a configuration change made by your administrator, you must enroll in multi-factor authentication.';
+    if (transaction.deviceCode !== undefined)
+      return sendHtml(res, 400, errorPage(undefined, description, req.traceId));
     return respond(
       res,
       transaction.params,
@@ -169,13 +172,27 @@ function verifySecondFactor(
     );
   }
   ctx.logins.delete(step.tx);
-  issueCode(
+  finishSignIn(
     res,
-    realmOf(tenant, req.policy),
+    realmOf(signInTenant(tenant, step.user, ctx), req.policy),
     ctx,
-    step.transaction.params,
+    step.transaction,
     subjectOf(step.user, true, tenant),
   );
+}
+
+/** The end of a sign-in: a code for the redirect URI, or for a device login the device code approved. */
+function finishSignIn(
+  res: ServerResponse,
+  realm: Realm,
+  ctx: EmulatorContext,
+  transaction: LoginTransaction,
+  user: UserSubject,
+): void {
+  if (transaction.deviceCode === undefined) return issueCode(res, realm, ctx, transaction.params, user);
+  ctx.deviceCodes.approve(transaction.deviceCode, realm.tid, user);
+  const app = ctx.directory.app(transaction.params.clientId);
+  sendHtml(res, 200, deviceSignedInPage(app?.reg.displayName ?? transaction.params.clientId));
 }
 
 function issueCode(

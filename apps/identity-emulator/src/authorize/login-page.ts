@@ -105,11 +105,15 @@ export function secondFactorPage(input: {
   );
 }
 
-/** A 400 page for requests that must not be redirected (unknown client or redirect URI). */
-export function errorPage(code: number, message: string, traceId: string): string {
+/**
+ * A 400 page for requests that must not be redirected (unknown client or redirect URI); `code` undefined for
+ * a message without an AADSTS code.
+ */
+export function errorPage(code: number | undefined, message: string, traceId: string): string {
+  const text = code === undefined ? message : `AADSTS${code}: ${message}`;
   return page(
     'Sign in error',
-    `<h1>Sorry, but we're having trouble signing you in.</h1><p class="error">AADSTS${code}: ${escapeHtml(message)}</p><p>Request Id: ${escapeHtml(traceId)}</p>`,
+    `<h1>Sorry, but we're having trouble signing you in.</h1><p class="error">${escapeHtml(text)}</p><p>Request Id: ${escapeHtml(traceId)}</p>`,
   );
 }
 
@@ -122,6 +126,29 @@ export function formPostPage(redirectUri: string, params: URLSearchParams): stri
     'Working...',
     `<form method="post" name="hiddenform" action="${escapeHtml(redirectUri)}">${fields}<noscript><button type="submit">Continue</button></noscript></form>
 <script>document.forms[0].submit()</script>`,
+  );
+}
+
+/**
+ * The device login page (Entra's https://microsoft.com/devicelogin): the user code (`otc`), button
+ * `id="next"`.
+ */
+export function deviceCodeEntryPage(input: { action: string; error?: string }): string {
+  return page(
+    'Enter code',
+    `<h1>Enter code</h1><p class="app">Enter the code displayed on your app or device.</p>${errorLine(input.error)}
+<form method="post" action="${escapeHtml(input.action)}">
+<label for="otc">Code</label>
+<input id="otc" name="otc" autocomplete="off" required>
+<button id="next" type="submit">Next</button></form>`,
+  );
+}
+
+/** What the device login shows once the user signed in (the device's next poll gets the tokens). */
+export function deviceSignedInPage(appName: string): string {
+  return page(
+    'Signed in',
+    `<h1>${escapeHtml(appName)}</h1><p>You have signed in to the ${escapeHtml(appName)} application on your device. You may now close this window.</p>`,
   );
 }
 

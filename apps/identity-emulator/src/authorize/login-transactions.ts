@@ -27,6 +27,8 @@ export interface LoginTransaction {
   readonly params: AuthorizeParams;
   /** Set once the password was right and a second factor is still needed. */
   readonly user?: UserRegistration;
+  /** A device login: the device code this sign-in approves (no redirect at the end). */
+  readonly deviceCode?: string;
   readonly expiresAtMs: number;
 }
 

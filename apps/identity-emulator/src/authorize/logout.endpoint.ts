@@ -16,23 +16,29 @@ export function handleLogout(
   req: EmulatorRequest,
   res: ServerResponse,
   tenant: TenantView,
-  _ctx: EmulatorContext,
+  ctx: EmulatorContext,
 ): void {
   const input = req.method === 'POST' ? req.form : req.query;
   const target = input.get('post_logout_redirect_uri');
-  if (target === null || !registered(target, input, tenant)) return sendHtml(res, 200, signedOutPage());
+  if (target === null || !registered(target, input, tenant, ctx)) return sendHtml(res, 200, signedOutPage());
   const url = new URL(target);
   const state = input.get('state');
   if (state !== null) url.searchParams.set('state', state);
   redirect(res, url.toString());
 }
 
-function registered(target: string, input: URLSearchParams, tenant: TenantView): boolean {
+function registered(
+  target: string,
+  input: URLSearchParams,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+): boolean {
   const hint = input.get('id_token_hint');
   const aud = hint === null ? undefined : decodePayload(hint)?.['aud'];
   const clientId = input.get('client_id') ?? (typeof aud === 'string' ? aud : undefined);
-  const apps =
-    clientId === undefined ? tenant.apps : tenant.apps.filter((a) => a.clientId === clientId.toLowerCase());
+  // A multi-tenant app signs out at any tenant of the file, and at /organizations or /common.
+  const named = clientId === undefined ? undefined : ctx.directory.appIn(tenant, clientId);
+  const apps = clientId === undefined ? tenant.apps : named === undefined ? [] : [named];
   return apps.some(
     (a) => a.reg.postLogoutRedirectUris.includes(target) || a.reg.redirectUris.includes(target),
   );

@@ -65,18 +65,37 @@ export function signedInUser(
   tenant: TenantView,
   ctx: EmulatorContext,
 ): UserRegistration | undefined {
-  const user = ctx.directory.user(req.form.get('username') ?? '');
-  if (user === undefined || !tenant.users.includes(user)) return undefined;
+  const user = ctx.directory.userIn(tenant, req.form.get('username') ?? '');
+  if (user === undefined) return undefined;
   if ((user.identityProvider ?? null) !== req.form.get('idp')) return undefined;
   return sameText(user.password, req.form.get('password') ?? '') ? user : undefined;
 }
 
-/** The AADSTS/AADB2C text a credentials page shows after wrong credentials. */
-export function wrongCredentials(tenant: TenantView, idp: string | null): string {
+/**
+ * The AADSTS/AADB2C text a credentials page shows after a refused sign-in: wrong credentials, or (Entra) the
+ * right ones of a user of another tenant, who is no member here (AADSTS50020, Entra's text in public reports).
+ */
+export function refusedSignIn(
+  req: EmulatorRequest,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+  clientId: string,
+): string {
+  const idp = req.form.get('idp');
   if (idp !== null) return `${idp}: wrong e-mail address or password (emulated identity provider).`;
-  return tenant.isB2c
-    ? 'AADB2C90054: Invalid username or password.'
-    : 'AADSTS50126: Error validating credentials due to invalid username or password.';
+  if (tenant.isB2c) return 'AADB2C90054: Invalid username or password.';
+  const elsewhere = ctx.directory.user(req.form.get('username') ?? '');
+  if (elsewhere !== undefined && sameText(elsewhere.password, req.form.get('password') ?? '')) {
+    const home = ctx.directory.homeTenant(elsewhere);
+    const app = ctx.directory.app(clientId);
+    return `AADSTS50020: User account '${elsewhere.username}' from identity provider 'https://sts.windows.net/${home.id}/' does not exist in tenant '${tenant.reg.name}' and cannot access the application '${clientId}'(${app?.reg.displayName ?? ''}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.`;
+  }
+  return 'AADSTS50126: Error validating credentials due to invalid username or password.';
+}
+
+/** The tenant a signed-in user's tokens belong to: the authority's, or at `/organizations` the user's own. */
+export function signInTenant(tenant: TenantView, user: UserRegistration, ctx: EmulatorContext): TenantView {
+  return tenant.authority === undefined ? tenant : ctx.directory.homeTenant(user);
 }
 
 /**
@@ -91,7 +110,7 @@ export function needsSecondFactor(
   ctx: EmulatorContext,
 ): boolean {
   if (tenant.isB2c) return userFlow(tenant, policy)?.mfa === true;
-  const scopes = parseScopes(params.scope, ctx.directory, tenant.reg.name);
+  const scopes = parseScopes(params.scope, ctx.directory, signInTenant(tenant, user, ctx));
   return needsMfa(parseClaimsRequest(params.claims), scopes.resource, user);
 }
 
@@ -107,6 +126,7 @@ export function subjectOf(user: UserRegistration, mfa: boolean, tenant: TenantVi
     username: user.username,
     amr: mfa ? ['pwd', 'mfa'] : ['pwd'],
     acrs: mfa && !tenant.isB2c ? ['c1'] : [],
+    ...(user.country === undefined ? {} : { country: user.country }),
   };
   if (!tenant.isB2c) return subject;
   const claims: Record<string, string> = {};

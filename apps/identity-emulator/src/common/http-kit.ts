@@ -22,6 +22,23 @@ export interface EmulatorRequest {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A request body over {@link MAX_BODY_BYTES}: answered 413, never read further. */
+export class BodyTooLargeError extends Error {
+  constructor() {
+    super('body too large');
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/** `decodeURIComponent`, or undefined for a malformed escape (`%ZZ`) instead of a throw. */
+export function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads a form body (≤ 1 MiB). Any other content type yields an empty form. */
@@ -35,7 +52,7 @@ export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('body too large');
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
     chunks.push(chunk as Buffer);
   }
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));

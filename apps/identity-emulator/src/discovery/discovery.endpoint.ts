@@ -1,9 +1,14 @@
 import type { ServerResponse } from 'node:http';
 
+import { TenantKind } from '@chain/local-tenant';
+
 import type { EmulatorRequest } from '../common/http-kit';
 import { sendJson } from '../common/http-kit';
 import type { EmulatorContext } from '../emulator-context';
-import type { TenantView } from '../tenant/directory';
+import { MultiTenantAuthority, type TenantView } from '../tenant/directory';
+
+/** The tenant of personal Microsoft accounts: `/consumers` issues for it (Microsoft Learn, "Access tokens"). */
+const CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
 const DISCOVERY_HEADERS = {
   'cache-control': 'max-age=86400, private',
@@ -14,8 +19,9 @@ const DISCOVERY_HEADERS = {
 /**
  * `GET /{tenant}[/{policy}]/v2.0/.well-known/openid-configuration`. Endpoint URLs use the host the client
  * came in on (so a container reaches the emulator by its service name) and the tenant GUID (B2C: the tenant
- * domain and the lower-cased user flow); `issuer` is always the tenant's issuer: on the public URL, or for
- * External ID `https://<tid>.ciamlogin.com/<tid>/v2.0`.
+ * domain and the lower-cased user flow; `/organizations` and `/common`: that name); `issuer` is always the
+ * tenant's issuer: on the public URL, for External ID `https://<tid>.ciamlogin.com/<tid>/v2.0`, for
+ * `/organizations` and `/common` the template `<public url>/{tenantid}/v2.0`, as Entra's.
  */
 export function handleOpenIdConfiguration(
   req: EmulatorRequest,
@@ -23,16 +29,32 @@ export function handleOpenIdConfiguration(
   tenant: TenantView,
   ctx: EmulatorContext,
 ): void {
-  const issuer = ctx.issuerFor(tenant.id);
+  const issuer = issuerOf(tenant, ctx);
   const body =
     req.policy === undefined
-      ? entraConfiguration(`${req.baseUrl}/${tenant.id}`, issuer)
+      ? entraConfiguration(`${req.baseUrl}/${tenant.id}`, issuer, tenant)
       : b2cConfiguration(`${req.baseUrl}/${tenant.reg.domain}/${req.policy.toLowerCase()}`, issuer, tenant);
   sendJson(res, 200, body, { ...DISCOVERY_HEADERS, 'x-ms-request-id': req.traceId });
 }
 
-/** Entra's v2 document (a recorded tenant-specific response); External ID serves the same shape. */
-function entraConfiguration(base: string, issuer: string): Record<string, unknown> {
+/** The issuer a tenant's (or tenant-independent authority's) document and keys name. */
+function issuerOf(tenant: TenantView, ctx: EmulatorContext): string {
+  if (tenant.authority === MultiTenantAuthority.Consumers) return `${ctx.publicUrl}/${CONSUMERS_TENANT}/v2.0`;
+  if (tenant.authority !== undefined) return `${ctx.publicUrl}/{tenantid}/v2.0`;
+  return ctx.issuerFor(tenant.id);
+}
+
+/**
+ * Entra's v2 document (the fields of a recorded tenant-specific response), listing only what the emulator
+ * implements: response type `code` (no implicit or hybrid), the device authorization endpoint only where the
+ * device code flow is served (Entra tenants), no `userinfo_endpoint` (Microsoft Graph's) and no front-channel
+ * logout. External ID serves the same shape.
+ */
+function entraConfiguration(base: string, issuer: string, tenant: TenantView): Record<string, unknown> {
+  const deviceCode =
+    tenant.kind === TenantKind.Entra && tenant.authority !== MultiTenantAuthority.Consumers
+      ? { device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode` }
+      : {};
   return {
     token_endpoint: `${base}/oauth2/v2.0/token`,
     token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
@@ -40,19 +62,16 @@ function entraConfiguration(base: string, issuer: string): Record<string, unknow
     response_modes_supported: ['query', 'fragment', 'form_post'],
     subject_types_supported: ['pairwise'],
     id_token_signing_alg_values_supported: ['RS256'],
-    response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+    response_types_supported: ['code'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     issuer,
     request_uri_parameter_supported: false,
-    userinfo_endpoint: 'https://graph.microsoft.com/oidc/userinfo',
     authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-    device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
-    http_logout_supported: true,
-    frontchannel_logout_supported: true,
+    ...deviceCode,
     end_session_endpoint: `${base}/oauth2/v2.0/logout`,
     claims_supported: ENTRA_CLAIMS,
     code_challenge_methods_supported: ['S256'],
-    tenant_region_scope: 'WW',
+    tenant_region_scope: tenant.authority === undefined ? 'WW' : null,
     cloud_instance_name: 'microsoftonline.com',
     cloud_graph_host_name: 'graph.windows.net',
     msgraph_host: 'graph.microsoft.com',
@@ -60,31 +79,25 @@ function entraConfiguration(base: string, issuer: string): Record<string, unknow
   };
 }
 
+/** The claims of Entra's list that the emulator's id tokens can carry. */
 const ENTRA_CLAIMS = [
   'sub',
   'iss',
-  'cloud_instance_name',
-  'cloud_instance_host_name',
-  'cloud_graph_host_name',
-  'msgraph_host',
   'aud',
   'exp',
   'iat',
-  'auth_time',
-  'acr',
   'nonce',
   'preferred_username',
   'name',
   'tid',
   'ver',
-  'at_hash',
-  'c_hash',
   'email',
 ];
 
 /**
  * A B2C user flow's document: the fields of a recorded b2clogin.com response (no Entra extras, secret-based
- * client authentication only); `claims_supported` lists what this emulator's user flows return.
+ * client authentication only, response type `code` only); `claims_supported` lists what this emulator's user
+ * flows return.
  */
 function b2cConfiguration(base: string, issuer: string, tenant: TenantView): Record<string, unknown> {
   const extensions = new Set(tenant.users.flatMap((u) => Object.keys(u.customAttributes)));
@@ -95,16 +108,8 @@ function b2cConfiguration(base: string, issuer: string, tenant: TenantView): Rec
     end_session_endpoint: `${base}/oauth2/v2.0/logout`,
     jwks_uri: `${base}/discovery/v2.0/keys`,
     response_modes_supported: ['query', 'fragment', 'form_post'],
-    response_types_supported: [
-      'code',
-      'code id_token',
-      'code token',
-      'code id_token token',
-      'id_token',
-      'id_token token',
-      'token',
-      'token id_token',
-    ],
+    // Only what the emulator implements (a recorded document also lists implicit and hybrid types).
+    response_types_supported: ['code'],
     scopes_supported: ['openid'],
     subject_types_supported: ['pairwise'],
     id_token_signing_alg_values_supported: ['RS256'],
@@ -134,10 +139,25 @@ export function handleKeys(
   tenant: TenantView,
   ctx: EmulatorContext,
 ): void {
-  sendJson(res, 200, ctx.keys.jwks(ctx.issuerFor(tenant.id)), {
+  sendJson(res, 200, ctx.keys.jwks(issuerOf(tenant, ctx)), {
     ...DISCOVERY_HEADERS,
     'x-ms-request-id': req.traceId,
   });
+}
+
+/**
+ * `GET /{tenant}/discovery/keys`: the v1 key set (the same keys, without `issuer`), for validators of v1
+ * tokens (issuer `https://sts.windows.net/<tid>/`). Entra tenants only; the v1 discovery document is not
+ * served (docs/emulator.md).
+ */
+export function handleV1Keys(
+  req: EmulatorRequest,
+  res: ServerResponse,
+  tenant: TenantView,
+  ctx: EmulatorContext,
+): void {
+  if (tenant.kind !== TenantKind.Entra) return sendJson(res, 404, { error: 'not_found' });
+  sendJson(res, 200, ctx.keys.jwks(), { ...DISCOVERY_HEADERS, 'x-ms-request-id': req.traceId });
 }
 
 /** `GET /common/discovery/instance` (ENTRA.md §1.2): this host is its own cloud, with no aliases. */

@@ -4,19 +4,25 @@ import type { EmulatorRequest } from '../common/http-kit';
 import type { EmulatorContext } from '../emulator-context';
 import { authenticateClient } from '../oauth/client-auth';
 import { EntraError, OAuthError } from '../oauth/entra-error';
+import { checkRedemptionOrigin } from '../oauth/redemption-origin';
 import { parseScopes } from '../oauth/scopes';
 import { parseClaimsRequest } from '../oauth/step-up';
 import type { TenantView } from '../tenant/directory';
-import type { CodeRecord } from './grant-stores';
+import { type CodeRecord, grantTenant } from './grant-stores';
 import { issueUserTokens } from './user-token-response';
 
-/** `grant_type=authorization_code`: single-use code, same client and redirect URI, PKCE S256 (RFC 7636 §4.6). */
+/**
+ * `grant_type=authorization_code`: single-use code, same client and redirect URI, PKCE S256 (RFC 7636 §4.6),
+ * redeemed cross-origin exactly when the client is a SPA. At `/organizations` or `/common` the tokens are
+ * the user's tenant's.
+ */
 export function authorizationCodeGrant(
   req: EmulatorRequest,
   tenant: TenantView,
   ctx: EmulatorContext,
 ): Record<string, unknown> {
   const client = authenticateClient(req, tenant, ctx);
+  checkRedemptionOrigin(req, client.app, tenant);
   const code = req.form.get('code') ?? '';
   const record = ctx.codes.get(code);
   if (record === undefined)
@@ -39,7 +45,8 @@ export function authorizationCodeGrant(
       'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
     );
   }
-  if (record.clientId !== client.app.clientId || record.tid !== tenant.id || record.policy !== req.policy) {
+  const issuedIn = grantTenant(record, tenant, ctx.directory);
+  if (record.clientId !== client.app.clientId || issuedIn === undefined || record.policy !== req.policy) {
     throw new EntraError(
       OAuthError.InvalidGrant,
       70000,
@@ -56,16 +63,17 @@ export function authorizationCodeGrant(
   }
   verifyPkce(record, req.form.get('code_verifier'));
   record.redeemed = true;
-  const scopes = parseScopes(req.form.get('scope') ?? record.scope, ctx.directory, tenant.reg.name);
+  const scopes = parseScopes(req.form.get('scope') ?? record.scope, ctx.directory, issuedIn);
+  const claims = parseClaimsRequest(record.claims);
   return issueUserTokens(
     {
-      tenant,
+      tenant: issuedIn,
       policy: req.policy,
       client: client.app,
       clientAuth: client.method,
       scopes,
       user: record.user,
-      claims: parseClaimsRequest(record.claims),
+      claims,
       nonce: record.nonce,
       clientInfoRequested: req.form.get('client_info') === '1',
     },

@@ -1,3 +1,4 @@
+import type { Directory, TenantView } from '../tenant/directory';
 import { opaque } from '../tokens/jwt';
 import type { UserSubject } from '../tokens/token-factory';
 
@@ -62,7 +63,21 @@ export interface RefreshRecord {
   readonly expiresAtMs: number;
 }
 
+/**
+ * The tenant a code or refresh token belongs to, if it may be redeemed at `requestTenant`: its own tenant,
+ * or any tenant's at `/organizations` / `/common` (whose tokens are then the user's tenant's).
+ */
+export function grantTenant(
+  record: { readonly tid: string },
+  requestTenant: TenantView,
+  directory: Directory,
+): TenantView | undefined {
+  if (requestTenant.authority === undefined)
+    return record.tid === requestTenant.id ? requestTenant : undefined;
+  return directory.tenant(record.tid);
+}
+
 export const CODE_LIFETIME_MS = 10 * 60_000;
-/** SPA refresh tokens are capped at 24 h (AADSTS700084); others live 90 days. */
+/** SPA refresh tokens are capped at 24 h (AADSTS700084); others (mobile and desktop apps too) live 90 days. */
 export const SPA_REFRESH_LIFETIME_SECONDS = 86_400;
 export const REFRESH_LIFETIME_SECONDS = 90 * 86_400;

@@ -1,3 +1,4 @@
+import { TenantKind } from '@chain/local-tenant';
 import { decode, verify } from 'jsonwebtoken';
 
 import type { EmulatorRequest } from '../common/http-kit';
@@ -6,15 +7,17 @@ import { authenticateClient } from '../oauth/client-auth';
 import { EntraError, OAuthError } from '../oauth/entra-error';
 import { parseScopes } from '../oauth/scopes';
 import { parseClaimsRequest } from '../oauth/step-up';
-import type { AppView, TenantView } from '../tenant/directory';
-import { ClientAuthMethod, type UserSubject } from '../tokens/token-factory';
+import { type AppView, type TenantView } from '../tenant/directory';
+import { ClientAuthMethod, type UserSubject, v1Issuer } from '../tokens/token-factory';
 import { credentialRequired } from './client-credentials.grant';
 import { issueUserTokens } from './user-token-response';
 
 /**
  * On-behalf-of (`jwt-bearer` + `requested_token_use=on_behalf_of`, ENTRA.md §2): the assertion must be
- * a user access token this tenant signed, within its lifetime, addressed to the calling app; the new
- * token keeps the user (oid, name, amr, acrs), gets `azp` = the caller and the consented scopes.
+ * a user access token (v2 or v1) this tenant signed, within its lifetime, addressed to the calling app; the
+ * new token keeps the user (oid, name, amr, acrs), gets `azp` = the caller and the consented scopes. At
+ * `/organizations` or `/common` it is issued in the user's tenant (the assertion's `tid`): Microsoft's
+ * MSAL.NET guidance says those authorities give "the user's home tenant".
  */
 export function onBehalfOfGrant(
   req: EmulatorRequest,
@@ -39,8 +42,10 @@ export function onBehalfOfGrant(
     );
   }
   const claims = parseClaimsRequest(req.form.get('claims'));
-  const user = verifyUserAssertion(assertion, client.app, tenant, ctx);
-  const scopes = parseScopes(req.form.get('scope'), ctx.directory, tenant.reg.name);
+  const payload = verifySignatureAndLifetime(assertion, ctx);
+  const userTenant = tenant.authority === undefined ? tenant : tenantOfAssertion(payload, ctx);
+  const user = verifyUserAssertion(payload, client.app, userTenant, ctx);
+  const scopes = parseScopes(req.form.get('scope'), ctx.directory, userTenant);
   if (scopes.resource === undefined) {
     throw new EntraError(
       OAuthError.InvalidScope,
@@ -50,7 +55,7 @@ export function onBehalfOfGrant(
   }
   return issueUserTokens(
     {
-      tenant,
+      tenant: userTenant,
       client: client.app,
       clientAuth: client.method,
       scopes,
@@ -62,20 +67,39 @@ export function onBehalfOfGrant(
   );
 }
 
+/** The registered tenant named by an assertion's `tid` (asked at `/organizations` or `/common`). */
+function tenantOfAssertion(payload: Record<string, unknown>, ctx: EmulatorContext): TenantView {
+  const tid = typeof payload['tid'] === 'string' ? payload['tid'] : '';
+  const tenant = ctx.directory.tenant(tid);
+  if (tenant === undefined || tenant.authority !== undefined)
+    throw invalidAssertion('Assertion is not issued by a tenant of this emulator.');
+  return tenant;
+}
+
+/** The tenant's v2 issuer, and in an Entra tenant its v1 issuer (`https://sts.windows.net/<tid>/`). */
+function acceptedIssuers(tenant: TenantView, ctx: EmulatorContext): string[] {
+  const v2 = ctx.issuerFor(tenant.id);
+  return tenant.kind === TenantKind.Entra ? [v2, v1Issuer(tenant.id)] : [v2];
+}
+
+/** The caller's client id, or one of its App ID URIs (v1 tokens may carry a trailing slash). */
+function addressedTo(caller: AppView, audience: string): boolean {
+  const uri = audience.replace(/\/$/, '');
+  return audience === caller.clientId || caller.reg.identifierUris.some((u) => u.replace(/\/$/, '') === uri);
+}
+
 function verifyUserAssertion(
-  assertion: string,
+  payload: Record<string, unknown>,
   caller: AppView,
   tenant: TenantView,
   ctx: EmulatorContext,
 ): UserSubject {
-  const payload = verifySignatureAndLifetime(assertion, ctx);
-  if (payload['iss'] !== ctx.issuerFor(tenant.id) || payload['tid'] !== tenant.id) {
-    throw invalidAssertion(
-      `Assertion is not issued by this tenant. Expected issuer '${ctx.issuerFor(tenant.id)}'.`,
-    );
+  const issuers = acceptedIssuers(tenant, ctx);
+  if (!issuers.includes(String(payload['iss'])) || payload['tid'] !== tenant.id) {
+    throw invalidAssertion(`Assertion is not issued by this tenant. Expected issuer '${issuers[0] ?? ''}'.`);
   }
   const audience = typeof payload['aud'] === 'string' ? payload['aud'] : '';
-  if (audience !== caller.clientId && !caller.reg.identifierUris.includes(audience)) {
+  if (!addressedTo(caller, audience)) {
     throw new EntraError(
       OAuthError.InvalidGrant,
       500131,
@@ -92,13 +116,24 @@ function verifyUserAssertion(
       'The assertion is an app-only token. The On-Behalf-Of flow only works for user principals.',
     );
   }
+  const country = ctx.directory.userByOid(payload['oid'])?.country;
   return {
     oid: payload['oid'],
     name: typeof payload['name'] === 'string' ? payload['name'] : '',
-    username: typeof payload['preferred_username'] === 'string' ? payload['preferred_username'] : '',
+    username: firstString(payload, ['preferred_username', 'upn', 'unique_name']) ?? '',
     amr: stringArray(payload['amr']),
     acrs: stringArray(payload['acrs']),
+    ...(country === undefined ? {} : { country }),
   };
+}
+
+/** v2 tokens name the user by `preferred_username`, v1 tokens by `upn` / `unique_name`. */
+function firstString(payload: Record<string, unknown>, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const value = payload[name];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
 }
 
 function verifySignatureAndLifetime(assertion: string, ctx: EmulatorContext): Record<string, unknown> {

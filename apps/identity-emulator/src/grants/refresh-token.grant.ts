@@ -2,9 +2,11 @@ import type { EmulatorRequest } from '../common/http-kit';
 import type { EmulatorContext } from '../emulator-context';
 import { authenticateClient } from '../oauth/client-auth';
 import { EntraError, OAuthError } from '../oauth/entra-error';
+import { checkRedemptionOrigin } from '../oauth/redemption-origin';
 import { parseScopes } from '../oauth/scopes';
 import { parseClaimsRequest } from '../oauth/step-up';
 import type { TenantView } from '../tenant/directory';
+import { grantTenant } from './grant-stores';
 import { issueUserTokens } from './user-token-response';
 
 /**
@@ -18,6 +20,7 @@ export function refreshTokenGrant(
   ctx: EmulatorContext,
 ): Record<string, unknown> {
   const client = authenticateClient(req, tenant, ctx);
+  checkRedemptionOrigin(req, client.app, tenant);
   const record = ctx.refreshTokens.get(req.form.get('refresh_token') ?? '');
   if (record === undefined)
     throw new EntraError(
@@ -28,17 +31,18 @@ export function refreshTokenGrant(
   if (record === 'expired') {
     throw new EntraError(OAuthError.InvalidGrant, 700082, 'The refresh token has expired due to inactivity.');
   }
-  if (record.clientId !== client.app.clientId || record.tid !== tenant.id || record.policy !== req.policy) {
+  const issuedIn = grantTenant(record, tenant, ctx.directory);
+  if (record.clientId !== client.app.clientId || issuedIn === undefined || record.policy !== req.policy) {
     throw new EntraError(
       OAuthError.InvalidGrant,
       70000,
       'The provided grant is invalid or malformed: the refresh token was issued to another client.',
     );
   }
-  const scopes = parseScopes(req.form.get('scope'), ctx.directory, tenant.reg.name);
+  const scopes = parseScopes(req.form.get('scope'), ctx.directory, issuedIn);
   return issueUserTokens(
     {
-      tenant,
+      tenant: issuedIn,
       policy: req.policy,
       client: client.app,
       clientAuth: client.method,

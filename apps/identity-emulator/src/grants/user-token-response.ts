@@ -68,6 +68,8 @@ function accessTokenPart(input: UserGrantInput, realm: Realm, ctx: EmulatorConte
     user,
     scopes: granted,
     roles: userRoles(ctx.directory.userByOid(user.oid), scopes.resource),
+    resourceIdentifier: scopes.resourceIdentifier,
+    capabilities: input.claims?.capabilities,
   });
   return {
     scope: responseScope(scopes, granted),
@@ -111,7 +113,7 @@ function refreshToken(
   user: UserSubject,
   ctx: EmulatorContext,
 ): Record<string, unknown> {
-  const lifetime = client.isPublic ? SPA_REFRESH_LIFETIME_SECONDS : REFRESH_LIFETIME_SECONDS;
+  const lifetime = client.isSpa ? SPA_REFRESH_LIFETIME_SECONDS : REFRESH_LIFETIME_SECONDS;
   const token = ctx.refreshTokens.put({
     tid: realm.tid,
     policy: realm.policy,
@@ -119,7 +121,7 @@ function refreshToken(
     user,
     expiresAtMs: ctx.nowMs() + lifetime * 1000,
   });
-  return client.isPublic
+  return client.isSpa
     ? { refresh_token: token, refresh_token_expires_in: lifetime }
     : { refresh_token: token };
 }

@@ -66,9 +66,12 @@ export class SigningKeyStore {
   }
 
   /** JWKS with the `issuer` property Entra's v2 keys carry (ENTRA.md §1.3). */
-  jwks(issuer: string): { keys: Record<string, unknown>[] } {
+  /** The published keys, each with `issuer` when given (v2 key sets carry it; the v1 set does not). */
+  jwks(issuer?: string): { keys: Record<string, unknown>[] } {
     return {
-      keys: this.keys.filter((k) => k.status !== KeyStatus.Retired).map((k) => ({ ...k.jwk, issuer })),
+      keys: this.keys
+        .filter((k) => k.status !== KeyStatus.Retired)
+        .map((k) => (issuer === undefined ? { ...k.jwk } : { ...k.jwk, issuer })),
     };
   }
 

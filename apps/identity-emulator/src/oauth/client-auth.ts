@@ -42,8 +42,7 @@ export function authenticateClient(
       "The request body must contain the following parameter: 'client_id'.",
     );
   }
-  const app = ctx.directory.app(presented.clientId);
-  if (app === undefined || !tenant.apps.includes(app)) throw appNotFound(presented.clientId, tenant);
+  const app = appAt(tenant, presented.clientId, ctx.directory);
   if (app.isPublic) {
     if (presented.secret !== undefined || presented.assertion !== undefined) {
       throw new EntraError(
@@ -66,6 +65,27 @@ export function authenticateClient(
     OAuthError.InvalidClient,
     7000218,
     "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+  );
+}
+
+/**
+ * The client, if it can be used at this authority: registered in the tenant or multi-tenant (AADSTS700016),
+ * and at `/organizations` or `/common` multi-tenant (AADSTS50194).
+ */
+export function appAt(tenant: TenantView, clientId: string, directory: Directory): AppView {
+  const app = directory.appIn(tenant, clientId);
+  if (app !== undefined) return app;
+  const registered = directory.app(clientId);
+  if (tenant.authority !== undefined && registered !== undefined) throw notMultiTenant(registered);
+  throw appNotFound(clientId, tenant);
+}
+
+/** AADSTS50194: a single-tenant app at `/common` or `/organizations` (Entra's message, as reported in public issues). */
+export function notMultiTenant(app: AppView): EntraError {
+  return new EntraError(
+    OAuthError.InvalidRequest,
+    50194,
+    `Application '${app.clientId}'(${app.reg.displayName}) is not configured as a multi-tenant application. Usage of the /common endpoint is not supported for such applications created after '10/15/2018'. Use a tenant-specific endpoint or configure the application to be multi-tenant.`,
   );
 }
 
@@ -136,6 +156,7 @@ function verifyClientAssertion(
   }
   const assertion = presented.assertion as string;
   const certificate = certificateFor(assertion, app);
+  checkValidity(certificate, ctx.nowSeconds() * 1000);
   let payload: Record<string, unknown>;
   try {
     payload = verify(assertion, certificate.publicKey, {
@@ -189,6 +210,27 @@ function certificateFor(assertion: string, app: AppView): CertificateCredential 
     );
   }
   return found;
+}
+
+/**
+ * A certificate credential outside its validity window is refused like a real expired key: AADSTS700027
+ * "The key used is expired." with the SHA-1 thumbprint and the key's window (a public Entra answer).
+ */
+function checkValidity(certificate: CertificateCredential, nowMs: number): void {
+  if (nowMs >= certificate.validFromMs && nowMs <= certificate.validToMs) return;
+  const thumbprint = Buffer.from(certificate.x5t, 'base64url').toString('hex').toUpperCase();
+  const window = `Start=${entraDate(certificate.validFromMs)}, End=${entraDate(certificate.validToMs)}`;
+  const state = nowMs > certificate.validToMs ? 'expired' : 'not yet valid';
+  throw invalidAssertionSignature(
+    `The key used is ${state}., Thumbprint of key used by client: '${thumbprint}', Found key '${window}'`,
+  );
+}
+
+/** `01/28/2019 16:00:00` (UTC), as Entra prints a key's dates. */
+function entraDate(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())}/${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
 }
 
 function invalidAssertionSignature(reason: string): EntraError {

@@ -11,6 +11,10 @@ export const OAuthError = {
   TemporarilyUnavailable: 'temporarily_unavailable',
   ConsentRequired: 'consent_required',
   LoginRequired: 'login_required',
+  /** Device code flow (RFC 8628 §3.5; Entra's device code documentation). */
+  AuthorizationPending: 'authorization_pending',
+  ExpiredToken: 'expired_token',
+  BadVerificationCode: 'bad_verification_code',
 } as const;
 export type OAuthError = (typeof OAuthError)[keyof typeof OAuthError];
 

@@ -1,4 +1,4 @@
-import type { AppView, Directory } from '../tenant/directory';
+import type { AppView, Directory, TenantView } from '../tenant/directory';
 import { EntraError, OAuthError } from './entra-error';
 
 /** OpenID Connect scopes: they shape the response (id_token, refresh_token), never land in `scp`. */
@@ -19,9 +19,9 @@ export interface ScopeRequest {
 /**
  * Splits and resolves `scope`. Every non-OIDC scope is `<resource>/<permission>`; a bare value means
  * Microsoft Graph, as in Entra. One resource per request (AADSTS28000), the resource must exist in the
- * tenant (AADSTS500011).
+ * tenant (AADSTS500011): registered there, or a multi-tenant app.
  */
-export function parseScopes(scope: string | null, directory: Directory, tenantName: string): ScopeRequest {
+export function parseScopes(scope: string | null, directory: Directory, tenant: TenantView): ScopeRequest {
   const values = (scope ?? '').split(' ').filter((s) => s.length > 0);
   if (values.length === 0) {
     throw new EntraError(
@@ -43,8 +43,8 @@ export function parseScopes(scope: string | null, directory: Directory, tenantNa
     );
   }
   const resourceIdentifier = (split[0] as { resource: string }).resource;
-  const resource = directory.resource(resourceIdentifier);
-  if (resource === undefined) throw resourceNotFound(resourceIdentifier, tenantName);
+  const resource = directory.resourceIn(tenant, resourceIdentifier);
+  if (resource === undefined) throw resourceNotFound(resourceIdentifier, tenant.reg.name);
   return { oidc, resourceIdentifier, resource, permissions: split.map((s) => s.permission) };
 }
 

@@ -12,9 +12,14 @@ export interface ClaimsRequest {
   readonly challenge: string;
   /** True when it asks for an auth context (`acrs`) or an `mfa` authentication method. */
   readonly demandsMfa: boolean;
+  /** Client capabilities declared with `xms_cc` (`{"access_token":{"xms_cc":{"values":["cp1"]}}}`). */
+  readonly capabilities: readonly string[];
 }
 
-/** Parses `claims` (JSON, not base64; ENTRA.md §2.1). Capability claims such as `xms_cc` are accepted and ignored. */
+/**
+ * Parses `claims` (JSON, not base64; ENTRA.md §2.1). Client capabilities (`xms_cc`) reach a token only when
+ * its API configured the `xms_cc` optional claim.
+ */
 export function parseClaimsRequest(raw: string | null | undefined): ClaimsRequest | undefined {
   if (raw === null || raw === undefined || raw.trim() === '') return undefined;
   let parsed: unknown;
@@ -36,7 +41,14 @@ export function parseClaimsRequest(raw: string | null | undefined): ClaimsReques
   return {
     challenge,
     demandsMfa: asks['acrs'] !== undefined || JSON.stringify(asks['amr'] ?? '').includes('mfa'),
+    capabilities: capabilitiesOf(asks['xms_cc']),
   };
+}
+
+function capabilitiesOf(request: unknown): string[] {
+  if (request === null || typeof request !== 'object') return [];
+  const values = (request as Record<string, unknown>)['values'];
+  return Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : [];
 }
 
 /**

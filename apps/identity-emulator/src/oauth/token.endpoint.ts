@@ -1,10 +1,13 @@
 import type { ServerResponse } from 'node:http';
 
+import { TenantKind } from '@chain/local-tenant';
+
 import type { EmulatorRequest } from '../common/http-kit';
 import { sendJson } from '../common/http-kit';
 import type { EmulatorContext } from '../emulator-context';
 import { authorizationCodeGrant } from '../grants/authorization-code.grant';
 import { clientCredentialsGrant } from '../grants/client-credentials.grant';
+import { deviceCodeGrant } from '../grants/device-code.grant';
 import { onBehalfOfGrant } from '../grants/on-behalf-of.grant';
 import { refreshTokenGrant } from '../grants/refresh-token.grant';
 import type { TenantView } from '../tenant/directory';
@@ -14,6 +17,7 @@ import { EntraError, OAuthError, renderB2cError, renderEntraError } from './entr
 type Grant = (req: EmulatorRequest, tenant: TenantView, ctx: EmulatorContext) => Record<string, unknown>;
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /** Short grant names used by the request counter and fault matching. */
 export const GrantName = {
@@ -21,6 +25,7 @@ export const GrantName = {
   OnBehalfOf: 'on_behalf_of',
   AuthorizationCode: 'authorization_code',
   RefreshToken: 'refresh_token',
+  DeviceCode: 'device_code',
 } as const;
 
 const GRANTS: Readonly<Record<string, { name: string; run: Grant }>> = {
@@ -28,6 +33,9 @@ const GRANTS: Readonly<Record<string, { name: string; run: Grant }>> = {
   [JWT_BEARER]: { name: GrantName.OnBehalfOf, run: onBehalfOfGrant },
   authorization_code: { name: GrantName.AuthorizationCode, run: authorizationCodeGrant },
   refresh_token: { name: GrantName.RefreshToken, run: refreshTokenGrant },
+  [DEVICE_CODE]: { name: GrantName.DeviceCode, run: deviceCodeGrant },
+  // MSAL sends the short form (msal-common's GrantType.DEVICE_CODE_GRANT), which Entra accepts as well.
+  device_code: { name: GrantName.DeviceCode, run: deviceCodeGrant },
 };
 
 /** Real token-endpoint headers (ENTRA.md §3); CORS so a SPA can redeem its code. */
@@ -93,6 +101,9 @@ export function handleToken(
     const grantType = req.form.get('grant_type');
     // Azure AD B2C has no on-behalf-of: it refuses the jwt-bearer grant like any unknown one (AADB2C90086).
     if (tenant.isB2c && grantType === JWT_BEARER) throw unsupportedB2cGrant(grantType);
+    // The device code flow is served for Entra tenants only (docs/emulator.md).
+    if (tenant.kind !== TenantKind.Entra && GRANTS[grantType ?? '']?.name === GrantName.DeviceCode)
+      throw unsupportedGrant(grantType);
     const grant = grantType === null ? undefined : GRANTS[grantType];
     if (grant === undefined) throw unsupportedGrant(grantType);
     sendJson(res, 200, grant.run(req, tenant, ctx), headers);

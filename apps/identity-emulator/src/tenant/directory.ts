@@ -2,6 +2,8 @@ import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
 
 import {
   type ApplicationRegistration,
+  ApplicationType,
+  type CertificateRegistration,
   type PolicyRegistration,
   type Registrations,
   TenantKind,
@@ -9,11 +11,16 @@ import {
   type UserRegistration,
 } from '@chain/local-tenant';
 
-/** A registered certificate credential, indexed by both thumbprints MSAL may send (`x5t`, `x5t#S256`). */
+/**
+ * A registered certificate credential, indexed by both thumbprints MSAL may send (`x5t`, `x5t#S256`), with
+ * its validity window (the registration's dates, else the certificate's own).
+ */
 export interface CertificateCredential {
   readonly x5t: string;
   readonly x5tS256: string;
   readonly publicKey: KeyObject;
+  readonly validFromMs: number;
+  readonly validToMs: number;
 }
 
 /** An application registration with what token requests need precomputed. */
@@ -22,17 +29,39 @@ export interface AppView {
   readonly clientId: string;
   readonly name: string;
   readonly servicePrincipalId: string;
+  /** A SPA or a "mobile and desktop" app: no credential. */
   readonly isPublic: boolean;
+  readonly isSpa: boolean;
+  /** Tenant id (lower case) of the tenant the app is registered in. */
+  readonly homeTenantId: string;
+  /** `signInAudience: AzureADMultipleOrgs`: usable in every Entra tenant of the file. */
+  readonly multiTenant: boolean;
+  /** Version of the access tokens issued for this app as a resource (1 only in Entra tenants). */
+  readonly tokenVersion: 1 | 2;
   readonly certificates: readonly CertificateCredential[];
 }
+
+/**
+ * Entra's tenant-independent authorities: `organizations` (any work or school account), `common` (the same,
+ * here: personal accounts are not modelled) and `consumers` (personal accounts only: refused).
+ */
+export const MultiTenantAuthority = {
+  Common: 'common',
+  Organizations: 'organizations',
+  Consumers: 'consumers',
+} as const;
+export type MultiTenantAuthority = (typeof MultiTenantAuthority)[keyof typeof MultiTenantAuthority];
 
 export interface TenantView {
   readonly reg: TenantRegistration;
   readonly id: string;
   readonly kind: TenantKind;
   readonly isB2c: boolean;
+  /** Apps registered in this tenant (multi-tenant apps of other tenants: {@link Directory.appIn}). */
   readonly apps: readonly AppView[];
   readonly users: readonly UserRegistration[];
+  /** Set on the view of `/common`, `/organizations` or `/consumers`, which stands for no single tenant. */
+  readonly authority?: MultiTenantAuthority;
 }
 
 /** The registrations indexed for lookups (built once at start). */
@@ -43,13 +72,14 @@ export class Directory {
   private readonly appsByUri = new Map<string, AppView>();
   private readonly usersByName = new Map<string, UserRegistration>();
   private readonly usersByOid = new Map<string, UserRegistration>();
+  private readonly homeOfUser = new Map<UserRegistration, TenantView>();
 
   constructor(readonly registrations: Registrations) {
     const firstTenant = registrations.tenants[0]?.name;
     for (const tenantReg of registrations.tenants) {
       const apps = registrations.applications
         .filter((a) => (a.tenant ?? firstTenant) === tenantReg.name)
-        .map(toAppView);
+        .map((a) => toAppView(a, tenantReg));
       const users = registrations.users.filter((u) => (u.tenant ?? firstTenant) === tenantReg.name);
       const tenant: TenantView = {
         reg: tenantReg,
@@ -65,21 +95,65 @@ export class Directory {
       for (const user of users) {
         this.usersByName.set(user.username.toLowerCase(), user);
         this.usersByOid.set(user.oid.toLowerCase(), user);
+        this.homeOfUser.set(user, tenant);
       }
+    }
+    // Entra's tenant-independent authorities exist where there is an Entra (workforce) tenant.
+    if (this.tenants().some((t) => t.kind === TenantKind.Entra)) {
+      for (const authority of Object.values(MultiTenantAuthority))
+        this.tenantsByKey.set(authority, multiTenantView(authority));
     }
   }
 
+  /** The registered tenants (not the `/common`-style authorities). */
   tenants(): TenantView[] {
-    return [...new Set(this.tenantsByKey.values())];
+    return [...new Set(this.tenantsByKey.values())].filter((t) => t.authority === undefined);
   }
 
-  /** A tenant by GUID or verified domain (case-insensitive), as Entra accepts both in paths. */
+  /**
+   * A tenant by GUID or verified domain (case-insensitive), as Entra accepts both in paths; or the view of
+   * `common`, `organizations`, `consumers` when the file has an Entra tenant.
+   */
   tenant(key: string): TenantView | undefined {
     return this.tenantsByKey.get(key.toLowerCase());
   }
 
+  /** The tenant a user is a member of. */
+  homeTenant(user: UserRegistration): TenantView {
+    return this.homeOfUser.get(user) as TenantView;
+  }
+
   app(clientId: string): AppView | undefined {
     return this.appsByClientId.get(clientId.toLowerCase());
+  }
+
+  /**
+   * The app if it can be used in `tenant`: registered there, or multi-tenant and `tenant` an Entra tenant
+   * (its service principal is taken to be provisioned there, with the consents of its home registration).
+   */
+  appIn(tenant: TenantView, clientId: string): AppView | undefined {
+    const app = this.app(clientId);
+    return app !== undefined && availableIn(app, tenant) ? app : undefined;
+  }
+
+  /** {@link resource} restricted to what `tenant` has a service principal for (see {@link appIn}). */
+  resourceIn(tenant: TenantView, identifier: string): AppView | undefined {
+    const app = this.resource(identifier);
+    return app !== undefined && availableIn(app, tenant) ? app : undefined;
+  }
+
+  /**
+   * The user who may sign in with `username` at `tenant`: a member of it; at `/organizations` or `/common`,
+   * a member of any Entra tenant.
+   */
+  userIn(tenant: TenantView, username: string): UserRegistration | undefined {
+    const user = this.user(username);
+    if (user === undefined) return undefined;
+    if (tenant.authority === undefined) return tenant.users.includes(user) ? user : undefined;
+    const home = this.homeTenant(user);
+    return tenant.authority !== MultiTenantAuthority.Consumers && home.kind === TenantKind.Entra
+      ? user
+      : undefined;
   }
 
   appByName(name: string): AppView | undefined {
@@ -120,23 +194,55 @@ export function userFlow(tenant: TenantView, name: string | undefined): PolicyRe
   return tenant.reg.policies.find((p) => p.name.toLowerCase() === name.toLowerCase());
 }
 
-function toAppView(reg: ApplicationRegistration): AppView {
+function availableIn(app: AppView, tenant: TenantView): boolean {
+  if (tenant.authority !== undefined) return app.multiTenant;
+  return app.homeTenantId === tenant.id || (app.multiTenant && tenant.kind === TenantKind.Entra);
+}
+
+function multiTenantView(authority: MultiTenantAuthority): TenantView {
+  return {
+    reg: {
+      name: authority,
+      id: authority,
+      domain: authority,
+      kind: TenantKind.Entra,
+      policies: [],
+      identityProviders: [],
+    },
+    id: authority,
+    kind: TenantKind.Entra,
+    isB2c: false,
+    apps: [],
+    users: [],
+    authority,
+  };
+}
+
+function toAppView(reg: ApplicationRegistration, tenant: TenantRegistration): AppView {
+  const entra = tenant.kind === TenantKind.Entra;
   return {
     reg,
     clientId: reg.clientId.toLowerCase(),
     name: reg.name,
     servicePrincipalId: reg.servicePrincipalId ?? guidFrom(`service-principal:${reg.clientId.toLowerCase()}`),
-    isPublic: reg.type === 'spa',
-    certificates: reg.certificates.flatMap((c) => (c.pem === undefined ? [] : [toCertificate(c.pem)])),
+    isPublic: reg.type !== ApplicationType.Confidential,
+    isSpa: reg.type === ApplicationType.Spa,
+    homeTenantId: tenant.id.toLowerCase(),
+    multiTenant: entra && reg.signInAudience === 'AzureADMultipleOrgs',
+    // Entra's default (null) is v1; External ID and B2C keep their own (v2-shaped, B2C's ver 1.0) tokens.
+    tokenVersion: entra && reg.accessTokenAcceptedVersion !== 2 ? 1 : 2,
+    certificates: reg.certificates.flatMap((c) => (c.pem === undefined ? [] : [toCertificate(c)])),
   };
 }
 
-function toCertificate(pem: string): CertificateCredential {
-  const cert = new X509Certificate(pem);
+function toCertificate(registration: CertificateRegistration): CertificateCredential {
+  const cert = new X509Certificate(registration.pem as string);
   return {
     x5t: createHash('sha1').update(cert.raw).digest('base64url'),
     x5tS256: createHash('sha256').update(cert.raw).digest('base64url'),
     publicKey: cert.publicKey,
+    validFromMs: Date.parse(registration.startDateTime ?? cert.validFrom),
+    validToMs: Date.parse(registration.endDateTime ?? cert.validTo),
   };
 }
 

@@ -2,11 +2,18 @@ import { randomBytes, sign } from 'node:crypto';
 
 import type { SigningKey } from '../keys/signing-key-store';
 
-/** Signs an RS256 JWT with only `typ`, `alg` and `kid` in the header, like Entra's v2 tokens (ENTRA.md §1.3). */
-export function signJwt(payload: Readonly<Record<string, unknown>>, key: SigningKey): string {
-  const header = Buffer.from(JSON.stringify({ typ: 'JWT', alg: 'RS256', kid: key.kid })).toString(
-    'base64url',
-  );
+/**
+ * Signs an RS256 JWT with `typ`, `alg` and `kid` in the header, like Entra's v2 tokens, plus `extraHeader`
+ * (v1 tokens also carry `x5t`; Microsoft Learn, "Access tokens").
+ */
+export function signJwt(
+  payload: Readonly<Record<string, unknown>>,
+  key: SigningKey,
+  extraHeader: Readonly<Record<string, string>> = {},
+): string {
+  const header = Buffer.from(
+    JSON.stringify({ typ: 'JWT', alg: 'RS256', ...extraHeader, kid: key.kid }),
+  ).toString('base64url');
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   const signingInput = `${header}.${body}`;
   const signature = sign('sha256', Buffer.from(signingInput), key.privateKey).toString('base64url');

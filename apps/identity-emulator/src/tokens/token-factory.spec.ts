@@ -66,11 +66,11 @@ describe('TokenFactory', () => {
       scp: 'Program.Read Program.ReadWrite',
       azp: bff.clientId,
       azpacr: '1',
-      idtyp: 'user',
       tid: TID,
     });
     expect(claimsOf(token)).not.toHaveProperty('roles');
     expect(claimsOf(token)).not.toHaveProperty('acrs');
+    expect(claimsOf(token)).not.toHaveProperty('idtyp');
   });
 
   it('gives an app token the service principal as oid and sub, roles, and no scp', () => {
@@ -79,10 +79,106 @@ describe('TokenFactory', () => {
       oid: bff.servicePrincipalId,
       sub: bff.servicePrincipalId,
       roles: ['R'],
-      idtyp: 'app',
       azpacr: '2',
     });
     expect(claims).not.toHaveProperty('scp');
+    expect(claims).not.toHaveProperty('idtyp');
+  });
+
+  it('adds idtyp to app tokens of an API that asked for it, and to user tokens only with include_user_token', () => {
+    const pricing = directory.appByName('pricing-service')!;
+    const withUserToken = {
+      ...pricing,
+      reg: {
+        ...pricing.reg,
+        optionalClaims: {
+          accessToken: [{ name: 'idtyp' as const, additionalProperties: ['include_user_token' as const] }],
+          idToken: [],
+        },
+      },
+    };
+    const user = (resource: typeof pricing): Record<string, unknown> =>
+      claimsOf(
+        factory.userAccessToken({
+          realm: ENTRA,
+          client: bff,
+          clientAuth: '1',
+          resource,
+          user: alice,
+          scopes: ['x'],
+          roles: [],
+        }),
+      );
+    expect(claimsOf(factory.appAccessToken(ENTRA, bff, '1', pricing, ['R']))['idtyp']).toBe('app');
+    expect([user(pricing)['idtyp'], user(withUserToken)['idtyp']]).toEqual([undefined, 'user']);
+  });
+
+  describe('v1 access tokens (an API with accessTokenAcceptedVersion null or 1)', () => {
+    const v1 = (app: typeof program, optional: typeof program.reg.optionalClaims.accessToken = []) => ({
+      ...app,
+      tokenVersion: 1 as const,
+      reg: {
+        ...app.reg,
+        accessTokenAcceptedVersion: null,
+        optionalClaims: { accessToken: optional, idToken: [] },
+      },
+    });
+
+    it('gives a user token the sts.windows.net issuer, the App ID URI asked for as aud, appid and upn', () => {
+      const token = factory.userAccessToken({
+        realm: ENTRA,
+        client: bff,
+        clientAuth: ClientAuthMethod.Secret,
+        resource: v1(program),
+        user: alice,
+        scopes: ['Program.Read'],
+        roles: [],
+        resourceIdentifier: 'api://program-service',
+      });
+      const claims = claimsOf(token);
+      expect(claims).toMatchObject({
+        aud: 'api://program-service',
+        iss: `https://sts.windows.net/${TID}/`,
+        ver: '1.0',
+        appid: bff.clientId,
+        appidacr: '1',
+        upn: alice.username,
+        unique_name: alice.username,
+        scp: 'Program.Read',
+        tid: TID,
+      });
+      for (const v2Only of ['azp', 'azpacr', 'preferred_username']) expect(claims).not.toHaveProperty(v2Only);
+      const header = JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString());
+      expect(header).toEqual({ typ: 'JWT', alg: 'RS256', x5t: header.kid, kid: expect.any(String) });
+    });
+
+    it('gives an app token the client id as aud when it was asked by GUID, or with aud use_guid', () => {
+      const byGuid = claimsOf(
+        factory.appAccessToken(ENTRA, bff, '1', v1(program), ['R'], { resourceIdentifier: program.clientId }),
+      );
+      const useGuid = v1(program, [{ name: 'aud', additionalProperties: ['use_guid'] }]);
+      const forced = claimsOf(
+        factory.appAccessToken(ENTRA, bff, '1', useGuid, ['R'], {
+          resourceIdentifier: 'api://program-service',
+        }),
+      );
+      expect(byGuid).toMatchObject({
+        aud: program.clientId,
+        appid: bff.clientId,
+        idp: `https://sts.windows.net/${TID}/`,
+        ver: '1.0',
+        roles: ['R'],
+      });
+      expect(forced['aud']).toBe(program.clientId);
+    });
+
+    it('keeps External ID tokens v2 whatever the registration says', () => {
+      const realm = { tid: TID, kind: TenantKind.ExternalId };
+      const claims = claimsOf(
+        factory.appAccessToken(realm, bff, '1', { ...program, tokenVersion: 1 }, ['R']),
+      );
+      expect(claims).toMatchObject({ ver: '2.0', aud: program.clientId, azp: bff.clientId });
+    });
   });
 
   it('uses a different pairwise sub per application for the same user', () => {
@@ -152,7 +248,7 @@ describe('TokenFactory', () => {
     expect(access).not.toHaveProperty('amr');
   });
 
-  it('issues External ID tokens as Entra v2 tokens without idtyp', () => {
+  it('issues External ID tokens as Entra v2 tokens, without idtyp when no optional claim asks for it', () => {
     const realm = { tid: TID, kind: TenantKind.ExternalId };
     const stepped = { ...alice, amr: ['pwd', 'mfa'], acrs: ['c1'] };
     const user = claimsOf(

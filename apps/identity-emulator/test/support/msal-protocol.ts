@@ -9,6 +9,19 @@ export interface MsalAppConfig {
     readonly privateKey: string;
     readonly x5c?: string;
   };
+  /** MSAL's `cloudDiscoveryMetadata`: instance discovery given as configuration (JSON text). */
+  readonly cloudDiscoveryMetadata?: string;
+  /** MSAL's `clientCapabilities` (sent as `xms_cc` in `claims`). */
+  readonly clientCapabilities?: string[];
+  /** A public client ("mobile and desktop"): a PublicClientApplication instead of a confidential one. */
+  readonly publicClient?: boolean;
+}
+
+/** A user the worker signs in through the emulator's pages itself (it plays the browser). */
+export interface WorkerUser {
+  readonly username: string;
+  readonly password: string;
+  readonly otp?: string;
 }
 
 export type MsalCall =
@@ -18,7 +31,11 @@ export type MsalCall =
       readonly oboAssertion: string;
       readonly scopes: string[];
       readonly claims?: string;
-    };
+    }
+  /** PublicClientApplication.acquireTokenByDeviceCode; the worker enters the user code at /devicelogin. */
+  | { readonly kind: 'device-code'; readonly scopes: string[]; readonly user: WorkerUser }
+  /** PublicClientApplication.acquireTokenInteractive; the worker's "browser" ends at MSAL's loopback server. */
+  | { readonly kind: 'interactive'; readonly scopes: string[]; readonly user: WorkerUser };
 
 export interface WorkerRequest {
   readonly id: number;
@@ -31,6 +48,8 @@ export interface MsalResult {
   readonly fromCache: boolean;
   readonly scopes: string[];
   readonly idToken?: string;
+  /** Device code: the `message` MSAL handed the app; interactive: the redirect URI MSAL listened on. */
+  readonly detail?: string;
 }
 
 export interface MsalFailure {

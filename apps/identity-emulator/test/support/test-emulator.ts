@@ -38,6 +38,8 @@ export interface TestEmulator {
   readonly dataDir: string;
   readonly ca: string;
   readonly authority: string;
+  /** The registrations the emulator serves. */
+  readonly registrations: Registrations;
   readonly bffCertificate: TestCertificate;
   /** `https://localhost:<port>/<tenant><path>`: the public host, as MSAL uses it. */
   url(path: string): string;
@@ -75,12 +77,14 @@ export function testRegistrations(certificate: TestCertificate): Registrations {
     displayName: 'Audit service',
     clientId: CLIENT.audit,
     type: 'confidential',
+    signInAudience: 'AzureADMyOrg',
     redirectUris: [],
     postLogoutRedirectUris: [],
     secrets: [],
     certificates: [],
     identifierUris: ['api://audit-service'],
     accessTokenAcceptedVersion: 2,
+    optionalClaims: { accessToken: [], idToken: [] },
     scopes: ['Audit.Read'],
     appRoles: [],
     requireMfa: true,
@@ -93,12 +97,13 @@ export function testRegistrations(certificate: TestCertificate): Registrations {
 export async function startTestEmulator(options: Partial<EmulatorOptions> = {}): Promise<TestEmulator> {
   const dataDir = mkdtempSync(join(tmpdir(), 'identity-emulator-'));
   const bffCertificate = await makeClientCertificate();
-  const emulator = await startEmulator({
-    dataDir,
-    registrations: testRegistrations(bffCertificate),
-    testEndpoints: true,
-    ...options,
-  });
+  const registrations =
+    typeof options.registrations === 'object'
+      ? options.registrations
+      : typeof options.registrations === 'string'
+        ? loadRegistrations(options.registrations)
+        : testRegistrations(bffCertificate);
+  const emulator = await startEmulator({ dataDir, testEndpoints: true, ...options, registrations });
   const authority = `${emulator.publicUrl}/${TENANT_ID}`;
   const knownAuthorities = [new URL(emulator.publicUrl).host];
   return {
@@ -106,6 +111,7 @@ export async function startTestEmulator(options: Partial<EmulatorOptions> = {}):
     dataDir,
     ca: emulator.caPem,
     authority,
+    registrations,
     bffCertificate,
     url: (path) => `${authority}${path}`,
     msalApp: (clientId, credential) => ({

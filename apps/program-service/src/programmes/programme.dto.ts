@@ -1,3 +1,4 @@
+import { MaxDecimalPlaces } from '@chain/platform';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   IsIn,
@@ -46,7 +47,8 @@ export class CreateProgrammeDto {
     maximum: MAX_INSURED_VALUE,
     description: 'at most 2 decimals',
   })
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0.01)
   @Max(MAX_INSURED_VALUE)
   insuredValue!: number;
@@ -57,8 +59,12 @@ export class CreateProgrammeDto {
   currency!: string;
 }
 
-/** Body of `PATCH /programmes/:id`: any of the creation fields, at least one. */
-export class UpdateProgrammeDto extends PartialType(CreateProgrammeDto) {}
+/**
+ * Body of `PATCH /programmes/:id`: any of the creation fields, at least one.
+ * A member may be absent but never `null`: each one present is validated (the default `PartialType` skips
+ * `null` members, which then reached the database as a NOT NULL violation, a 500).
+ */
+export class UpdateProgrammeDto extends PartialType(CreateProgrammeDto, { skipNullProperties: false }) {}
 
 /** Query of `GET /programmes`. */
 export class ListProgrammesQueryDto {

@@ -1,7 +1,8 @@
 import { Principal, RequireAppRoles, RequireScopes, UserOnly } from '@chain/auth';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 
+import { IdempotencyKey } from './idempotency-key.decorator';
 import {
   CreateProgrammeDto,
   ListProgrammesQueryDto,
@@ -40,9 +41,18 @@ export class ProgrammesController {
 
   @Post()
   @RequireScopes(ProgramScope.ReadWrite)
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retried create with the same key and terms answers the same programme; other terms → 422',
+  })
   @ApiOperation({ summary: "Create a draft in the caller's brokerage (brokers only)" })
-  async create(@Principal() user: Principal, @Body() body: CreateProgrammeDto): Promise<ProgrammeDto> {
-    return ProgrammeDto.from(await this.programmes.create(user, body));
+  async create(
+    @Principal() user: Principal,
+    @Body() body: CreateProgrammeDto,
+    @IdempotencyKey() key: string | undefined,
+  ): Promise<ProgrammeDto> {
+    return ProgrammeDto.from(await this.programmes.create(user, body, key));
   }
 
   @Patch(':id')

@@ -46,6 +46,22 @@ export class ProgrammeStatusConflictError extends ChainError {
   }
 }
 
+/**
+ * 422: this `Idempotency-Key` already created a programme with other terms (IETF httpapi idempotency-key
+ * draft: a key reused with a different payload). The client needs a new key for a new programme.
+ */
+export class IdempotencyKeyReusedError extends ChainError {
+  readonly code = 'conflict';
+  readonly status = 422;
+
+  constructor() {
+    super(
+      'This Idempotency-Key already created a programme with other terms; use a new key for a new programme.',
+    );
+    this.extensions = { reason: 'idempotency_key_reused' };
+  }
+}
+
 /** `PATCH` with nothing to change. */
 export class EmptyUpdateError extends ChainError {
   readonly code = 'validation_failed';

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { authorityFromEnv } from '@chain/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -19,6 +21,7 @@ import {
 import {
   ApprovalStepUpRequiredError,
   EmptyUpdateError,
+  IdempotencyKeyReusedError,
   NotABrokerError,
   NotOwnerError,
   ProgrammeNotFoundError,
@@ -51,18 +54,26 @@ export class ProgrammesService {
     return this.visible(await this.viewer(caller), id);
   }
 
-  async create(caller: ProgrammeCaller, terms: ProgrammeTerms): Promise<Programme> {
+  /**
+   * Creates a draft. With an `Idempotency-Key` the programme's id is derived from the caller and the key,
+   * so a retried create (the BFF timed out, the SPA tried again) finds the programme the first attempt
+   * made and answers it again instead of making a second one; the same key with other terms is a 422.
+   */
+  async create(caller: ProgrammeCaller, terms: ProgrammeTerms, idempotencyKey?: string): Promise<Programme> {
     const viewer = await this.viewer(caller);
     if (viewer.brokerage === undefined) throw new NotABrokerError();
+    const id = idempotencyKey === undefined ? undefined : idempotentProgrammeId(viewer, idempotencyKey);
     const created = await this.programmes.insert(viewer.tid, {
       ...terms,
+      ...(id === undefined ? {} : { id }),
       brokerage: viewer.brokerage,
       ownerOid: viewer.oid,
       status: 'draft',
       createdAt: this.now(),
     });
-    if (created === undefined) throw new Error('insert without a fixed id returned nothing');
-    return created;
+    if (created !== undefined) return created;
+    if (id === undefined) throw new Error('insert without a fixed id returned nothing');
+    return this.sameCreate(viewer, id, terms);
   }
 
   async update(caller: ProgrammeCaller, id: string, changes: Partial<ProgrammeTerms>): Promise<Programme> {
@@ -84,6 +95,14 @@ export class ProgrammesService {
       status: 'approved',
       approvedBy: caller.oid,
     });
+  }
+
+  /** The programme an earlier create with the same key made, if it was made with the same terms. */
+  private async sameCreate(viewer: Viewer, id: string, terms: ProgrammeTerms): Promise<Programme> {
+    const existing = await this.programmes.findById(viewer.tid, id);
+    if (existing === undefined || existing.ownerOid !== viewer.oid || !sameTerms(existing, terms))
+      throw new IdempotencyKeyReusedError();
+    return existing;
   }
 
   private async viewer(caller: ProgrammeCaller): Promise<Viewer> {
@@ -124,4 +143,24 @@ export class ProgrammesService {
   private now(): string {
     return this.clock.now().toISOString();
   }
+}
+
+const TERM_FIELDS = ['name', 'lineOfBusiness', 'region', 'insuredValue', 'currency'] as const;
+
+function sameTerms(programme: Programme, terms: ProgrammeTerms): boolean {
+  return TERM_FIELDS.every((field) => programme[field] === terms[field]);
+}
+
+/**
+ * A UUID (RFC 9562 version 8: implementation-specific) from SHA-256 of the tenant, the caller and the key:
+ * the same caller and key always name the same programme, different callers never share one.
+ */
+export function idempotentProgrammeId(viewer: Pick<Viewer, 'tid' | 'oid'>, key: string): string {
+  const hash = createHash('sha256')
+    .update(['programme', viewer.tid, viewer.oid, key].join('\u0000'))
+    .digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x80;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { loadRegistrations } from '@chain/local-tenant';
+import { loadRegistrationsFor, localTenantDir, registrationsFileOf } from '@chain/local-tenant';
 
 import type { SpaConfig } from '../shared/spa-config';
 import { spaConfigFromEnv, spaConfigFromRegistrations } from './spa-config';
@@ -13,18 +13,20 @@ function log(level: number, msg: string, extra: Record<string, unknown> = {}): v
   process.stdout.write(`${JSON.stringify({ level, time: Date.now(), name: 'web', msg, ...extra })}\n`);
 }
 
+/**
+ * A real tenant from `WEB_*`, else the local tenant of the identity mode: `EMULATOR_REGISTRATIONS` or the
+ * mode's own file, refused (naming the fix) when its tenant is of another kind.
+ */
 function spaConfig(env: WebEnv): SpaConfig {
   if (env.WEB_CLIENT_ID !== undefined) return spaConfigFromEnv({ ...env, WEB_CLIENT_ID: env.WEB_CLIENT_ID });
-  return spaConfigFromRegistrations(
-    loadRegistrations(env.EMULATOR_REGISTRATIONS ?? registrationsBesideBuild()),
-    env,
-  );
+  const file = env.EMULATOR_REGISTRATIONS ?? registrationsFileOf(env.IDENTITY_MODE, localTenantRoot());
+  return spaConfigFromRegistrations(loadRegistrationsFor(env.IDENTITY_MODE, file), env);
 }
 
-/** dist/server.js → the repository's registrations file, so the server also starts outside the repo root. */
-function registrationsBesideBuild(): string | undefined {
-  const path = join(__dirname, '../../../libs/local-tenant/registrations.yaml');
-  return existsSync(path) ? path : undefined;
+/** `libs/local-tenant` from dist/server.js, so the server also starts outside the repository root. */
+function localTenantRoot(): string {
+  const besideBuild = join(__dirname, '../../../libs/local-tenant');
+  return existsSync(join(besideBuild, 'registrations.yaml')) ? besideBuild : localTenantDir();
 }
 
 function main(): void {
@@ -40,7 +42,7 @@ function main(): void {
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : env.PORT;
     const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
-    log(30, 'listening', { url: `http://${host}:${port}` });
+    log(30, 'listening', { url: `http://${host}:${port}`, identityMode: env.IDENTITY_MODE });
   });
   const stop = () => server.close(() => process.exit(0));
   process.once('SIGTERM', stop);

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { SpaConfig } from '../shared/spa-config';
-import { createWebServer } from './web-server';
+import { contentSecurityPolicy, createWebServer } from './web-server';
 
 const config: SpaConfig = {
+  identityMode: 'entra',
   auth: {
     clientId: 'web',
     authority: 'https://localhost:8443/tid',
@@ -63,5 +64,22 @@ describe('createWebServer', () => {
     expect((await fetch(`${base}/../../etc/passwd`)).status).toBe(404);
     expect((await fetch(`${base}/server.js`)).status).toBe(404);
     expect((await fetch(`${base}/`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('contentSecurityPolicy', () => {
+  it('lets the SPA reach the host of the B2C step-up user flow too', () => {
+    const csp = contentSecurityPolicy({
+      ...config,
+      identityMode: 'b2c',
+      auth: {
+        ...config.auth,
+        authority: 'https://contosob2c.b2clogin.com/contosob2c.onmicrosoft.com/B2C_1_signin',
+        stepUpAuthority: 'https://login.contoso.com/contosob2c.onmicrosoft.com/B2C_1_mfa',
+      },
+    });
+    expect(csp).toContain(
+      "connect-src 'self' http://localhost:3000 https://contosob2c.b2clogin.com https://login.contoso.com",
+    );
   });
 });

@@ -68,9 +68,16 @@ function json(body: unknown): Asset {
   return { body: Buffer.from(JSON.stringify(body)), type: 'application/json; charset=utf-8' };
 }
 
-/** Scripts from this origin only; network calls to the BFF and the authority; MSAL's silent iframe. */
+/**
+ * Scripts from this origin only; network calls to the BFF and the authorities (B2C: the sign-in and the
+ * step-up user flows, normally one host); MSAL's silent iframe.
+ */
 export function contentSecurityPolicy(config: SpaConfig): string {
-  const authority = new URL(config.auth.authority).origin;
+  const { authority: signIn, stepUpAuthority } = config.auth;
+  const origins = [signIn, ...(stepUpAuthority === undefined ? [] : [stepUpAuthority])].map(
+    (url) => new URL(url).origin,
+  );
+  const authority = [...new Set(origins)].join(' ');
   const bff = new URL(config.bffUrl).origin;
   return [
     "default-src 'self'",

@@ -1,4 +1,7 @@
+import { parseIdentityMode } from '@chain/local-tenant';
 import { z } from 'zod';
+
+import { realTenantIssues } from './real-tenant';
 
 const url = (scheme: 'http' | 'https' | 'http(s)') =>
   z
@@ -7,8 +10,9 @@ const url = (scheme: 'http' | 'https' | 'http(s)') =>
     .regex(scheme === 'https' ? /^https:\/\// : /^https?:\/\//, `must start with ${scheme}://`);
 
 /**
- * Environment of the web server. Locally everything is derived from the registrations file; for a real
- * Entra or B2C tenant set `WEB_CLIENT_ID`, `WEB_AUTHORITY` and `WEB_API_SCOPES` instead.
+ * Environment of the web server. `IDENTITY_MODE` selects the kind of tenant (entra, external-id, b2c).
+ * Locally everything is derived from that mode's registrations file; for a real tenant set
+ * `WEB_CLIENT_ID`, `WEB_AUTHORITY` and `WEB_API_SCOPES` (and, for B2C, `WEB_STEP_UP_AUTHORITY`) instead.
  * (Kept free of `@chain/platform`, a Nest library, so the static server starts in milliseconds.)
  */
 export const webEnvSchema = z
@@ -27,11 +31,36 @@ export const webEnvSchema = z
     EMULATOR_PUBLIC_URL: url('https')
       .default('https://localhost:8443')
       .describe('the local token service as the browser reaches it (MSAL requires https)'),
-    EMULATOR_REGISTRATIONS: z.string().min(1).optional().describe('path of registrations.yaml'),
+    IDENTITY_MODE: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        try {
+          return parseIdentityMode(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^IDENTITY_MODE: /, '') });
+          return z.NEVER;
+        }
+      })
+      .describe('entra (default), external-id or b2c: the kind of tenant the chain runs on'),
+    EMULATOR_REGISTRATIONS: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'path of the local registrations file (default: libs/local-tenant/registrations.yaml, or registrations.<mode>.yaml for external-id and b2c); its tenant kind must equal IDENTITY_MODE',
+      ),
     WEB_CLIENT_ID: z.string().min(1).optional().describe('real tenant: the SPA registration client id'),
     WEB_AUTHORITY: url('https')
       .optional()
-      .describe('real tenant: https://login.microsoftonline.com/<tenant id>'),
+      .describe(
+        'real tenant: https://login.microsoftonline.com/<tenant id> (entra), https://<subdomain>.ciamlogin.com/ (external-id), https://<tenant>.b2clogin.com/<tenant>.onmicrosoft.com/<sign-in user flow> (b2c)',
+      ),
+    WEB_STEP_UP_AUTHORITY: url('https')
+      .optional()
+      .describe(
+        'real B2C tenant: the user flow that enforces MFA, https://<tenant>.b2clogin.com/<tenant>.onmicrosoft.com/<MFA user flow>',
+      ),
     WEB_API_SCOPES: z.string().min(1).optional().describe('real tenant: space-separated BFF scopes'),
     WEB_KNOWN_AUTHORITIES: z
       .string()
@@ -42,7 +71,9 @@ export const webEnvSchema = z
           .filter((s) => s.length > 0),
       )
       .optional()
-      .describe('comma-separated host[:port] list, e.g. <tenant>.b2clogin.com'),
+      .describe(
+        'comma-separated host[:port] list MSAL trusts without instance discovery (B2C: the b2clogin host is added anyway; External ID: a custom URL domain)',
+      ),
     WEB_REDIRECT_URI: url('http(s)')
       .optional()
       .describe('fixed redirect URI (default: the page origin + "/")'),
@@ -53,6 +84,8 @@ export const webEnvSchema = z
       if (env[name] === undefined)
         ctx.addIssue({ code: 'custom', path: [name], message: 'is required with WEB_CLIENT_ID' });
     }
+    for (const issue of realTenantIssues(env))
+      ctx.addIssue({ code: 'custom', path: [issue.variable], message: issue.message });
   });
 
 export type WebEnv = z.output<typeof webEnvSchema>;

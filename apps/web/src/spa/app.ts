@@ -11,6 +11,7 @@ import {
 } from './api/bff-client';
 import { type DocumentMeta, listOf, type NewProgramme, type Programme, type Quote } from './api/domain';
 import type { MsalAuth, PendingAction } from './auth/msal-auth';
+import { userFlowOf } from './auth/user-flow';
 import { renderApp } from './ui/views';
 
 /** One BFF request made by an action (with its token's claims), and the chain trace the BFF recorded. */
@@ -137,7 +138,7 @@ export class App {
           correlationId: stepUp.challengedCorrelationId,
           method: 'POST',
           path,
-          note: 'answered 401 insufficient_claims: MSAL got a token with the claims (second factor), then the SPA retried',
+          note: this.stepUpNote(),
           ...token,
         });
       }
@@ -191,6 +192,15 @@ export class App {
       this.state.documents = this.state.documents.filter((d) => d.id !== doc.id);
       return `deleted ${doc.fileName}`;
     });
+
+  /** Under the challenged request: how the SPA got the token for the retry. */
+  private stepUpNote(): string {
+    const stepUp = this.config.auth.stepUpAuthority;
+    if (stepUp === undefined)
+      return 'answered 401 insufficient_claims: MSAL got a token with the claims (second factor), then the SPA retried';
+    const flow = userFlowOf(stepUp) ?? 'that enforces MFA';
+    return `answered 401 insufficient_claims: the SPA signed in through the user flow ${flow} (second factor), then retried`;
+  }
 
   show = (actionId: number) => {
     this.state.shownActionId = actionId;

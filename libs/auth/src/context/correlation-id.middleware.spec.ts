@@ -16,7 +16,14 @@ describe('CorrelationIdMiddleware', () => {
   it('keeps a well-formed caller id, returns it and opens the request context', () => {
     const { set, inside } = run({ 'x-correlation-id': 'spa-123.abc_DEF' });
     expect(set['x-correlation-id']).toBe('spa-123.abc_DEF');
-    expect(inside).toEqual({ correlationId: 'spa-123.abc_DEF', hops: [] });
+    expect(inside).toEqual({ correlationId: 'spa-123.abc_DEF', receivedAtMs: expect.any(Number), hops: [] });
+  });
+
+  it('notes when the request was received, the start of its time budget', () => {
+    const before = Date.now();
+    const { inside } = run({});
+    expect(inside?.receivedAtMs).toBeGreaterThanOrEqual(before);
+    expect(inside?.receivedAtMs).toBeLessThanOrEqual(Date.now());
   });
 
   it('replaces a malformed or oversized id with a new UUID', () => {

@@ -17,7 +17,8 @@ export function correlationIdFrom(value: unknown): string {
 
 /**
  * Accepts `x-correlation-id` (else generates one), returns it on the response and opens the
- * {@link RequestContext} for the rest of the request.
+ * {@link RequestContext} for the rest of the request, noting when it was received (the start of the
+ * request's time budget).
  */
 @Injectable()
 export class CorrelationIdMiddleware implements NestMiddleware {
@@ -29,6 +30,7 @@ export class CorrelationIdMiddleware implements NestMiddleware {
     RequestContext.run(
       {
         correlationId,
+        receivedAtMs: Date.now(),
         ...(typeof traceparent === 'string' && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
         hops: [],
       },

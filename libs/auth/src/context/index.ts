@@ -4,3 +4,4 @@ export {
   CorrelationIdMiddleware,
 } from './correlation-id.middleware';
 export { RequestContext, type RequestContextData } from './request-context';
+export { Deadline, DEADLINE_ANSWER_RESERVE_MS, requestDeadline } from './request-deadline';

@@ -8,6 +8,11 @@ export interface RequestContextData {
   readonly correlationId: string;
   /** W3C `traceparent` of the inbound request, when sent. */
   readonly traceparent?: string;
+  /**
+   * When the request was received (epoch ms): the start of its time budget, shared by its token
+   * acquisitions and downstream calls (`requestDeadline`). Absent → each call starts its own budget.
+   */
+  readonly receivedAtMs?: number;
   /** The downstream calls this request made, appended by the downstream client. */
   readonly hops: HopRecord[];
 }

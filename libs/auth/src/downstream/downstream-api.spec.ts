@@ -4,6 +4,7 @@ import type { HttpService } from '@nestjs/axios';
 import type { AxiosRequestConfig } from 'axios';
 
 import { RequestContext } from '../context';
+import { Deadline } from '../context/request-deadline';
 import { fakeJwt } from '../token-broker/broker-test.fakes';
 import { TokenBrokerError } from '../token-broker/token-broker.errors';
 import type { DownstreamFlow } from '../token-broker/token-broker.options';
@@ -171,7 +172,10 @@ describe('DownstreamApi', () => {
     ]);
     const response = await api.post('/programmes/1/approve');
     expect(response.data).toEqual({ approved: true });
-    expect(tokenCalls).toEqual([{ claims: undefined }, { claims: CLAIMS }]);
+    expect(tokenCalls).toEqual([
+      { claims: undefined, deadline: expect.any(Deadline) },
+      { claims: CLAIMS, deadline: expect.any(Deadline) },
+    ]);
     expect((sent[0]!.headers as Record<string, string>)['authorization']).not.toBe(
       (sent[1]!.headers as Record<string, string>)['authorization'],
     );
@@ -211,7 +215,6 @@ describe('DownstreamApi', () => {
     [413, 'payload_too_large'],
     [415, 'unsupported_media_type'],
     [403, 'downstream_forbidden'],
-    [401, 'downstream_unauthorized'],
   ])('relays a downstream %i with the same status and its problem detail', async (status, code) => {
     const { api } = harness([{ status, data: { detail: 'the downstream says why', code: 'not_owner' } }]);
     const error = await rejection(api.get('/programmes/1'));
@@ -221,7 +224,101 @@ describe('DownstreamApi', () => {
       detail: 'the downstream says why',
       extensions: { downstream: 'PROGRAM', downstreamStatus: status, downstreamCode: 'not_owner' },
     });
-    if (status === 401) expect(error.wwwAuthenticate).toContain('error="invalid_token"');
+  });
+
+  describe('a downstream that refuses the token (401)', () => {
+    const refusal = {
+      status: 401,
+      headers: { 'www-authenticate': 'Bearer error="invalid_token", error_description="unknown key"' },
+      data: {
+        code: 'token_key_unknown',
+        detail: 'The token was signed by a key the issuer does not publish.',
+      },
+    };
+
+    it('gets a cached token replaced once, evicting the refused one, and retries with the new one', async () => {
+      const { api, sent, tokenCalls } = harness([refusal, { status: 200, data: { ok: true } }]);
+      const { result, hops } = await inContext(() => api.get<{ ok: boolean }>('/programmes/1'));
+      expect(result.data).toEqual({ ok: true });
+      expect(tokenCalls).toHaveLength(2);
+      expect(tokenCalls[1]?.refused?.source).toBe('cache');
+      const auth = sent.map((c) => (c.headers as Record<string, string>)['authorization']);
+      expect(auth[1]).not.toBe(auth[0]);
+      expect(tokenCalls[1]?.refused?.accessToken).toBe(auth[0]?.replace('Bearer ', ''));
+      expect(hops.map((h) => [h.status, h.token.source])).toEqual([
+        [401, 'cache'],
+        [200, 'token-service'],
+      ]);
+    });
+
+    it('answers 502 downstream_unauthorized, never a 401 that blames the caller, when the new token is refused too', async () => {
+      const { api, sent } = harness([refusal, refusal]);
+      const error = await rejection(api.get('/programmes/1'));
+      expect(error).toMatchObject({
+        code: 'downstream_unauthorized',
+        status: 502,
+        extensions: { downstream: 'PROGRAM', downstreamStatus: 401, downstreamCode: 'token_key_unknown' },
+      });
+      expect(error.detail).toContain('refused this service');
+      expect(error.wwwAuthenticate).toBeUndefined();
+      expect(sent).toHaveLength(2);
+    });
+
+    it('does not retry a token fresh from the token service: 502 at once', async () => {
+      const fresh = async (): Promise<BrokeredToken> => ({
+        accessToken: fakeJwt({ n: 1 }),
+        expiresOnMs: Date.now() + 3_600_000,
+        flow: 'on-behalf-of',
+        source: 'token-service',
+        acquireMs: 1,
+      });
+      const { api, sent, tokenCalls } = harness([refusal], fresh);
+      await expect(rejection(api.get('/programmes/1'))).resolves.toMatchObject({ status: 502 });
+      expect(sent).toHaveLength(1);
+      expect(tokenCalls).toHaveLength(1);
+    });
+
+    it('evicts a refused cached token it cannot retry with (a streamed body), for the next request', async () => {
+      const { api, sent, tokenCalls } = harness([refusal]);
+      const error = await rejection(api.stream('PUT', '/documents/1', Readable.from(['bytes'])));
+      expect(error).toMatchObject({ code: 'downstream_unauthorized', status: 502 });
+      expect(sent).toHaveLength(1);
+      expect(tokenCalls.map((c) => c.refused?.source)).toEqual([undefined, 'cache']);
+    });
+  });
+
+  describe("the incoming request's time budget", () => {
+    it("cuts the declared timeout to what is left of the request's budget and passes the deadline to the broker", async () => {
+      const { api, sent, tokenCalls } = harness([{ status: 200, data: {} }]);
+      await RequestContext.run({ correlationId: 'c', receivedAtMs: Date.now() - 11_000, hops: [] }, () =>
+        api.get('/programmes/1'),
+      );
+      expect(sent[0]?.timeout).toBeLessThanOrEqual(12_000 - 250 - 11_000);
+      expect(sent[0]?.timeout).toBeGreaterThan(500);
+      expect(sent[0]?.signal).toBeInstanceOf(AbortSignal);
+      expect(tokenCalls[0]?.deadline?.remainingMs()).toBeLessThanOrEqual(750);
+    });
+
+    it('answers 504 with Retry-After without calling when the budget is spent', async () => {
+      const { api, sent } = harness([{ status: 200, data: {} }]);
+      const hops: HopRecord[] = [];
+      const error = await RequestContext.run(
+        { correlationId: 'c', receivedAtMs: Date.now() - 12_000, hops },
+        () => rejection(api.get('/programmes/1')),
+      );
+      expect(error).toMatchObject({ code: 'downstream_timeout', status: 504, retryAfterSeconds: 5 });
+      expect(sent).toHaveLength(0);
+      expect(hops.map((h) => h.status)).toEqual([504]);
+    });
+
+    it('answers a timed-out call 504 with Retry-After', async () => {
+      const { api } = harness([{ error: { code: 'ECONNABORTED' } }]);
+      await expect(rejection(api.get('/a'))).resolves.toMatchObject({
+        code: 'downstream_timeout',
+        status: 504,
+        retryAfterSeconds: 5,
+      });
+    });
   });
 
   it('maps a downstream 5xx to 502 and a 504 to 504', async () => {

@@ -4,13 +4,32 @@ import type { HttpService } from '@nestjs/axios';
 import type { AxiosResponse, Method, ResponseType } from 'axios';
 
 import { RequestContext } from '../context';
-import { buildBearerChallenge, parseBearerChallenge } from '../errors';
+import { type Deadline, requestDeadline } from '../context/request-deadline';
 import { TokenBrokerError } from '../token-broker/token-broker.errors';
-import { type DownstreamDeclaration, DownstreamFlow } from '../token-broker/token-broker.options';
+import {
+  type DownstreamDeclaration,
+  DownstreamFlow,
+  TOKEN_BROKER_DEFAULTS,
+} from '../token-broker/token-broker.options';
 import type { AcquireOptions, BrokeredToken } from '../token-broker/token-broker.service';
 import { USER_DELEGATION_HEADER } from '../validation/user-delegation';
 import { CHAIN_TRACE_HEADER, decodeChainTrace } from './chain-trace';
-import { mapDownstreamStatus, mapDownstreamTransportError } from './downstream-error.mapper';
+import {
+  downstreamBudgetSpent,
+  mapDownstreamStatus,
+  mapDownstreamTransportError,
+  MIN_DOWNSTREAM_CALL_MS,
+} from './downstream-error.mapper';
+import {
+  challengeOf,
+  claimsChallenge,
+  drain,
+  flatHeaders,
+  headerOf,
+  readJson,
+  refusesToken,
+  stepUpClaims,
+} from './downstream-response';
 import type { HopRecord } from './hop-record';
 import { displayClaims } from './token-claims';
 import { childTraceparent } from './traceparent';
@@ -48,6 +67,8 @@ export interface DownstreamApiDeps {
   readonly flow: DownstreamFlow;
   readonly http: HttpService;
   readonly token: (options: AcquireOptions) => Promise<BrokeredToken>;
+  /** Time budget of one incoming request, in ms (`TokenBrokerOptions.requestDeadlineMs`). Default 12 000. */
+  readonly requestDeadlineMs?: number;
 }
 
 interface CallSpec {
@@ -58,16 +79,17 @@ interface CallSpec {
   readonly responseType: ResponseType;
 }
 
-const ERROR_BODY_LIMIT = 65_536;
-
 /**
  * A typed client for one declared downstream, bound to one caller (a user via on-behalf-of or verified
  * delegation, or the app). Every call attaches `Authorization: Bearer <downstream token>` (never the
  * incoming token), `X-User-Delegation: <proof>` for verified delegation, `x-correlation-id` and a child
- * `traceparent`; applies the declared timeout; retries once with the requested claims when the downstream
- * answers 401 `insufficient_claims` (except for verified delegation, where the challenge is relayed at once:
- * an app token cannot satisfy user claims); maps failures to typed errors; and appends a {@link HopRecord}
- * to the current request context.
+ * `traceparent`; applies the declared timeout, cut to what is left of the incoming request's time budget;
+ * retries once with the requested claims when the downstream answers 401 `insufficient_claims` (except for
+ * verified delegation, where the challenge is relayed at once: an app token cannot satisfy user claims);
+ * retries once with a new token when the downstream refuses a cached one (401: e.g. signed with a key the
+ * authority has retired since), and answers 502 if it refuses that one too — a downstream's 401 is about
+ * this service's token, never the caller's; maps failures to typed errors; and appends a
+ * {@link HopRecord} to the current request context.
  */
 export class DownstreamApi {
   constructor(private readonly deps: DownstreamApiDeps) {}
@@ -120,38 +142,67 @@ export class DownstreamApi {
 
   private async call<T>(spec: CallSpec): Promise<DownstreamResponse<T>> {
     const started = Date.now();
+    const deadline = requestDeadline(this.deps.requestDeadlineMs ?? TOKEN_BROKER_DEFAULTS.requestDeadlineMs);
     const url = resolveUnder(this.deps.declaration.baseUrl, spec.path, this.deps.name);
-    let token = await this.deps.token({ claims: spec.options.claims });
-    let response = await this.send(spec, url, token);
-    const claims = stepUpClaims(response);
-    if (claims !== undefined && this.retriesClaims(spec)) {
+    let token = await this.deps.token({ claims: spec.options.claims, deadline });
+    let response = await this.send(spec, url, token, deadline);
+    const retry = this.retryFor(spec, response, token);
+    if (retry) {
       // The refused attempt is a hop of its own: the retry below may never happen (the token service
       // can answer the claims with interaction_required), and the inspector must still show it.
       this.record(spec, response, token, Date.now() - started);
       await drain(response);
       const retried = Date.now();
-      token = await this.deps.token({ claims });
-      response = await this.send(spec, url, token);
+      token = await this.deps.token({ ...retry, deadline });
+      response = await this.send(spec, url, token, deadline);
       this.record(spec, response, token, Date.now() - retried);
     } else {
       this.record(spec, response, token, Date.now() - started);
+      this.evictIfRefused(response, token);
     }
     if (response.status >= 400) throw await this.failure(response);
     return { status: response.status, headers: flatHeaders(response), data: response.data as T };
   }
 
-  /** Whether a claims challenge is worth one retry with a new token (never for verified delegation). */
-  private retriesClaims(spec: CallSpec): boolean {
-    return (
-      this.deps.flow !== DownstreamFlow.VerifiedDelegation &&
-      !spec.options.claims &&
-      !(spec.body instanceof Readable)
-    );
+  /**
+   * How to acquire for one retry, if any: with the claims of an `insufficient_claims` challenge (never for
+   * verified delegation), or instead of a cached token the downstream refused. A fresh token that is
+   * refused is not retried (a new one would be refused too), nor is a streamed body (it is spent).
+   */
+  private retryFor(
+    spec: CallSpec,
+    response: AxiosResponse,
+    token: BrokeredToken,
+  ): AcquireOptions | undefined {
+    if (spec.body instanceof Readable) return undefined;
+    const claims = stepUpClaims(response);
+    if (claims !== undefined)
+      return this.deps.flow !== DownstreamFlow.VerifiedDelegation && !spec.options.claims
+        ? { claims }
+        : undefined;
+    return refusesToken(response) && token.source !== 'token-service' ? { refused: token } : undefined;
   }
 
-  private async send(spec: CallSpec, url: URL, token: BrokeredToken): Promise<AxiosResponse> {
-    const timeoutMs = spec.options.timeoutMs ?? this.deps.declaration.timeoutMs;
+  /** A refused cached token that could not be retried (streamed body): evicted for the next request. */
+  private evictIfRefused(response: AxiosResponse, token: BrokeredToken): void {
+    if (!refusesToken(response) || token.source === 'token-service') return;
+    this.deps.token({ refused: token }).catch(() => undefined);
+  }
+
+  private async send(
+    spec: CallSpec,
+    url: URL,
+    token: BrokeredToken,
+    deadline: Deadline,
+  ): Promise<AxiosResponse> {
+    const declared = spec.options.timeoutMs ?? this.deps.declaration.timeoutMs;
+    const timeoutMs = Math.min(declared, deadline.remainingMs());
     const started = Date.now();
+    if (timeoutMs < MIN_DOWNSTREAM_CALL_MS) {
+      const spent = downstreamBudgetSpent(this.deps.name);
+      this.record(spec, { status: spent.status, headers: {} }, token, 0);
+      throw spent;
+    }
     try {
       // axiosRef, not the Observable wrapper: that one creates a (deprecated) CancelToken per request
       // and cancels it after completion, building an error with a stack trace every time.
@@ -161,13 +212,16 @@ export class DownstreamApi {
         data: spec.body,
         params: spec.options.query,
         headers: this.headers(spec.options, token),
+        // `timeout` is an idle timeout; a buffered answer also gets a hard cap, so that a downstream that
+        // trickles its answer cannot hold the request past its deadline. A stream is the caller's to pace.
         timeout: timeoutMs,
+        ...(spec.responseType === 'stream' ? {} : { signal: AbortSignal.timeout(timeoutMs) }),
         responseType: spec.responseType,
         maxRedirects: 0,
         validateStatus: () => true,
       });
     } catch (error) {
-      const mapped = mapDownstreamTransportError(this.deps.name, timeoutMs, error);
+      const mapped = mapDownstreamTransportError(this.deps.name, timeoutMs, error, timeoutMs < declared);
       this.record(spec, { status: mapped.status, headers: {} }, token, Date.now() - started);
       throw mapped;
     }
@@ -257,71 +311,4 @@ export function resolveUnder(baseUrl: string, path: string, name: string): URL {
     });
   }
   return url;
-}
-
-function headerOf(response: Pick<AxiosResponse, 'headers'>, name: string): string | undefined {
-  const value: unknown = (response.headers as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : undefined;
-}
-
-function flatHeaders(response: AxiosResponse): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(response.headers as Record<string, unknown>)) {
-    if (typeof value === 'string') out[key.toLowerCase()] = value;
-    else if (Array.isArray(value)) out[key.toLowerCase()] = value.join(', ');
-    else if (typeof value === 'number') out[key.toLowerCase()] = String(value);
-  }
-  return out;
-}
-
-function challengeOf(
-  response: AxiosResponse,
-): { error?: string; errorDescription?: string; claims?: string } | undefined {
-  const header = headerOf(response, 'www-authenticate');
-  return header ? parseBearerChallenge(header) : undefined;
-}
-
-/** The claims JSON of a 401 `insufficient_claims` challenge (ENTRA.md §7), if any. */
-function stepUpClaims(response: AxiosResponse): string | undefined {
-  if (response.status !== 401) return undefined;
-  const challenge = challengeOf(response);
-  return challenge?.error === 'insufficient_claims' && challenge.claims ? challenge.claims : undefined;
-}
-
-/** 401 `claims_challenge` carrying the downstream's claims, for the caller to step up (ENTRA.md §7). */
-function claimsChallenge(name: string, claims: string): TokenBrokerError {
-  return new TokenBrokerError({
-    code: 'claims_challenge',
-    status: 401,
-    detail: `Downstream "${name}" requires a stronger sign-in (claims challenge); acquire a new token with the claims in WWW-Authenticate and retry.`,
-    wwwAuthenticate: buildBearerChallenge({
-      error: 'insufficient_claims',
-      errorDescription: 'A claims challenge from a downstream API must be satisfied',
-      claims: Buffer.from(claims, 'utf8').toString('base64'),
-    }),
-    extensions: { downstream: name },
-  });
-}
-
-async function drain(response: AxiosResponse): Promise<void> {
-  if (response.data instanceof Readable) response.data.destroy();
-}
-
-async function readJson(stream: Readable): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > ERROR_BODY_LIMIT) {
-      stream.destroy();
-      break;
-    }
-    chunks.push(buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
 }

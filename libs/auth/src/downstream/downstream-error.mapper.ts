@@ -1,10 +1,13 @@
 import { buildBearerChallenge, type ErrorCode } from '../errors';
 import { TokenBrokerError } from '../token-broker/token-broker.errors';
+import { DEFAULT_RETRY_AFTER_SECONDS } from '../token-broker/token-error.mapper';
+
+/** Shortest downstream call worth starting, in ms: with less left of the request's budget, 504 at once. */
+export const MIN_DOWNSTREAM_CALL_MS = 100;
 
 /** Relayed 4xx statuses and the stable code each becomes (docs/CONTRACTS.md error codes). */
 const RELAYED_CODES: Readonly<Record<number, ErrorCode>> = {
   400: 'validation_failed',
-  401: 'downstream_unauthorized',
   403: 'downstream_forbidden',
   404: 'not_found',
   409: 'conflict',
@@ -22,7 +25,8 @@ const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
   'EPIPE',
   'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
-const TIMEOUT_CODES: ReadonlySet<string> = new Set(['ECONNABORTED', 'ETIMEDOUT']);
+// ERR_CANCELED: the hard cap of the call (its AbortSignal) fired, the only way this client cancels.
+const TIMEOUT_CODES: ReadonlySet<string> = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
 const MAX_DETAIL = 500;
 
 /** The downstream's reason: its problem `detail`, else `title`, else `error_description`, else the status. */
@@ -53,10 +57,11 @@ export interface DownstreamChallenge {
 }
 
 /**
- * Maps a downstream's error answer to the caller's typed error: 401/403 keep their status and the
- * downstream's reason; 400/404/409/413/415 (and other 4xx) are relayed with the same status and problem
- * detail so a BFF can pass them through; 5xx → 502 `downstream_unreachable` (504 when the downstream's
- * own upstream timed out).
+ * Maps a downstream's error answer to the caller's typed error: 403 keeps its status and the downstream's
+ * reason; 400/404/409/413/415 (and other 4xx) are relayed with the same status and problem detail so a
+ * BFF can pass them through; 401 → 502 `downstream_unauthorized` (the downstream refused this service's
+ * token, not the caller's: a 401 would send the caller to sign in again for nothing); 5xx → 502
+ * `downstream_unreachable` (504 when the downstream's own upstream timed out).
  */
 export function mapDownstreamStatus(
   name: string,
@@ -77,10 +82,11 @@ export function mapDownstreamStatus(
     });
   }
   const detail = reasonOf(name, status, body, challenge?.errorDescription);
+  if (status === 401) return refusedOurToken(name, detail, extensions);
   const wwwAuthenticate =
-    status === 401 || (status === 403 && challenge?.error)
+    status === 403 && challenge?.error
       ? buildBearerChallenge({
-          error: status === 401 ? 'invalid_token' : 'insufficient_scope',
+          error: 'insufficient_scope',
           errorDescription:
             `Downstream "${name}" refused the call: ${challenge?.errorDescription ?? detail}`.slice(
               0,
@@ -98,11 +104,40 @@ export function mapDownstreamStatus(
   });
 }
 
-/** Maps a transport failure (no HTTP answer) to 502 `downstream_unreachable` or 504 `downstream_timeout`. */
+/** 502: the downstream answered 401 to this service's token (after one retry with a new one, if cached). */
+function refusedOurToken(
+  name: string,
+  reason: string,
+  extensions: Record<string, unknown>,
+): TokenBrokerError {
+  return new TokenBrokerError({
+    code: 'downstream_unauthorized',
+    status: 502,
+    detail: `Downstream "${name}" refused this service's token (HTTP 401): ${reason}`.slice(0, MAX_DETAIL),
+    extensions,
+  });
+}
+
+/** 504 before calling: the request's time budget is spent (or too little of it is left). */
+export function downstreamBudgetSpent(name: string): TokenBrokerError {
+  return new TokenBrokerError({
+    code: 'downstream_timeout',
+    status: 504,
+    detail: `Downstream "${name}" was not called: the request's time budget is spent.`,
+    retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS,
+    extensions: { downstream: name },
+  });
+}
+
+/**
+ * Maps a transport failure (no HTTP answer) to 502 `downstream_unreachable` or 504 `downstream_timeout`
+ * (with `Retry-After`); `cutByDeadline` when the timeout was what was left of the request's budget.
+ */
 export function mapDownstreamTransportError(
   name: string,
   timeoutMs: number,
   error: unknown,
+  cutByDeadline = false,
 ): TokenBrokerError {
   const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
   // Never keep the transport error itself as `cause`: an AxiosError holds the request config, headers included.
@@ -111,7 +146,8 @@ export function mapDownstreamTransportError(
     return new TokenBrokerError({
       code: 'downstream_timeout',
       status: 504,
-      detail: `Downstream "${name}" did not answer within ${timeoutMs} ms.`,
+      detail: `Downstream "${name}" did not answer within ${timeoutMs} ms${cutByDeadline ? " (the rest of the request's time budget)" : ''}.`,
+      retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS,
       extensions: { downstream: name },
       cause,
     });

@@ -28,6 +28,7 @@ export class DownstreamClient {
       flow: declaration.flow,
       http: this.http,
       token: (options) => this.broker.forUser(name, principal, options),
+      requestDeadlineMs: this.settings.requestDeadlineMs,
     });
   }
 
@@ -41,6 +42,7 @@ export class DownstreamClient {
       flow: declaration.flow,
       http: this.http,
       token: (options) => this.broker.forApp(name, options),
+      requestDeadlineMs: this.settings.requestDeadlineMs,
     });
   }
 }

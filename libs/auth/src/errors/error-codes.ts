@@ -15,6 +15,7 @@ export const ERROR_TITLES = {
   token_issuer_invalid: 'Access token from an untrusted issuer',
   token_tenant_not_allowed: 'Tenant not allowed',
   token_no_permissions: 'Access token carries no permissions',
+  token_assertion_rejected: 'Access token refused by the token service',
   delegation_invalid: 'Invalid user-delegation proof',
   delegation_expired: 'User-delegation proof expired',
   delegation_audience_invalid: 'User-delegation proof not meant for this API',

@@ -84,6 +84,9 @@ export class FakeSharedStore implements SharedTokenStore {
   async set(key: string, token: CachedToken): Promise<void> {
     if (this.available) this.entries.set(key, token);
   }
+  async delete(key: string): Promise<void> {
+    if (this.available) this.entries.delete(key);
+  }
   async tryLease(key: string): Promise<boolean> {
     if (!this.available) return true;
     if (this.leases.has(key)) return false;

@@ -7,6 +7,7 @@ import {
   ServerError,
 } from '@azure/msal-node';
 
+import { transportCodeOf } from '../errors/transport-cause';
 import {
   type AcquiredToken,
   type TokenAcquirer,
@@ -61,7 +62,7 @@ export class MsalTokenAcquirer implements TokenAcquirer {
       }
       return { accessToken: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
     } catch (error) {
-      throw toFailure(error, this.http.takeObservation(request.correlationId));
+      throw toFailure(error, this.http.takeObservation(request.correlationId), request.correlationId);
     } finally {
       this.msal.clearCache();
     }
@@ -103,29 +104,46 @@ function msalConfiguration(
   };
 }
 
-/** AADSTS numbers from MSAL's `"Error(s): 65001,50076 - Timestamp: …"` message. */
-function errorCodesOf(error: AuthError): number[] {
-  const match = /Error\(s\): ([\d,\s]+) -/.exec(error.errorMessage);
-  return match?.[1]
-    ? match[1]
-        .split(',')
-        .map((n) => Number(n.trim()))
-        .filter(Number.isFinite)
-    : [];
+/**
+ * AADSTS numbers: all of the error body's `error_codes` as the transport saw them, else MSAL's `errorNo`
+ * (the first of them) — structured fields, never parsed out of the message text.
+ */
+function errorCodesOf(error: AuthError, seen: TransportObservation | undefined): number[] {
+  if (seen?.errorCodes?.length) return [...seen.errorCodes];
+  const errorNo = Number((error as Partial<ServerError>).errorNo);
+  return Number.isInteger(errorNo) && errorNo > 0 ? [errorNo] : [];
 }
 
-/** Normalises an MSAL error into a {@link TokenServiceFailure} (no token material in it). */
-export function toFailure(error: unknown, seen: TransportObservation | undefined): TokenServiceFailure {
+/**
+ * Normalises an MSAL error into a {@link TokenServiceFailure} (no token material in it), keeping what an
+ * operator needs to find the cause: MSAL's `errorCode`, `subError` and `correlationId`, the AADSTS numbers,
+ * the token service's `trace_id`, and the transport's error code when there was no answer.
+ */
+export function toFailure(
+  error: unknown,
+  seen: TransportObservation | undefined,
+  requestCorrelationId?: string,
+): TokenServiceFailure {
   if (error instanceof TokenServiceFailure) return error;
   if (!(error instanceof AuthError)) {
-    return new TokenServiceFailure({ kind: seen?.kind ?? TokenServiceFailureKind.Network }, { cause: error });
+    return new TokenServiceFailure(
+      {
+        kind: seen?.kind ?? TokenServiceFailureKind.Network,
+        correlationId: requestCorrelationId,
+        transportCode: seen?.transportCode ?? transportCodeOf(error),
+      },
+      { cause: error },
+    );
   }
   const base = {
     status: seen?.status ?? (error instanceof ServerError ? error.status : undefined),
-    error: error.errorCode,
+    error: error.errorCode || undefined,
     subError: error.subError || undefined,
-    errorCodes: errorCodesOf(error),
+    errorCodes: errorCodesOf(error, seen),
     retryAfterSeconds: seen?.retryAfterSeconds,
+    correlationId: error.correlationId || requestCorrelationId,
+    traceId: seen?.traceId ?? ((error as Partial<InteractionRequiredAuthError>).traceId || undefined),
+    transportCode: seen?.transportCode,
   };
   if (error instanceof InteractionRequiredAuthError) {
     return new TokenServiceFailure({

@@ -16,6 +16,11 @@ export interface SharedTokenStore {
   readonly available: boolean;
   get(key: string): Promise<CachedToken | undefined>;
   set(key: string, token: CachedToken, nowMs: number): Promise<void>;
+  /**
+   * Drops the entry (a token a downstream refused). Optional for stores written before it existed: without
+   * it the broker still never serves the refused token again, but other replicas may read it once more.
+   */
+  delete?(key: string): Promise<void>;
   /** `SET NX PX`: true when this replica now holds the lease, false when another does. */
   tryLease(key: string, ms: number): Promise<boolean>;
   releaseLease(key: string): Promise<void>;
@@ -32,6 +37,7 @@ export class NoSharedTokenStore implements SharedTokenStore {
     return undefined;
   }
   async set(): Promise<void> {}
+  async delete(): Promise<void> {}
   async tryLease(): Promise<boolean> {
     return true;
   }
@@ -112,6 +118,10 @@ export class RedisTokenStore implements SharedTokenStore {
     if (ttl <= 0) return;
     const sealed = this.cipher.seal(JSON.stringify({ t: token.accessToken, e: token.expiresOnMs }), key);
     await this.attempt('set', () => this.redis.set(key, sealed, 'PX', ttl));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.attempt('delete', () => this.redis.del(key));
   }
 
   async tryLease(key: string, ms: number): Promise<boolean> {

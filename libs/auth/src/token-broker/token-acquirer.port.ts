@@ -58,6 +58,12 @@ export interface TokenServiceFailureDetails {
   readonly claims?: string;
   /** From the `Retry-After` header, in seconds. */
   readonly retryAfterSeconds?: number;
+  /** The token service's `correlation_id` (the `client-request-id` the request carried). */
+  readonly correlationId?: string;
+  /** The token service's `trace_id` (Entra's request id), when it answered. */
+  readonly traceId?: string;
+  /** No answer: the Node.js code of the transport failure, e.g. `SELF_SIGNED_CERT_IN_CHAIN`, `ENOTFOUND`. */
+  readonly transportCode?: string;
 }
 
 /** Error an acquirer throws; the broker maps it to a typed {@link ChainError}. Carries no token material. */

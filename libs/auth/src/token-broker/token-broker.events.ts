@@ -21,6 +21,8 @@ export interface TokenBrokerEventMap {
   failure: { downstream: string; flow: DownstreamFlow; code: string };
   /** Another replica held the acquisition lease; how waiting for its L2 entry ended. */
   'lease-wait': { downstream: string; flow: DownstreamFlow; outcome: 'l2-hit' | 'gave-up'; waitedMs: number };
+  /** A cached token was dropped from L1 and L2 because a downstream refused it (401). */
+  evicted: { downstream: string; flow: DownstreamFlow; reason: 'refused' };
   /** The L2 cache (Redis) failed; the broker carried on with L1 and the token service. */
   'l2-error': { operation: string; message: string };
 }

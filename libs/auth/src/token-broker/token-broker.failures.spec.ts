@@ -122,6 +122,23 @@ describe('TokenBroker', () => {
       ).resolves.toMatchObject({ code: 'token_expired', status: 401 });
     });
 
+    it.each([
+      [50013, 'token_assertion_rejected'],
+      [50027, 'token_assertion_rejected'],
+      [500131, 'token_audience_invalid'],
+    ])(
+      'answers 401 invalid_token, not 502, when the token service refuses the user’s own token (AADSTS%i)',
+      async (aadsts, code) => {
+        const { broker, acquirer, clock } = rig();
+        acquirer.script = () => {
+          throw failure({ kind: 'rejected', status: 400, error: 'invalid_grant', errorCodes: [aadsts] });
+        };
+        const error = await rejection(broker.forUser('PROGRAM', fakePrincipal('alice', clock)));
+        expect(error).toMatchObject({ code, status: 401 });
+        expect(error.wwwAuthenticate).toContain('error="invalid_token"');
+      },
+    );
+
     it('answers 502 token_service_rejected for other refusals and counts the failure', async () => {
       const { broker, acquirer, events } = rig();
       acquirer.script = () => {

@@ -117,6 +117,13 @@ export interface TokenBrokerOptions {
   /** Longest `Retry-After` the broker waits for inside a request, in seconds; longer → 503 at once. Default 5. */
   maxRetryAfterSeconds?: number;
   /**
+   * Time budget of one incoming request, in milliseconds, shared by every token acquisition and downstream
+   * call made for it (counted from when the request was received; outside a request, from the call).
+   * Retries, waits and timeouts are cut so that the answer — at worst a 503 `token_service_unavailable` or
+   * a 504 `downstream_timeout`, each with `Retry-After` — leaves before the budget is spent. Default 12 000.
+   */
+  requestDeadlineMs?: number;
+  /**
    * Signing key of user-delegation proofs; required when a downstream is declared `verified-delegation`.
    * When set, `GET /.well-known/delegation-jwks.json` publishes its public key. Default none.
    */
@@ -136,6 +143,12 @@ export const TOKEN_BROKER_DEFAULTS = {
   breakerConsecutiveFailures: 5,
   breakerOpenForMs: 10_000,
   maxRetryAfterSeconds: 5,
+  requestDeadlineMs: 12_000,
+  /**
+   * Longest a token service's `Retry-After` is remembered for its authority (requests in the meantime fail
+   * fast with 503 and the time left), in seconds — as MSAL caps its own throttling.
+   */
+  maxThrottleSeconds: 3_600,
   /** A cached token with less than this left is never served (clock skew + request time), in seconds. */
   minRemainingSeconds: 30,
   /** Lifetime of a user-delegation proof, in seconds. */

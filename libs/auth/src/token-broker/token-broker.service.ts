@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 
+import { Deadline, requestDeadline } from '../context/request-deadline';
 import { resourceOfScope, TokenBrokerConfigError } from './downstream-declarations.schema';
 import { SHARED_TOKEN_STORE, type SharedTokenStore } from './shared-token.store';
 import { SingleFlight } from './single-flight';
@@ -23,6 +24,7 @@ import {
 } from './token-broker.types';
 import { type CachedToken, L1TokenCache, tokenCacheKey } from './token-cache';
 import { sha256 } from './token-crypto';
+import { tokenBudgetSpent } from './token-error.mapper';
 import { TokenServiceCaller } from './token-service.caller';
 import { UserDelegationMinter } from './user-delegation.minter';
 
@@ -36,6 +38,10 @@ interface Acquisition {
   readonly assertionExpiresMs?: number;
   readonly claims?: string;
   readonly retryAttempts: number;
+  /** When the acquisition must be over: the incoming request's deadline. */
+  readonly deadline: Deadline;
+  /** A token a downstream refused: evicted from the caches and never served again. */
+  readonly refused?: string;
 }
 
 export type { AcquireOptions, BrokerClock, BrokeredToken, BrokerPrincipal, TokenSource };
@@ -64,7 +70,7 @@ export class TokenBroker implements OnApplicationShutdown {
     private readonly events: TokenBrokerEvents,
   ) {
     this.l1 = new L1TokenCache(settings.l1MaxEntries);
-    this.caller = new TokenServiceCaller(settings, acquirer, events);
+    this.caller = new TokenServiceCaller(settings, acquirer, events, clock);
     if (settings.delegation)
       this.minter = new UserDelegationMinter(
         settings.delegation,
@@ -197,11 +203,14 @@ export class TokenBroker implements OnApplicationShutdown {
       key,
       claims: options.claims,
       retryAttempts: decl.retry?.attempts ?? 2,
+      deadline: options.deadline ?? requestDeadline(this.settings.requestDeadlineMs),
+      refused: options.refused?.accessToken,
     };
   }
 
   private async obtain(acq: Acquisition): Promise<BrokeredToken> {
     const started = this.clock.now();
+    if (acq.refused !== undefined) await this.evict(acq, acq.refused);
     if (!acq.claims) {
       const cached = await this.lookup(acq);
       if (cached) {
@@ -211,10 +220,31 @@ export class TokenBroker implements OnApplicationShutdown {
     }
     this.events.emit('cache-miss', { downstream: acq.downstream, flow: acq.flow });
     const flightKey = acq.claims ? `${acq.key}|claims:${sha256(acq.claims)}` : acq.key;
-    const token = await this.flights.run(flightKey, () =>
-      this.acquireShared(acq, this.clock.now() + this.settings.minRemainingMs),
+    // A shared acquisition may have been started by a request with more time left: wait for it only
+    // until this request's own deadline (it goes on, and fills the cache for the next request).
+    const token = await acq.deadline.bound(
+      this.flights.run(flightKey, () =>
+        this.acquireShared(acq, this.clock.now() + this.settings.minRemainingMs),
+      ),
+      () => tokenBudgetSpent(acq.downstream),
     );
     return this.result(acq, token, 'token-service', started);
+  }
+
+  /**
+   * Drops `refused` — a token the downstream answered 401 to, e.g. signed with a key the authority has
+   * since retired — from L1 and L2, unless a newer token has already replaced it.
+   */
+  private async evict(acq: Acquisition, refused: string): Promise<void> {
+    const inL1 = this.l1.get(acq.key, this.clock.now())?.accessToken === refused;
+    if (inL1) this.l1.delete(acq.key);
+    const inL2 = this.store.available && (await this.store.get(acq.key))?.accessToken === refused;
+    if (inL2) await this.store.delete?.(acq.key);
+    if (!inL1 && !inL2) return;
+    this.events.emit('evicted', { downstream: acq.downstream, flow: acq.flow, reason: 'refused' });
+    this.logger.debug(
+      `downstream "${acq.downstream}" refused a cached ${acq.flow} token; evicted it and acquiring a new one`,
+    );
   }
 
   private result(acq: Acquisition, token: CachedToken, source: TokenSource, started: number): BrokeredToken {
@@ -227,22 +257,27 @@ export class TokenBroker implements OnApplicationShutdown {
     });
   }
 
-  private usable(token: CachedToken | undefined, minExpiresOnMs?: number): token is CachedToken {
+  private usable(
+    acq: Acquisition,
+    token: CachedToken | undefined,
+    minExpiresOnMs?: number,
+  ): token is CachedToken {
     return (
       token !== undefined &&
+      token.accessToken !== acq.refused &&
       token.expiresOnMs > (minExpiresOnMs ?? this.clock.now() + this.settings.minRemainingMs)
     );
   }
 
   private async lookup(acq: Acquisition): Promise<CachedToken | undefined> {
     const l1 = this.l1.get(acq.key, this.clock.now());
-    if (this.usable(l1)) {
+    if (this.usable(acq, l1)) {
       this.events.emit('cache-hit', { downstream: acq.downstream, flow: acq.flow, level: 'l1' });
       return l1;
     }
     if (!this.store.available) return undefined;
     const l2 = await this.store.get(acq.key);
-    if (!this.usable(l2)) return undefined;
+    if (!this.usable(acq, l2)) return undefined;
     this.l1.set(acq.key, l2);
     this.events.emit('cache-hit', { downstream: acq.downstream, flow: acq.flow, level: 'l2' });
     return l2;
@@ -255,8 +290,10 @@ export class TokenBroker implements OnApplicationShutdown {
     if (acq.assertionExpiresMs !== undefined && acq.assertionExpiresMs - now <= this.settings.minRemainingMs)
       return false;
     this.events.emit('refresh', { downstream: acq.downstream, flow: acq.flow });
+    // In the background, on its own time budget: the request that noticed it has its answer already.
+    const background = { ...acq, deadline: Deadline.of(Date.now(), this.settings.requestDeadlineMs) };
     this.flights
-      .run(acq.key, () => this.acquireShared(acq, cached.expiresOnMs + 1))
+      .run(acq.key, () => this.acquireShared(background, cached.expiresOnMs + 1))
       .catch((error: unknown) =>
         this.logger.warn(`background refresh for downstream "${acq.downstream}" failed: ${describe(error)}`),
       );
@@ -275,7 +312,7 @@ export class TokenBroker implements OnApplicationShutdown {
       // Double-checked: a peer may have stored the token and released its lease between our L2 miss
       // and our lease; without this re-read both replicas would ask the token service.
       const stored = leased ? await this.store.get(acq.key) : undefined;
-      if (stored && this.usable(stored, minExpiresOnMs)) {
+      if (stored && this.usable(acq, stored, minExpiresOnMs)) {
         this.l1.set(acq.key, stored);
         return stored;
       }
@@ -287,9 +324,10 @@ export class TokenBroker implements OnApplicationShutdown {
 
   private async waitForPeer(acq: Acquisition, minExpiresOnMs: number): Promise<CachedToken | undefined> {
     const started = Date.now();
-    while (Date.now() - started < this.settings.leaseMs && this.store.available) {
+    const waitMs = Math.min(this.settings.leaseMs, acq.deadline.remainingMs());
+    while (Date.now() - started < waitMs && this.store.available) {
       const entry = await this.store.get(acq.key);
-      if (this.usable(entry, minExpiresOnMs)) {
+      if (this.usable(acq, entry, minExpiresOnMs)) {
         this.l1.set(acq.key, entry);
         this.events.emit('lease-wait', {
           downstream: acq.downstream,

@@ -14,6 +14,8 @@ import {
 /** {@link TokenBrokerOptions} validated, with every default applied. */
 export interface TokenBrokerSettings {
   readonly authority: string;
+  /** Hosts MSAL trusts without instance discovery (for diagnostics). */
+  readonly knownAuthorities: readonly string[];
   readonly clientId: string;
   readonly serviceName: string;
   readonly downstreams: Readonly<
@@ -33,6 +35,7 @@ export interface TokenBrokerSettings {
   readonly breakerOpenForMs: number;
   readonly maxRetryAfterSeconds: number;
   readonly minRemainingMs: number;
+  readonly requestDeadlineMs: number;
   /** The key that signs user-delegation proofs, when configured. */
   readonly delegation?: DelegationSigningKey;
 }
@@ -124,6 +127,9 @@ function delegationKeyOf(options: TokenBrokerOptions): { key?: DelegationSigning
 export function resolveTokenBrokerSettings(options: TokenBrokerOptions): TokenBrokerSettings {
   const issues = [...authorityIssues(options), ...credentialIssues(options), ...cacheIssues(options)];
   if (!options.clientId) issues.push('clientId (AUTH_CLIENT_ID) is required');
+  const deadline = options.requestDeadlineMs;
+  if (deadline !== undefined && (!Number.isInteger(deadline) || deadline < 100 || deadline > 600_000))
+    issues.push('requestDeadlineMs must be a whole number of milliseconds from 100 to 600000');
   try {
     validateDownstreamDeclarations(options.downstreams ?? {});
   } catch (error) {
@@ -147,6 +153,7 @@ function applyDefaults(options: TokenBrokerOptions): TokenBrokerSettings {
   );
   return {
     authority: options.authority.replace(/\/+$/, ''),
+    knownAuthorities: options.knownAuthorities ?? [],
     clientId: options.clientId,
     serviceName: options.serviceName ?? options.clientId,
     downstreams,
@@ -167,5 +174,6 @@ function applyDefaults(options: TokenBrokerOptions): TokenBrokerSettings {
     breakerOpenForMs: options.circuitBreaker?.openForMs ?? d.breakerOpenForMs,
     maxRetryAfterSeconds: options.maxRetryAfterSeconds ?? d.maxRetryAfterSeconds,
     minRemainingMs: d.minRemainingSeconds * 1_000,
+    requestDeadlineMs: options.requestDeadlineMs ?? d.requestDeadlineMs,
   };
 }

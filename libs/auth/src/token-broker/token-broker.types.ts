@@ -1,3 +1,4 @@
+import type { Deadline } from '../context/request-deadline';
 import type { DownstreamFlow } from './token-broker.options';
 
 /** The clock of the broker (epoch ms); injectable so token tests freeze time. */
@@ -36,6 +37,17 @@ export interface BrokerPrincipal {
 export interface AcquireOptions {
   /** A claims challenge (JSON, not base64) to satisfy: bypasses the cache and asks the token service. */
   readonly claims?: string;
+  /**
+   * When the acquisition must be over (retries, waits and timeouts are cut to fit; past it, 503
+   * `token_service_unavailable` with `Retry-After`). Default: the current request's deadline
+   * (`requestDeadlineMs` after it was received), else `requestDeadlineMs` from now.
+   */
+  readonly deadline?: Deadline;
+  /**
+   * A token the downstream refused (401 `invalid_token`): it is evicted from L1 and L2 (unless already
+   * replaced) and never served again; the result is another token. The downstream client sets it.
+   */
+  readonly refused?: BrokeredToken;
 }
 
 /** Where a brokered token came from (as in `HopRecord.token.source`). */

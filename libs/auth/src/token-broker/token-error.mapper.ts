@@ -1,7 +1,7 @@
 import { buildBearerChallenge } from '../errors';
 import { TokenServiceFailure, TokenServiceFailureKind } from './token-acquirer.port';
 import { TokenBrokerError } from './token-broker.errors';
-import type { DownstreamFlow } from './token-broker.options';
+import { DownstreamFlow } from './token-broker.options';
 import { BrokenCircuitError, TaskCancelledError } from './token-service.policy';
 
 /** What the mapper needs to know to explain a failure. */
@@ -14,12 +14,19 @@ export interface TokenFailureContext {
   readonly breakerOpenForMs: number;
 }
 
-const DEFAULT_RETRY_AFTER_SECONDS = 5;
+/** `Retry-After` of a 503/504 when the cause gives none, in seconds. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 /** AADSTS numbers that mean "the app's own credential is wrong" (ENTRA.md §4.2). */
 const CLIENT_CREDENTIAL_CODES: ReadonlySet<number> = new Set([
   7000215, 7000222, 700027, 700024, 7000218, 700016,
 ]);
 const CONSENT_CODES: ReadonlySet<number> = new Set([65001, 65004]);
+/**
+ * AADSTS numbers of an on-behalf-of request refused because of the incoming assertion — the caller's own
+ * access token: 50013 invalid assertion (signature — e.g. a retired signing key —, issuer, lifetime,
+ * format), 50027 invalid JWT, 500131 audience is not the calling app. 500133 (expired) is handled apart.
+ */
+const ASSERTION_CODES: ReadonlySet<number> = new Set([50013, 50027, 500131]);
 
 const aadsts = (f: TokenServiceFailure): string =>
   f.details.errorCodes?.length ? ` (AADSTS${f.details.errorCodes.join(', AADSTS')})` : '';
@@ -51,6 +58,33 @@ function isConsentFailure(f: TokenServiceFailure): boolean {
     error === 'consent_required' ||
     errorCodes.some((c) => CONSENT_CODES.has(c))
   );
+}
+
+/** Whether an on-behalf-of refusal is about the incoming assertion (the caller's token), not about us. */
+export function isAssertionFailure(f: TokenServiceFailure): boolean {
+  return f.details.errorCodes?.some((c) => ASSERTION_CODES.has(c)) ?? false;
+}
+
+/**
+ * 401 `invalid_token`: the token service refused the caller's own token as an on-behalf-of assertion —
+ * signed by a key it has retired, or otherwise unusable — so the caller must get a new one, as with an
+ * expired token; a 502 would blame this service for it.
+ */
+function assertionRejected(f: TokenServiceFailure): TokenBrokerError {
+  const audience = f.details.errorCodes?.includes(500131) === true;
+  const detail = audience
+    ? 'The token service refused the access token for the downstream exchange: it is not meant for this API; acquire a new one.'
+    : 'The token service refused the access token for the downstream exchange (for example, it was signed with a key that has since been retired); acquire a new one.';
+  return new TokenBrokerError({
+    code: audience ? 'token_audience_invalid' : 'token_assertion_rejected',
+    status: 401,
+    detail,
+    wwwAuthenticate: buildBearerChallenge({
+      error: 'invalid_token',
+      errorDescription: 'The access token was refused by the token service',
+    }),
+    cause: f,
+  });
 }
 
 function rejected(f: TokenServiceFailure, ctx: TokenFailureContext): TokenBrokerError {
@@ -87,6 +121,7 @@ function rejected(f: TokenServiceFailure, ctx: TokenFailureContext): TokenBroker
       cause: f,
     });
   }
+  if (ctx.flow === DownstreamFlow.OnBehalfOf && isAssertionFailure(f)) return assertionRejected(f);
   if (f.details.errorCodes?.includes(500133)) {
     return new TokenBrokerError({
       code: 'token_expired',
@@ -112,10 +147,30 @@ function rejected(f: TokenServiceFailure, ctx: TokenFailureContext): TokenBroker
   });
 }
 
+/** 503 before asking: the token service's `Retry-After` for this authority has not passed yet. */
+export function throttledByTokenService(authority: string, retryAfterSeconds: number): TokenBrokerError {
+  return unavailable(
+    `The token service at ${authority} asked to wait before the next request (Retry-After); retry later.`,
+    retryAfterSeconds,
+    undefined,
+  );
+}
+
+/** 503: the request's time budget ran out before a token could be obtained. */
+export function tokenBudgetSpent(downstream: string): TokenBrokerError {
+  return unavailable(
+    `No token for downstream "${downstream}" could be obtained within the request's time budget; retry later.`,
+    DEFAULT_RETRY_AFTER_SECONDS,
+    undefined,
+  );
+}
+
 /**
- * Maps whatever the acquisition pipeline threw into the typed error the caller receives (DESIGN.md: consent →
- * 403, step-up → 401 `insufficient_claims` with the same claims, bad client credentials → 500-class config
- * error, token service down/slow/throttled or breaker open → 503 + Retry-After). Unknown errors pass through.
+ * Maps whatever the acquisition pipeline threw into the typed error the caller receives (docs/token-broker.md
+ * "Failure mapping": consent → 403, step-up → 401 `insufficient_claims` with the same claims, the caller's
+ * own token refused as an on-behalf-of assertion → 401 `invalid_token`, bad client credentials → 500-class
+ * config error, token service down/slow/throttled or breaker open → 503 + Retry-After). Unknown errors pass
+ * through.
  */
 export function mapTokenFailure(error: unknown, ctx: TokenFailureContext): unknown {
   if (error instanceof BrokenCircuitError) {

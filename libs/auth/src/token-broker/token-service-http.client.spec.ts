@@ -25,7 +25,14 @@ describe('TokenServiceHttpClient', () => {
         return void res.end('<html>busy</html>');
       }
       res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'invalid_grant' }));
+      res.end(
+        JSON.stringify({
+          error: 'invalid_grant',
+          error_codes: [70002, 500133],
+          trace_id: 'trace-9',
+          correlation_id: 'c2',
+        }),
+      );
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -43,7 +50,23 @@ describe('TokenServiceHttpClient', () => {
     expect(client.takeObservation('c1')).toBeUndefined();
     const bad = await client.sendGetRequestAsync<{ error: string }>(`${url}/bad`, { correlationId: 'c2' });
     expect(bad.body.error).toBe('invalid_grant');
-    expect(client.takeObservation('c2')?.kind).toBe('rejected');
+    expect(client.takeObservation('c2')).toEqual({
+      kind: 'rejected',
+      status: 400,
+      errorCodes: [70002, 500133],
+      traceId: 'trace-9',
+    });
+    client.destroy();
+  });
+
+  it('records the transport code of a failure without an answer (TLS spoken to a plain HTTP server)', async () => {
+    const client = new TokenServiceHttpClient({ timeoutMs: 1_000 });
+    const https = url.replace('http://', 'https://');
+    await expect(client.sendPostRequestAsync(`${https}/x`, { correlationId: 'c4' })).rejects.toThrow();
+    expect(client.takeObservation('c4')).toEqual({
+      kind: 'network',
+      transportCode: expect.stringMatching(/^(ERR_SSL_WRONG_VERSION_NUMBER|EPROTO|ECONNRESET)$/),
+    });
     client.destroy();
   });
 

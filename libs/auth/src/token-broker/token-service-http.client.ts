@@ -5,6 +5,7 @@ import * as tls from 'node:tls';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import { LRUCache } from 'lru-cache';
 
+import { transportCodeOf } from '../errors/transport-cause';
 import { TokenServiceFailureKind } from './token-acquirer.port';
 
 /** What the transport saw for one MSAL request that did not end in a 2xx answer. */
@@ -12,6 +13,12 @@ export interface TransportObservation {
   readonly kind: TokenServiceFailureKind;
   readonly status?: number;
   readonly retryAfterSeconds?: number;
+  /** `error_codes` of an OAuth error body (AADSTS numbers, all of them). */
+  readonly errorCodes?: readonly number[];
+  /** `trace_id` of an OAuth error body. */
+  readonly traceId?: string;
+  /** No answer: the Node.js error code (TLS, DNS, connection). */
+  readonly transportCode?: string;
 }
 
 /** Settings of {@link TokenServiceHttpClient}. */
@@ -34,8 +41,9 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 
 /**
  * MSAL's `system.networkClient`: plain `node:https` with keep-alive, an optional extra CA, a socket timeout,
- * and a side record of `Retry-After` and transport failures per correlation id — MSAL's errors carry the
- * HTTP status but neither the `Retry-After` header nor the cause of a network failure.
+ * and a side record per correlation id of what MSAL's errors leave out: the `Retry-After` header, every
+ * AADSTS number of the error body (MSAL keeps only the first, as `errorNo`), its `trace_id`, and the
+ * Node.js code of a transport failure (TLS, DNS, connection).
  */
 export class TokenServiceHttpClient implements INetworkModule {
   private readonly agent: https.Agent;
@@ -74,24 +82,27 @@ export class TokenServiceHttpClient implements INetworkModule {
     const correlationId = options?.correlationId ?? new URL(url).searchParams.get('client-request-id') ?? '';
     try {
       const response = await this.request(method, url, options);
-      this.observe(correlationId, response);
-      return { status: response.status, headers: response.headers, body: parseBody(response) as T };
+      const body = parseBody(response);
+      this.observe(correlationId, response, body);
+      return { status: response.status, headers: response.headers, body: body as T };
     } catch (error) {
       const timedOut = error instanceof Error && error.message === 'token service request timed out';
       this.observations.set(correlationId, {
         kind: timedOut ? TokenServiceFailureKind.Timeout : TokenServiceFailureKind.Network,
+        transportCode: timedOut ? undefined : transportCodeOf(error),
       });
       throw error;
     }
   }
 
-  private observe(correlationId: string, response: RawResponse): void {
+  private observe(correlationId: string, response: RawResponse, body: unknown): void {
     if (response.status < 400) return;
     const retryable = response.status === 429 || response.status >= 500;
     this.observations.set(correlationId, {
       kind: retryable ? TokenServiceFailureKind.Unavailable : TokenServiceFailureKind.Rejected,
       status: response.status,
       retryAfterSeconds: parseRetryAfter(response.headers['retry-after'], Date.now()),
+      ...oauthErrorFields(body),
     });
   }
 
@@ -142,6 +153,19 @@ function collect(
     }
     resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString('utf8') });
   });
+}
+
+/** `error_codes` (numbers) and `trace_id` of an OAuth error body, when well-formed. */
+function oauthErrorFields(body: unknown): Pick<TransportObservation, 'errorCodes' | 'traceId'> {
+  if (body === null || typeof body !== 'object') return {};
+  const { error_codes: codes, trace_id: traceId } = body as Record<string, unknown>;
+  const errorCodes = Array.isArray(codes)
+    ? codes.filter((c): c is number => typeof c === 'number' && Number.isInteger(c))
+    : [];
+  return {
+    ...(errorCodes.length > 0 ? { errorCodes } : {}),
+    ...(typeof traceId === 'string' && traceId !== '' ? { traceId: traceId.slice(0, 64) } : {}),
+  };
 }
 
 /** JSON body, or an OAuth-shaped error for a non-JSON answer (an HTML 503 page from a gateway). */

@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 
 import { Logger } from '@nestjs/common';
-import type { CircuitBreakerPolicy, IPolicy } from 'cockatiel';
+import type { CircuitBreakerPolicy } from 'cockatiel';
 
-import { type TokenAcquirer, TokenServiceFailure } from './token-acquirer.port';
+import { Deadline } from '../context/request-deadline';
+import type { TokenAcquirer } from './token-acquirer.port';
 import { TokenBrokerError } from './token-broker.errors';
 import type { TokenBrokerEvents } from './token-broker.events';
-import type { DownstreamFlow } from './token-broker.options';
+import { type DownstreamFlow, TOKEN_BROKER_DEFAULTS } from './token-broker.options';
 import type { TokenBrokerSettings } from './token-broker.settings';
+import type { BrokerClock } from './token-broker.types';
 import type { CachedToken } from './token-cache';
-import { isClientCredentialFailure, mapTokenFailure } from './token-error.mapper';
-import { createAuthorityBreaker, createTokenServicePolicy } from './token-service.policy';
+import { mapTokenFailure, throttledByTokenService, tokenBudgetSpent } from './token-error.mapper';
+import { diagnoseTokenFailure } from './token-failure.diagnostics';
+import { createAuthorityBreaker, createTokenServicePolicy, MIN_ATTEMPT_MS } from './token-service.policy';
+import { TokenServiceThrottle } from './token-service.throttle';
 
 /** One request the broker sends to the token service (after caching and single-flight). */
 export interface TokenCall {
@@ -20,34 +24,51 @@ export interface TokenCall {
   readonly assertion?: string;
   readonly claims?: string;
   readonly retryAttempts: number;
+  /** When the acquisition must be over; default: the request budget from now. */
+  readonly deadline?: Deadline;
 }
 
 /**
  * Calls the token service through the resilience policy (per-attempt timeout, retries per downstream, one
- * circuit breaker for the authority), emits `token-request` / `failure` events, maps failures to typed
- * errors, and logs an actionable line (never the secret) when the client credentials are rejected.
+ * circuit breaker for the authority, all inside the request's deadline), honours the authority's
+ * `Retry-After` across requests, emits `token-request` / `failure` events, maps failures to typed errors,
+ * and logs one diagnostic line per failure (MSAL's codes and a hint; never a token or secret).
  */
 export class TokenServiceCaller {
   private readonly logger = new Logger('TokenBroker');
   private readonly breaker: CircuitBreakerPolicy;
-  private readonly policies = new Map<number, IPolicy>();
+  private readonly throttle: TokenServiceThrottle;
 
   constructor(
     private readonly settings: TokenBrokerSettings,
     private readonly acquirer: TokenAcquirer,
     private readonly events: TokenBrokerEvents,
+    clock: BrokerClock = { now: () => Date.now() },
   ) {
     this.breaker = createAuthorityBreaker(settings);
+    this.throttle = new TokenServiceThrottle(() => clock.now(), TOKEN_BROKER_DEFAULTS.maxThrottleSeconds);
   }
 
   /** One acquisition through the policy; failures become typed errors (and a `failure` event). */
   async call(acq: TokenCall): Promise<CachedToken> {
+    const deadline = acq.deadline ?? Deadline.of(Date.now(), this.settings.requestDeadlineMs);
+    const throttled = this.throttle.remainingSeconds();
+    if (throttled !== undefined)
+      throw this.failed(acq, throttledByTokenService(this.settings.authority, throttled));
+    if (!deadline.allows(MIN_ATTEMPT_MS)) throw this.failed(acq, tokenBudgetSpent(acq.downstream));
     try {
-      // A signal per execution: cockatiel would otherwise hang every listener on one shared signal.
-      return await this.policyFor(acq.retryAttempts).execute(
-        () => this.attempt(acq),
-        new AbortController().signal,
+      const policy = createTokenServicePolicy(
+        {
+          ...this.settings,
+          timeoutMs: this.settings.tokenServiceTimeoutMs,
+          retryAttempts: acq.retryAttempts,
+        },
+        this.breaker,
+        deadline,
       );
+      const token = await policy.execute(() => this.attempt(acq));
+      this.throttle.clear();
+      return token;
     } catch (error) {
       const mapped = mapTokenFailure(error, {
         downstream: acq.downstream,
@@ -57,11 +78,8 @@ export class TokenServiceCaller {
         authority: this.settings.authority,
         breakerOpenForMs: this.settings.breakerOpenForMs,
       });
-      if (error instanceof TokenServiceFailure && isClientCredentialFailure(error))
-        this.logClientCredentialFailure(error);
-      const code = mapped instanceof TokenBrokerError ? mapped.code : 'internal';
-      this.events.emit('failure', { downstream: acq.downstream, flow: acq.flow, code });
-      throw mapped;
+      this.diagnose(acq, error, mapped);
+      throw this.failed(acq, mapped);
     }
   }
 
@@ -79,27 +97,29 @@ export class TokenServiceCaller {
       this.events.emit('token-request', { ...base, durationMs: Date.now() - started, ok: true });
       return token;
     } catch (error) {
+      // Remembered at once, so that concurrent requests stop asking while this one waits to retry.
+      this.throttle.remember(error);
       this.events.emit('token-request', { ...base, durationMs: Date.now() - started, ok: false });
       throw error;
     }
   }
 
-  private policyFor(retryAttempts: number): IPolicy {
-    let policy = this.policies.get(retryAttempts);
-    if (!policy) {
-      policy = createTokenServicePolicy(
-        { ...this.settings, timeoutMs: this.settings.tokenServiceTimeoutMs, retryAttempts },
-        this.breaker,
-      );
-      this.policies.set(retryAttempts, policy);
-    }
-    return policy;
+  /** Emits the `failure` event for `mapped` and returns it, to be thrown. */
+  private failed(acq: TokenCall, mapped: unknown): unknown {
+    const code = mapped instanceof TokenBrokerError ? mapped.code : 'internal';
+    this.events.emit('failure', { downstream: acq.downstream, flow: acq.flow, code });
+    return mapped;
   }
 
-  private logClientCredentialFailure(f: TokenServiceFailure): void {
-    const codes = f.details.errorCodes?.length ? ` AADSTS${f.details.errorCodes.join(',AADSTS')}` : '';
-    this.logger.error(
-      `token service rejected the client credentials of app ${this.settings.clientId} at ${this.settings.authority} (${f.details.error ?? 'invalid_client'}${codes}): check AUTH_CLIENT_ID and AUTH_CLIENT_SECRET (the secret's value, not its id, and not expired) or the certificate (AUTH_CLIENT_CERTIFICATE_PATH, registered on the app)`,
-    );
+  private diagnose(acq: TokenCall, error: unknown, mapped: unknown): void {
+    const diagnosis = diagnoseTokenFailure(error, mapped, {
+      downstream: acq.downstream,
+      flow: acq.flow,
+      authority: this.settings.authority,
+      knownAuthorities: this.settings.knownAuthorities,
+      clientId: this.settings.clientId,
+      attemptTimeoutMs: this.settings.tokenServiceTimeoutMs,
+    });
+    if (diagnosis) this.logger[diagnosis.level](diagnosis.line);
   }
 }

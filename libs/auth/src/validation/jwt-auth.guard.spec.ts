@@ -2,7 +2,7 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
 
 import { TestIssuer } from '@chain/testing';
-import type { ExecutionContext } from '@nestjs/common';
+import { type ExecutionContext, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { sign } from 'jsonwebtoken';
 import { Passport } from 'passport';
@@ -364,6 +364,28 @@ describe('JwtAuthGuard (clock frozen, no container)', () => {
       expect({ status: error?.status, code: error?.code }).toEqual({ status: 403, code });
       expect(error?.wwwAuthenticate).toMatch(/^Bearer error="insufficient_scope"/);
     });
+  });
+
+  it('logs the audience received and the ones expected at debug when it refuses a wrong audience, never the token', async () => {
+    const debug: string[] = [];
+    const spy = jest.spyOn(Logger.prototype, 'debug').mockImplementation((message: unknown) => {
+      debug.push(String(message));
+    });
+    try {
+      const wrong = token(userClaims({ aud: 'api://someone-else' }));
+      const { error } = await run('read', bearer(wrong));
+      expect(error?.code).toBe('token_audience_invalid');
+      expect(debug).toHaveLength(1);
+      expect(debug[0]).toContain('audience "api://someone-else" is not one this API accepts');
+      expect(debug[0]).toContain(`"${AUDIENCE}"`);
+      expect(debug[0]).toContain(`"${APP_ID_URI}"`);
+      expect(debug[0]).toContain('AUTH_AUDIENCES');
+      expect(debug[0]).toContain(`to client "${BFF}"`);
+      expect(debug[0]).not.toContain(wrong.split('.')[1]);
+      expect(debug[0]).not.toContain(wrong.split('.')[2]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('fetches the JWKS at most once for a burst of tokens with one unknown kid', async () => {

@@ -57,7 +57,7 @@ export class JwtAuthGuard implements CanActivate {
       const done = (err: unknown, user: unknown, info: unknown): void => {
         if (user && !err) return resolve(user);
         const cause = err ?? info;
-        reject(cause instanceof ChainError ? cause : toInvalidTokenError(cause));
+        reject(cause instanceof ChainError ? cause : this.validator.refusal(cause, bearerTokenOf(req)));
       };
       const middleware = this.authenticator.authenticate(ENTRA_JWT, { session: false }, done) as (
         req: Request,

@@ -2,8 +2,10 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 
+import { Logger } from '@nestjs/common';
 import { JwksClient, JwksRateLimitError, SigningKeyNotFoundError } from 'jwks-rsa';
 
+import { hostOfUrl, TransportCauseKind, transportCauseOf, transportHint } from '../errors/transport-cause';
 import type { ResolvedAuthOptions } from './auth.options';
 import { InvalidTokenError, SigningKeysUnavailableError } from './validation.errors';
 
@@ -25,6 +27,7 @@ export type KeySourceOptions = Pick<
  * looked up again — so a key removed from the JWKS stops validating once that window passes.
  */
 export class SigningKeyResolver {
+  private readonly logger = new Logger('SigningKeyResolver');
   private readonly client: JwksClient;
   private readonly keys = new Map<string, CachedKey>();
   private readonly pending = new Map<string, Promise<KeyObject>>();
@@ -84,6 +87,7 @@ export class SigningKeyResolver {
           },
         );
       }
+      this.logger.warn(describeJwksFailure(error, this.options.jwksUri));
       throw new SigningKeysUnavailableError({ cause: error });
     }
   }
@@ -93,3 +97,32 @@ export class SigningKeyResolver {
     this.keys.clear();
   }
 }
+
+/**
+ * One log line naming why the JWKS could not be fetched — TLS, DNS, connection, HTTP or content — and the
+ * fix for the known causes (an untrusted CA, an unknown host), never a token.
+ */
+export function describeJwksFailure(error: unknown, jwksUri: string): string {
+  const head = `signing keys could not be fetched from ${jwksUri} (AUTH_JWKS_URI); tokens are answered 503 signing_keys_unavailable until they can`;
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'JwksError')
+    return `${head}: the JWKS answered an HTTP error or no usable keys (${(error as Error).message.slice(0, 200)}). Hint: check that AUTH_JWKS_URI is the issuer's keys address (its discovery document's jwks_uri)`;
+  if (error instanceof SyntaxError) return `${head}: the JWKS answer is not JSON. Hint: check AUTH_JWKS_URI`;
+  const cause = transportCauseOf(error);
+  const host = hostOfUrl(jwksUri);
+  const hint = transportHint(cause, { host, addressSetting: 'AUTH_JWKS_URI', caOption: 'jwksCaPem' });
+  const what =
+    cause.kind === TransportCauseKind.Other
+      ? `${name || 'unknown error'}${cause.code ? ` ${cause.code}` : ''}`
+      : `${CAUSE_LABELS[cause.kind]} (${cause.code ?? 'no code'})`;
+  return `${head}: ${what}${hint ? `. Hint: ${hint}` : ''}`;
+}
+
+const CAUSE_LABELS: Readonly<Record<TransportCauseKind, string>> = {
+  tls: 'TLS failure',
+  dns: 'DNS failure',
+  refused: 'connection refused',
+  reset: 'connection reset or timed out',
+  timeout: 'timed out',
+  other: 'failure',
+};

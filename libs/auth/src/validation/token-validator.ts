@@ -1,6 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 
+import { Logger } from '@nestjs/common';
 import {
+  decode,
   JsonWebTokenError,
   NotBeforeError,
   TokenExpiredError,
@@ -37,6 +39,7 @@ export class TokenValidator {
   private readonly cache: ValidatedTokenCache;
   private readonly rules: ClaimRules;
   private readonly delegation: UserDelegationVerifier;
+  private readonly logger = new Logger('TokenValidator');
 
   constructor(options: ResolvedAuthOptions) {
     this.options = options;
@@ -72,9 +75,26 @@ export class TokenValidator {
     try {
       claims = verify(token, key, this.verifyOptions) as AccessTokenClaims;
     } catch (error) {
-      throw toInvalidTokenError(error);
+      throw this.refusal(error, token);
     }
     return this.accept(token, claims, kid, id);
+  }
+
+  /**
+   * The 401 a verification error becomes. A wrong audience is logged at debug with the audience the
+   * token carries, the audiences this API accepts and the client it was issued to — the usual cause is
+   * `AUTH_AUDIENCES` or the client's requested scope — never the token itself.
+   */
+  refusal(error: unknown, token: string): InvalidTokenError {
+    const refused = toInvalidTokenError(error);
+    if (refused.code === 'token_audience_invalid') this.logger.debug(this.audienceMismatch(token));
+    return refused;
+  }
+
+  private audienceMismatch(token: string): string {
+    const claims = (decode(token, { json: true }) ?? {}) as Record<string, unknown>;
+    const shown = (value: unknown): string => JSON.stringify(value ?? null).slice(0, 300);
+    return `token refused: audience ${shown(claims['aud'])} is not one this API accepts ${shown(this.options.audiences)} (AUTH_AUDIENCES); issued by ${shown(claims['iss'])} to client ${shown(claims['azp'] ?? claims['appid'])}`;
   }
 
   /** A previously validated, unexpired token's principal (no signature check), checking the size first. */

@@ -6,6 +6,8 @@ import { Logger } from 'nestjs-pino';
 
 import { EnvValidationError } from '../config/parse-env';
 import { loadPlatformEnv } from '../config/platform.config';
+import type { BodyLimits } from '../http/body-limits.options';
+import { useBodyParsers } from '../http/body-parser.middleware';
 import { type OpenApiOptions, setupOpenApi } from '../openapi/openapi.setup';
 
 /** Options of {@link bootstrapApp}. */
@@ -20,10 +22,12 @@ export interface BootstrapOptions {
   readonly port?: number;
   /** OpenAPI document options (OAuth2 authority, scopes). */
   readonly openApi?: OpenApiOptions;
+  /** Limits of request bodies (size, JSON depth, form fields). Default: `DEFAULT_BODY_LIMITS`. */
+  readonly bodyLimits?: Partial<BodyLimits>;
 }
 
 /** Options of {@link configureApp}: what shapes the app before it listens. */
-export type ConfigureAppOptions = Pick<BootstrapOptions, 'name' | 'openApi'>;
+export type ConfigureAppOptions = Pick<BootstrapOptions, 'name' | 'openApi' | 'bodyLimits'>;
 
 /**
  * Creates, configures and starts an app of the chain: pino logger (from `PlatformModule`), shutdown hooks,
@@ -51,13 +55,16 @@ export async function bootstrapApp(
 
 /**
  * Applies the app-level setup that is not a module concern: the pino logger for Nest's own logs,
- * shutdown hooks (SIGTERM closes pools and servers), no `X-Powered-By`, OpenAPI at `/docs`.
- * E2E tests call it on their `Test.createTestingModule()` app to get the same surface as production.
+ * shutdown hooks (SIGTERM closes pools and servers), no `X-Powered-By`, the body parsers with their
+ * limits (size, JSON depth, forbidden members: refused while parsing, before any validation), OpenAPI at
+ * `/docs`. Call it before `init()`/`listen()`. E2E tests call it on their `Test.createTestingModule()`
+ * app to get the same surface as production.
  */
 export function configureApp(app: INestApplication, options: ConfigureAppOptions): void {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   disablePoweredBy(app);
+  useBodyParsers(app, options.bodyLimits);
   setupOpenApi(app, options.name, options.openApi);
 }
 

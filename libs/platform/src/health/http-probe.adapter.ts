@@ -1,9 +1,15 @@
+import { transportCodeOf } from '@chain/auth';
 import { Injectable } from '@nestjs/common';
 
 /** The outcome of one probe request. */
 export type ProbeResult =
   | { readonly ok: true; readonly status: number; readonly body: unknown }
-  | { readonly ok: false; readonly reason: 'timeout' | 'unreachable' };
+  | {
+      readonly ok: false;
+      readonly reason: 'timeout' | 'unreachable';
+      /** The Node.js code of the failure, e.g. `SELF_SIGNED_CERT_IN_CHAIN` or `ENOTFOUND`, when known. */
+      readonly cause?: string;
+    };
 
 /**
  * The platform's one outbound HTTP call: a GET with a hard timeout, for readiness probes.
@@ -21,7 +27,10 @@ export class HttpProbe {
       return { ok: true, status: response.status, body };
     } catch (error) {
       const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-      return { ok: false, reason: timedOut ? 'timeout' : 'unreachable' };
+      if (timedOut) return { ok: false, reason: 'timeout' };
+      // fetch wraps the socket's error (TLS, DNS, connection) in `cause`.
+      const cause = transportCodeOf(error);
+      return { ok: false, reason: 'unreachable', ...(cause === undefined ? {} : { cause }) };
     }
   }
 }

@@ -11,6 +11,22 @@ const LISTENING_APP = `
   setInterval(() => undefined, 1000);
 `;
 
+/** Resolves once `file` contains `text` (the child's line reached the log), or fails after `timeoutMs`. */
+async function logContains(file: string, text: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const read = (): string => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  while (!read().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`"${text}" did not reach ${file} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('listeningUrlOf', () => {
   it('reads the url of the pino listening line', () => {
     expect(listeningUrlOf('{"level":30,"msg":"listening","url":"http://127.0.0.1:3001"}')).toBe(
@@ -42,7 +58,7 @@ describe('launchChildApp', () => {
     };
     const { app, url } = await launchChildApp(spec);
     expect(url).toBe('http://127.0.0.1:4321');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await logContains(logFile, 'ready on stderr');
     await app.stop();
     expect(app.hasExited).toBe(true);
     expect(readFileSync(logFile, 'utf8')).toContain('ready on stderr');

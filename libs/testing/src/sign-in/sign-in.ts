@@ -224,7 +224,10 @@ interface TokenSet {
   readonly scope: string;
 }
 
-/** Redeems the code as the SPA does: a cross-origin POST with `code_verifier` and no client secret. */
+/**
+ * Redeems the code as the client type does: a SPA by a cross-origin POST (with `Origin`, as Entra requires:
+ * AADSTS9002327), any other public client without one (AADSTS9002326); `code_verifier`, no client secret.
+ */
 async function redeemCode(target: IdentityTarget, authority: string, p: RedeemParams): Promise<TokenSet> {
   const { body, headers } = formPost({
     client_id: p.client.clientId,
@@ -238,7 +241,7 @@ async function redeemCode(target: IdentityTarget, authority: string, p: RedeemPa
     method: 'POST',
     ca: target.caPem,
     body,
-    headers: { ...headers, origin: new URL(p.redirectUri).origin },
+    headers: p.client.type === 'spa' ? { ...headers, origin: new URL(p.redirectUri).origin } : headers,
   });
   const json = res.json<Record<string, unknown>>();
   if (res.status !== 200 || typeof json['access_token'] !== 'string') {

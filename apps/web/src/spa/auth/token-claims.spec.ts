@@ -27,6 +27,15 @@ describe('accessTokenClaims', () => {
     });
   });
 
+  it('keeps the user flow and the identity provider of a B2C token (tfp, or acr in older tenants)', () => {
+    expect(accessTokenClaims(jwt({ ver: '1.0', tfp: 'B2C_1_signin_mfa', idp: 'google.com' }))).toEqual({
+      ver: '1.0',
+      tfp: 'B2C_1_signin_mfa',
+      idp: 'google.com',
+    });
+    expect(accessTokenClaims(jwt({ acr: 'b2c_1_signin' }))).toEqual({ tfp: 'b2c_1_signin' });
+  });
+
   it('ignores claims of the wrong type', () => {
     expect(accessTokenClaims(jwt({ aud: 1, amr: 'pwd', roles: [1] }))).toEqual({});
   });

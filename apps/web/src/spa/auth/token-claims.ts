@@ -38,6 +38,8 @@ export function accessTokenClaims(token: string): HopClaims | undefined {
     idtyp: str('idtyp'),
     amr: list('amr'),
     acrs: list('acrs'),
+    tfp: str('tfp') ?? str('acr'),
+    idp: str('idp'),
     ver: str('ver'),
     iat: num('iat'),
     exp: num('exp'),

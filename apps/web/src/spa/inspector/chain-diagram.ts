@@ -27,7 +27,30 @@ export function chainDiagram(
   );
 }
 
-const COLUMNS = ['aud', 'scp', 'roles', 'azp', 'oid', 'idtyp', 'amr', 'acrs', 'ver', 'iat', 'exp'] as const;
+const COLUMNS = [
+  'aud',
+  'scp',
+  'roles',
+  'azp',
+  'oid',
+  'idtyp',
+  'amr',
+  'acrs',
+  'tfp',
+  'idp',
+  'ver',
+  'iat',
+  'exp',
+] as const;
+
+const PROOF_SUFFIX = ' (user proof)';
+
+/** "Decoded claims of the 3 access tokens" (and, with verified delegation, "and 2 user proofs"). */
+function summaryOf(tokens: number, proofs: number): string {
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  const withProofs = proofs === 0 ? '' : ` and ${plural(proofs, 'user proof')}`;
+  return `Decoded claims of the ${plural(tokens, 'access token')}${withProofs}`;
+}
 
 function claimsTable(trace: ChainTrace, spaToken?: SpaTokenInfo): HTMLElement {
   const rows: [string, HopClaims][] = [];
@@ -35,15 +58,18 @@ function claimsTable(trace: ChainTrace, spaToken?: SpaTokenInfo): HTMLElement {
   const visit = (hops: readonly HopRecord[]) =>
     hops.forEach((hop) => {
       rows.push([`${hop.from} → ${hop.to}`, hop.token.claims]);
+      if (hop.token.delegation !== undefined)
+        rows.push([`${hop.from} → ${hop.to}${PROOF_SUFFIX}`, hop.token.delegation]);
       visit(hop.children ?? []);
     });
   visit(trace.hops);
+  const proofs = rows.filter(([name]) => name.endsWith(PROOF_SUFFIX)).length;
   // One column per token, one row per claim: a few tokens side by side stay narrow enough to read.
   const present = COLUMNS.filter((c) => rows.some(([, claims]) => claimText(claims, c) !== ''));
   return h(
     'details',
     { class: 'claims' },
-    h('summary', {}, `Decoded claims of the ${rows.length} access ${rows.length === 1 ? 'token' : 'tokens'}`),
+    h('summary', {}, summaryOf(rows.length - proofs, proofs)),
     h(
       'div',
       { class: 'claims__scroll' },

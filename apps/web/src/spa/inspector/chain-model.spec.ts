@@ -41,12 +41,49 @@ describe('chainModel', () => {
       [
         'bff',
         'hop-0',
-        'on behalf of',
+        'on-behalf-of',
         'GET /programmes/6b1f…',
         '200 · 12 ms',
         'token: token service · 3.3 ms',
       ],
       ['bff', 'hop-1', 'client credentials', 'GET /programmes/6b1f…', '200 · 12 ms', 'token: cache · 3.3 ms'],
+    ]);
+  });
+
+  it('labels a verified delegation as such and draws it in its own colour, the second hop too', () => {
+    const model = chainModel(
+      trace([
+        hop('documents-service', 'verified-delegation', [hop('program-service', 'verified-delegation')]),
+        hop('pricing-service', 'client-credentials'),
+      ]),
+      ctx,
+    );
+    expect(model.arrows.slice(1).map((a) => [a.to, a.kind, a.flow, a.data['flow']])).toEqual([
+      ['hop-0', 'vd', 'verified delegation', 'verified-delegation'],
+      ['hop-1', 'vd', 'verified delegation', 'verified-delegation'],
+      ['hop-2', 'cc', 'client credentials', 'client-credentials'],
+    ]);
+    expect(model.nodes.slice(2).map((n) => n.kind)).toEqual(['vd', 'vd', 'cc']);
+  });
+
+  it('shows, beside the app token of a verified delegation, what its proof says about the user', () => {
+    const delegated: HopRecord = {
+      ...hop('program-service', 'verified-delegation'),
+      token: {
+        source: 'cache',
+        acquireMs: 0.4,
+        claims: { aud: 'program-id', scp: 'Delegation.Act', azp: BFF },
+        delegation: { scp: 'Program.ReadWrite', amr: ['mfa'], tfp: 'B2C_1_signin_mfa', oid: 'u-1' },
+      },
+    };
+    const node = chainModel(trace([delegated]), ctx).nodes[2];
+    expect(node?.facts.map((f) => `${f.key}=${f.value}`)).toEqual([
+      'aud=program-id',
+      'scp=Delegation.Act',
+      'azp=bff',
+      'user scp=Program.ReadWrite',
+      'user amr=mfa',
+      'user tfp=B2C_1_signin_mfa',
     ]);
   });
 

@@ -14,8 +14,10 @@ export interface DiagramContext {
   readonly spaScopes: readonly string[];
 }
 
-export type NodeKind = 'spa' | 'bff' | 'obo' | 'cc';
-export type ArrowKind = 'user' | 'obo' | 'cc';
+/** The colour family of a hop: on-behalf-of, client credentials, verified delegation. */
+export type HopKind = 'obo' | 'cc' | 'vd';
+export type NodeKind = 'spa' | 'bff' | HopKind;
+export type ArrowKind = 'user' | HopKind;
 
 /** One `key value` line of a node card; `title` is the tooltip (e.g. the GUID behind an app name). */
 export interface Fact {
@@ -41,7 +43,7 @@ export interface DiagramArrow {
   readonly from: string;
   readonly to: string;
   readonly kind: ArrowKind;
-  /** The flow, in the pill: "on behalf of", "client credentials", "user sign-in". */
+  /** The flow, in the pill: "on-behalf-of", "client credentials", "verified delegation", "user sign-in". */
   readonly flow: string;
   readonly above: readonly string[];
   readonly below: readonly string[];
@@ -56,10 +58,23 @@ export interface DiagramModel {
   readonly arrows: readonly DiagramArrow[];
 }
 
-const FLOW_LABEL: Record<Flow, string> = {
-  [Flow.OnBehalfOf]: 'on behalf of',
+/** What the pill of a hop says: the flow's name as Microsoft writes it ("On-Behalf-Of"). */
+export const FLOW_LABEL: Readonly<Record<Flow, string>> = {
+  [Flow.OnBehalfOf]: 'on-behalf-of',
   [Flow.ClientCredentials]: 'client credentials',
+  [Flow.VerifiedDelegation]: 'verified delegation',
 };
+
+const HOP_KIND: Readonly<Record<Flow, HopKind>> = {
+  [Flow.OnBehalfOf]: 'obo',
+  [Flow.ClientCredentials]: 'cc',
+  [Flow.VerifiedDelegation]: 'vd',
+};
+
+/** A flow this SPA does not know yet (a newer BFF) is drawn as its own name, in the app-only colour. */
+function hopKind(flow: Flow): HopKind {
+  return HOP_KIND[flow] ?? 'cc';
+}
 
 const SOURCE_LABEL: Record<TokenSource, string> = {
   [TokenSource.Cache]: 'token: cache',
@@ -108,9 +123,9 @@ export function chainModel(trace: ChainTrace, ctx: DiagramContext, spaToken?: Sp
     const id = ids.get(hop) ?? '';
     nodes.push({
       id,
-      kind: hop.flow === Flow.OnBehalfOf ? 'obo' : 'cc',
+      kind: hopKind(hop.flow),
       title: serviceName(hop, ctx),
-      facts: claimFacts(hop.token.claims, ctx),
+      facts: [...claimFacts(hop.token.claims, ctx), ...proofFacts(hop.token.delegation)],
       column: placed.depth + 1,
       row: placed.row,
       rowSpan: placed.rowSpan,
@@ -133,8 +148,8 @@ function hopArrow(hop: HopRecord, from: End, to: End, depth: number): DiagramArr
   return {
     from: from.id,
     to: to.id,
-    kind: hop.flow === Flow.OnBehalfOf ? 'obo' : 'cc',
-    flow: FLOW_LABEL[hop.flow],
+    kind: hopKind(hop.flow),
+    flow: FLOW_LABEL[hop.flow] ?? hop.flow,
     above: callLines(hop.method, hop.path),
     below: [
       `${hop.status} · ${formatMs(hop.durationMs)}`,
@@ -172,7 +187,26 @@ function claimFacts(claims: HopClaims, ctx: DiagramContext): Fact[] {
   add('idtyp', claims.idtyp);
   add('amr', claims.amr?.join(' '));
   add('acrs', claims.acrs?.join(' '));
+  add('tfp', claims.tfp);
+  add('idp', claims.idp);
   return facts;
+}
+
+/**
+ * Verified delegation: what the proof says about the user, beside the app token's claims (`user scp` = the
+ * delegated scopes the callee applies, `user amr` / `user tfp` = how the user signed in).
+ */
+function proofFacts(proof: HopClaims | undefined): Fact[] {
+  if (proof === undefined) return [];
+  const facts: [string, string | undefined][] = [
+    ['user scp', proof.scp],
+    ['user roles', proof.roles?.join(' ')],
+    ['user amr', proof.amr?.join(' ')],
+    ['user acrs', proof.acrs?.join(' ')],
+    ['user tfp', proof.tfp],
+    ['user idp', proof.idp],
+  ];
+  return facts.flatMap(([key, value]) => (value === undefined || value === '' ? [] : [{ key, value }]));
 }
 
 /** Longest call line, in characters (monospace): longer paths wrap at a `/`, so arrows stay short. */

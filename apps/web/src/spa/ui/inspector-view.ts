@@ -7,18 +7,7 @@ export function inspector(app: App): (HTMLElement | false)[] {
   const { actions, shownActionId } = app.state;
   const shown = actions.find((a) => a.id === shownActionId) ?? actions[0];
   return [
-    h(
-      'div',
-      { class: 'row' },
-      h('h2', {}, 'Call chain'),
-      h(
-        'span',
-        { class: 'legend' },
-        h('span', { class: 'key key--user' }, "user sign-in: the user's own token"),
-        h('span', { class: 'key key--obo' }, 'on behalf of: carries the user'),
-        h('span', { class: 'key key--cc' }, 'client credentials: the app itself'),
-      ),
-    ),
+    h('div', { class: 'row' }, h('h2', {}, 'Call chain'), legend(app)),
     shown === undefined
       ? h('p', { class: 'muted' }, 'Each action draws the hops it caused here.')
       : actionView(app, shown),
@@ -35,6 +24,21 @@ export function inspector(app: App): (HTMLElement | false)[] {
         ),
       ),
   ];
+}
+
+/** The flows this mode draws: B2C has verified delegation where the others have on-behalf-of. */
+function legend(app: App): HTMLElement {
+  const carriesUser =
+    app.config.identityMode === 'b2c'
+      ? h('span', { class: 'key key--vd' }, 'verified delegation: the app + a user proof it signs')
+      : h('span', { class: 'key key--obo' }, 'on-behalf-of: carries the user');
+  return h(
+    'span',
+    { class: 'legend' },
+    h('span', { class: 'key key--user' }, "user sign-in: the user's own token"),
+    carriesUser,
+    h('span', { class: 'key key--cc' }, 'client credentials: the app itself'),
+  );
 }
 
 function actionView(app: App, action: ActionRecord): HTMLElement {

@@ -2,6 +2,7 @@ import type { DocumentMeta, Programme } from '../api/domain';
 import { CURRENCIES, LINES_OF_BUSINESS, REGIONS } from '../api/domain';
 import type { App } from '../app';
 import { h } from './dom';
+import { MODE_LABEL, modeSummary } from './identity-mode';
 import { inspector } from './inspector-view';
 
 export function renderApp(app: App): HTMLElement {
@@ -13,6 +14,11 @@ export function renderApp(app: App): HTMLElement {
       'header',
       { class: 'topbar' },
       h('h1', {}, 'Broker portal'),
+      h(
+        'span',
+        { class: 'mode', 'data-testid': 'identity-mode', 'data-mode': app.config.identityMode },
+        MODE_LABEL[app.config.identityMode] ?? app.config.identityMode,
+      ),
       h('span', { class: 'muted' }, app.config.tenantName ?? ''),
       h('span', { class: 'spacer' }),
       user &&
@@ -20,7 +26,13 @@ export function renderApp(app: App): HTMLElement {
           'span',
           { class: 'who', 'data-testid': 'signed-in-user' },
           user.name,
-          h('small', {}, user.username),
+          h(
+            'small',
+            {},
+            user.identityProvider === undefined
+              ? user.username
+              : `${user.username} · via ${user.identityProvider}`,
+          ),
         ),
       user && h('button', { 'data-testid': 'sign-out', onclick: () => void app.signOut() }, 'Sign out'),
     ),
@@ -35,6 +47,7 @@ function signInView(app: App): HTMLElement {
     { class: 'signin card' },
     h('h2', {}, 'Sign in'),
     h('p', {}, 'Sign in at the identity provider (authorization code + PKCE, MSAL Browser redirect flow).'),
+    h('p', { class: 'muted', 'data-testid': 'mode-summary' }, modeSummary(app.config)),
     h(
       'div',
       { class: 'users' },
@@ -43,7 +56,7 @@ function signInView(app: App): HTMLElement {
           'button',
           { class: 'primary', 'data-user': u.username, onclick: () => void app.signIn(u.username) },
           `Sign in as ${u.displayName}`,
-          h('small', {}, u.role),
+          h('small', {}, u.identityProvider === undefined ? u.role : `${u.role} · ${u.identityProvider}`),
         ),
       ),
       h('button', { onclick: () => void app.signIn() }, 'Sign in with another account'),
@@ -65,7 +78,7 @@ function workspace(app: App): HTMLElement {
     'main',
     { class: 'workspace' },
     state.busy && h('div', { class: 'busy', role: 'status' }, `${state.busy}…`),
-    h('section', { class: 'card list' }, programmeList(app), createForm(app)),
+    h('section', { class: 'card list' }, programmeList(app), openByReference(app), createForm(app)),
     h(
       'section',
       { class: 'card detail' },
@@ -111,6 +124,31 @@ function programmeList(app: App): HTMLElement {
       ),
     ),
   );
+}
+
+/**
+ * Opens a programme by its reference, as one pasted from an e-mail: the way to ask for a programme the
+ * list does not show (another brokerage's), which program-service then answers with 404.
+ */
+function openByReference(app: App): HTMLElement {
+  const input = h('input', {
+    name: 'reference',
+    required: true,
+    placeholder: 'programme reference',
+    'aria-label': 'Programme reference',
+  });
+  const form = h(
+    'form',
+    { class: 'open-by-reference row', 'aria-label': 'Open by reference' },
+    input,
+    h('button', { type: 'submit', 'data-testid': 'open-by-reference' }, 'Open'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const reference = input.value.trim();
+    if (reference !== '') void app.open(reference);
+  });
+  return form;
 }
 
 function createForm(app: App): HTMLElement {
@@ -169,6 +207,7 @@ function programmeDetail(app: App, p: Programme): HTMLElement {
       'dl',
       { class: 'facts' },
       [
+        ['Reference', p.id],
         ['Brokerage', p.brokerage],
         ['Line of business', p.lineOfBusiness],
         ['Region', p.region],
@@ -176,7 +215,7 @@ function programmeDetail(app: App, p: Programme): HTMLElement {
         ['Approved by', p.approvedBy],
       ]
         .filter(([, v]) => v !== undefined)
-        .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+        .flatMap(([k, v]) => [h('dt', {}, k), h('dd', { 'data-fact': k }, v)]),
     ),
     h(
       'div',
