@@ -1,4 +1,4 @@
-import { identityEndpoints, type IdentityEndpoints } from './identity-endpoints';
+import { type IdentityEndpoints, identityEndpoints } from './identity-endpoints';
 import { loadRegistrations } from './load-registrations';
 import {
   type ApplicationRegistration,

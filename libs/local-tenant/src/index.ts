@@ -9,22 +9,6 @@ export {
   ServiceApp,
 } from './app-env';
 export {
-  defaultRegistrationsPath,
-  loadRegistrations,
-  parseRegistrations,
-  RegistrationsError,
-} from './load-registrations';
-export type {
-  ApplicationRegistration,
-  AppRoleRegistration,
-  CertificateRegistration,
-  Registrations,
-  ResourceAccess,
-  TenantRegistration,
-  UserRegistration,
-} from './registrations.schema';
-export { ApplicationType, registrationsSchema, TenantKind } from './registrations.schema';
-export {
   type EmulatorUrls,
   externalIdIssuerHost,
   type IdentityEndpoints,
@@ -42,4 +26,20 @@ export {
   parseIdentityMode,
   registrationsFileOf,
 } from './identity-mode';
+export {
+  defaultRegistrationsPath,
+  loadRegistrations,
+  parseRegistrations,
+  RegistrationsError,
+} from './load-registrations';
+export type {
+  ApplicationRegistration,
+  AppRoleRegistration,
+  CertificateRegistration,
+  Registrations,
+  ResourceAccess,
+  TenantRegistration,
+  UserRegistration,
+} from './registrations.schema';
 export type { PolicyRegistration } from './registrations.schema';
+export { ApplicationType, registrationsSchema, TenantKind } from './registrations.schema';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
-  type IdentityMode,
   identityEndpoints,
+  type IdentityMode,
   loadRegistrationsFor,
   type LocalApp,
   localAppEnv,
@@ -16,9 +16,9 @@ import {
 } from '@chain/local-tenant';
 
 import { launchAzurite } from '../processes/azurite';
-import { freePort } from '../processes/free-port';
 import { type ChildApp, launchChildApp, listeningUrlOf } from '../processes/child-app';
 import { baseChildEnv } from '../processes/child-env.config';
+import { freePort } from '../processes/free-port';
 import { waitReady } from '../processes/wait-ready';
 import { Chain, type StartChainOptions } from './chain';
 import { builtEntry, repoRoot } from './repo-root';
