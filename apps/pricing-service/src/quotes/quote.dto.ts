@@ -1,3 +1,4 @@
+import { MaxDecimalPlaces } from '@chain/platform';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsNumber, Max, Min } from 'class-validator';
 
@@ -23,7 +24,8 @@ export class CreateQuoteDto {
     maximum: MAX_INSURED_VALUE,
     description: 'at most 2 decimals',
   })
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(2)
   @Min(0.01)
   @Max(MAX_INSURED_VALUE)
   insuredValue!: number;
