@@ -187,7 +187,8 @@ function launcher(testing) {
       command: process.execPath,
       args,
       cwd: root,
-      env: { ...testing.baseChildEnv(), ...env },
+      // OpenTelemetry stays off unless the standard OTEL_* variables are given (docs/observability.md).
+      env: { ...testing.baseChildEnv(), ...otelEnv(), ...env },
       onLine: print,
       onSpawn: watch,
       ...extra,
@@ -198,6 +199,8 @@ function launcher(testing) {
 
 const tenantFileOf = (mode) =>
   join(root, 'libs', 'local-tenant', mode === 'entra' ? 'registrations.yaml' : `registrations.${mode}.yaml`);
+
+const otelEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('OTEL_')));
 
 const entryOf = (app) => join(root, 'dist', 'apps', app, 'src', 'main.js');
 
