@@ -53,6 +53,11 @@ export {
 } from './http/body-limits.options';
 export { formBodyParser, jsonBodyParser, useBodyParsers } from './http/body-parser.middleware';
 export {
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
+  IN_PROGRESS_RETRY_AFTER_SECONDS,
+} from './http/idempotency.errors';
+export {
   formatIdempotencyKey,
   IDEMPOTENCY_KEY_HEADER,
   InvalidIdempotencyKeyError,

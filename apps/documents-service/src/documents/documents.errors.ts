@@ -1,4 +1,5 @@
 import { ChainError } from '@chain/auth';
+import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '@chain/platform';
 
 import { ACCEPTED_TYPES } from './document-type';
 
@@ -96,33 +97,12 @@ export class DocumentChangedError extends ChainError {
   }
 }
 
-/** Seconds a client should wait before retrying a key that is still in progress. */
-const IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
-
-/**
- * 409: an upload with this `Idempotency-Key` is still being stored (IETF httpapi idempotency-key draft,
- * concurrent requests); retry once it has finished and get its document.
- */
-export class IdempotencyKeyInUseError extends ChainError {
-  readonly code = 'conflict';
-  readonly status = 409;
-
-  constructor() {
-    super('An upload with this Idempotency-Key is still being stored; retry it later.');
-    this.retryAfterSeconds = IN_PROGRESS_RETRY_AFTER_SECONDS;
-    this.extensions = { reason: 'idempotency_key_in_progress' };
-  }
-}
+/** 409: an upload with this `Idempotency-Key` is still being stored; retry once it has finished and get its document. */
+export const uploadInProgress = (): IdempotencyKeyInUseError =>
+  new IdempotencyKeyInUseError('An upload with this Idempotency-Key is still being stored; retry it later.');
 
 /** 422: this `Idempotency-Key` already stored another file (or is another user's); use a new key. */
-export class IdempotencyKeyReusedError extends ChainError {
-  readonly code = 'conflict';
-  readonly status = 422;
-
-  constructor() {
-    super(
-      'This Idempotency-Key was already used to upload a different file; use a new key for a new upload.',
-    );
-    this.extensions = { reason: 'idempotency_key_reused' };
-  }
-}
+export const uploadKeyReused = (): IdempotencyKeyReusedError =>
+  new IdempotencyKeyReusedError(
+    'This Idempotency-Key was already used to upload a different file; use a new key for a new upload.',
+  );

@@ -19,11 +19,11 @@ import {
   DocumentChangedError,
   DocumentNotFoundError,
   EmptyFileError,
-  IdempotencyKeyInUseError,
-  IdempotencyKeyReusedError,
   MissingFileError,
   NotDocumentOwnerError,
   UnsupportedDocumentTypeError,
+  uploadInProgress,
+  uploadKeyReused,
 } from './documents.errors';
 import { attachmentDisposition, sanitizeFileName } from './file-name';
 import { ProgramServiceClient } from './program-service.client';
@@ -92,8 +92,7 @@ export class DocumentsService {
     };
     const name = blobNameOf(programmeId, keyed.id);
     const running = this.inFlight.get(name);
-    if (running !== undefined)
-      throw running === keyed.fingerprint ? new IdempotencyKeyInUseError() : new IdempotencyKeyReusedError();
+    if (running !== undefined) throw running === keyed.fingerprint ? uploadInProgress() : uploadKeyReused();
     this.inFlight.set(name, keyed.fingerprint);
     try {
       await this.programmes.assertVisible(user, programmeId);
@@ -155,8 +154,7 @@ export class DocumentsService {
     const blob = await this.store.stat(name);
     if (blob === undefined) return undefined;
     const document = documentOf(blob);
-    if (document?.ownerOid !== user.oid || document.fingerprint !== fingerprint)
-      throw new IdempotencyKeyReusedError();
+    if (document?.ownerOid !== user.oid || document.fingerprint !== fingerprint) throw uploadKeyReused();
     return document;
   }
 

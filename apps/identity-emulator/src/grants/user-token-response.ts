@@ -80,7 +80,7 @@ function accessTokenPart(input: UserGrantInput, realm: Realm, ctx: EmulatorConte
 }
 
 /**
- * B2C adds `not_before`, `expires_on`, `id_token_expires_in`, `profile_info` (ENTRA.md §6); `profile_info.idp`
+ * B2C adds `not_before`, `expires_on`, `id_token_expires_in`, `profile_info` (docs/emulator.md, B2C); `profile_info.idp`
  * is `LocalAccount` for a local account, else the social identity provider.
  */
 function b2cExtras(

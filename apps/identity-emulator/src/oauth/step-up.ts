@@ -17,7 +17,7 @@ export interface ClaimsRequest {
 }
 
 /**
- * Parses `claims` (JSON, not base64; ENTRA.md §2.1). Client capabilities (`xms_cc`) reach a token only when
+ * Parses `claims` (JSON, not base64; docs/emulator.md, on-behalf-of). Client capabilities (`xms_cc`) reach a token only when
  * its API configured the `xms_cc` optional claim.
  */
 export function parseClaimsRequest(raw: string | null | undefined): ClaimsRequest | undefined {

@@ -1,4 +1,5 @@
 import { buildBearerChallenge, ChainError } from '@chain/auth';
+import { IdempotencyKeyReusedError } from '@chain/platform';
 
 import { APPROVAL_CLAIMS_REQUEST } from './programme.permissions';
 
@@ -46,21 +47,11 @@ export class ProgrammeStatusConflictError extends ChainError {
   }
 }
 
-/**
- * 422: this `Idempotency-Key` already created a programme with other terms (IETF httpapi idempotency-key
- * draft: a key reused with a different payload). The client needs a new key for a new programme.
- */
-export class IdempotencyKeyReusedError extends ChainError {
-  readonly code = 'conflict';
-  readonly status = 422;
-
-  constructor() {
-    super(
-      'This Idempotency-Key already created a programme with other terms; use a new key for a new programme.',
-    );
-    this.extensions = { reason: 'idempotency_key_reused' };
-  }
-}
+/** 422: this `Idempotency-Key` already created a programme with other terms; use a new key for a new programme. */
+export const createKeyReused = (): IdempotencyKeyReusedError =>
+  new IdempotencyKeyReusedError(
+    'This Idempotency-Key already created a programme with other terms; use a new key for a new programme.',
+  );
 
 /** `PATCH` with nothing to change. */
 export class EmptyUpdateError extends ChainError {

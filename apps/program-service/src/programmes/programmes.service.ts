@@ -20,8 +20,8 @@ import {
 } from './programme-access.policy';
 import {
   ApprovalStepUpRequiredError,
+  createKeyReused,
   EmptyUpdateError,
-  IdempotencyKeyReusedError,
   NotABrokerError,
   NotOwnerError,
   ProgrammeNotFoundError,
@@ -101,7 +101,7 @@ export class ProgrammesService {
   private async sameCreate(viewer: Viewer, id: string, terms: ProgrammeTerms): Promise<Programme> {
     const existing = await this.programmes.findById(viewer.tid, id);
     if (existing === undefined || existing.ownerOid !== viewer.oid || !sameTerms(existing, terms))
-      throw new IdempotencyKeyReusedError();
+      throw createKeyReused();
     return existing;
   }
 

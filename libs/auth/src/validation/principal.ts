@@ -144,7 +144,7 @@ export class AuthenticatedPrincipal {
 }
 
 /**
- * User or app (ENTRA.md §5): a delegated user is a user; `idtyp` when the API opted in to it; else a
+ * User or app (docs/auth.md, user or app): a delegated user is a user; `idtyp` when the API opted in to it; else a
  * delegated token is the one carrying `scp`.
  */
 function kindOf(

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 
 import { AuthenticatedPrincipal } from '@chain/auth';
-import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from '@chain/platform';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
+  parseIdempotencyKey,
+} from '@chain/platform';
 import {
   type CallHandler,
   type ExecutionContext,
@@ -14,7 +19,6 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { catchError, concatMap, from, type Observable, of, throwError } from 'rxjs';
 
-import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from './idempotency.errors';
 import { IDEMPOTENCY_SETTINGS, IdempotencyMode, IDEMPOTENT_MODE } from './idempotency.options';
 import { type IdempotencySettings, IdempotencyStore } from './idempotency.store';
 

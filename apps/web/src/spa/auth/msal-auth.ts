@@ -52,7 +52,7 @@ export class MsalAuth {
         knownAuthorities: [...config.auth.knownAuthorities],
         redirectUri: config.auth.redirectUri ?? `${window.location.origin}/`,
         postLogoutRedirectUri: config.auth.redirectUri ?? `${window.location.origin}/`,
-        // Declares that this client handles claims challenges (xms_cc = cp1; ENTRA.md §7). B2C sends no
+        // Declares that this client handles claims challenges (xms_cc = cp1; docs/web.md, step-up). B2C sends no
         // claims challenges and knows no client capabilities: its step-up is a user flow.
         ...(config.auth.stepUpAuthority === undefined ? { clientCapabilities: ['CP1'] } : {}),
       },
@@ -140,7 +140,7 @@ export class MsalAuth {
   }
 
   /**
-   * Step-up, remembering what to retry; never retries with the cached token (ENTRA.md §7).
+   * Step-up, remembering what to retry; never retries with the cached token (docs/web.md, step-up).
    * Entra ID and External ID: asks the authority for a token satisfying `claims` (e.g. auth context c1 →
    * second factor). B2C: signs in through the user flow that enforces MFA (a B2C tenant does not take a
    * claims request); the BFF relays program-service's challenge all the same.
