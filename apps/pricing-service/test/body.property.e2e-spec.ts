@@ -1,26 +1,18 @@
 import { gzipSync } from 'node:zlib';
 
+import { jsonBodyBytes, propertyRuns } from '@chain/testing';
 import fc from 'fast-check';
 import request from 'supertest';
 
 import { LINES_OF_BUSINESS, REGIONS } from '../src/common/pricing-catalogue';
 import { type PricingServiceUnderTest, startPricingService } from './support/pricing-service.harness';
 
-/**
- * Bounded runs (and at most 60 s per property); `FC_SEED=<seed>` replays a failure (fast-check prints the
- * seed and path when one fails).
- */
-const RUNS: fc.Parameters<unknown> = {
-  numRuns: 150,
-  interruptAfterTimeLimit: 60_000,
-  ...(process.env['FC_SEED'] ? { seed: Number(process.env['FC_SEED']) } : {}),
-};
+const RUNS = propertyRuns(150);
 /** An answer later than this is a hang. */
 const DEADLINE_MS = 5_000;
 const TEST_TIMEOUT_MS = 180_000;
 
-const MEMBERS = ['lineOfBusiness', 'region', 'insuredValue'] as const;
-const valid: Record<(typeof MEMBERS)[number], fc.Arbitrary<unknown>> = {
+const valid: Record<string, fc.Arbitrary<unknown>> = {
   lineOfBusiness: fc.constantFrom(...LINES_OF_BUSINESS, 'aviation'),
   region: fc.constantFrom(...REGIONS, 'mars'),
   insuredValue: fc.oneof(
@@ -29,42 +21,13 @@ const valid: Record<(typeof MEMBERS)[number], fc.Arbitrary<unknown>> = {
     fc.constantFrom(1e-7, -4e-323, 1e21, 0.1 + 0.2),
   ),
 };
-const memberName = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(...MEMBERS) },
-  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'premium'),
-  fc.string({ maxLength: 10 }),
-);
-const nested = (leaf: string) =>
-  fc
-    .tuple(fc.integer({ min: 1, max: 3_000 }), fc.constantFrom('[', '{"a":'))
-    .map(([levels, open]) => `${open.repeat(levels)}${leaf}${(open === '[' ? ']' : '}').repeat(levels)}`);
-const memberValue = (name: string): fc.Arbitrary<string> =>
-  fc.oneof(
-    {
-      weight: 4,
-      arbitrary: (Object.hasOwn(valid, name) ? valid[name as (typeof MEMBERS)[number]] : fc.jsonValue()).map(
-        (v) => JSON.stringify(v) ?? 'null',
-      ),
-    },
-    fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-    fc.constantFrom('null', '""', '[]', '{}', '-0', '1e400'),
-    nested('1'),
-  );
-const objectText = fc
-  .array(
-    memberName.chain((name) => memberValue(name).map((value) => `${JSON.stringify(name)}:${value}`)),
-    {
-      maxLength: 6,
-    },
-  )
-  .map((members) => `{${members.join(',')}}`);
-const bodyBytes = fc.oneof(
-  { weight: 6, arbitrary: objectText.map((t) => Buffer.from(t)) },
-  fc.json().map((t) => Buffer.from(t)),
-  nested('{}').map((t) => Buffer.from(t)),
-  fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
-  fc.integer({ min: 90_000, max: 200_000 }).map((n) => Buffer.from(`{"region":"${'x'.repeat(n)}"}`)),
-);
+/** Any body: mostly JSON-ish, sometimes nested thousands deep, binary, or larger than the size limit. */
+const bodyBytes = jsonBodyBytes(fc, {
+  valid,
+  oddNames: ['__proto__', 'constructor', 'prototype', 'toString', 'premium'],
+  maxMembers: 6,
+  longMember: 'region',
+});
 /** Mostly JSON, as clients send it; sometimes anything else. */
 const contentType = fc.oneof(
   { weight: 4, arbitrary: fc.constant('application/json') },

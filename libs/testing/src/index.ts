@@ -20,6 +20,12 @@ export {
 export { baseChildEnv } from './processes/child-env.config';
 export { freePort, portInUse } from './processes/free-port';
 export { waitReady, type WaitReadyOptions } from './processes/wait-ready';
+export {
+  jsonBodyBytes,
+  type JsonBodyShape,
+  nestedJson,
+  propertyRuns,
+} from './properties/json-body.arbitrary';
 export { findUser, type IdentityTarget, signIn, type SignInOptions } from './sign-in/sign-in';
 export { SignedIn } from './sign-in/signed-in';
 export { type AppToken, clientCredentialsToken } from './tokens/client-credentials';

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 
+import { jsonBodyBytes, propertyRuns } from '@chain/testing';
 import fc from 'fast-check';
 import request from 'supertest';
 
@@ -9,15 +10,7 @@ import { DocumentsController } from '../documents/documents.controller';
 import { LINES_OF_BUSINESS, REGIONS } from './programme.dto';
 import { ProgrammesController } from './programmes.controller';
 
-/**
- * Bounded runs (and at most 60 s in all); `FC_SEED=<seed>` replays a failure (fast-check prints the seed
- * and path when one fails).
- */
-const RUNS: fc.Parameters<unknown> = {
-  numRuns: 150,
-  interruptAfterTimeLimit: 60_000,
-  ...(process.env['FC_SEED'] ? { seed: Number(process.env['FC_SEED']) } : {}),
-};
+const RUNS = propertyRuns(150);
 /** An answer later than this is a hang. */
 const DEADLINE_MS = 5_000;
 /** Jest's limit for one property (its runs, shrinking included). */
@@ -35,45 +28,14 @@ const valid: Record<(typeof MEMBERS)[number], fc.Arbitrary<unknown>> = {
   ),
   currency: fc.constantFrom('GBP', 'EUR', 'USD', 'gbp', 'XXX', 'ZZZ', 'GBPX'),
 };
-const memberName = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(...MEMBERS) },
-  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__'),
-  fc.string({ maxLength: 10 }),
-);
-const nested = (leaf: string) =>
-  fc
-    .tuple(fc.integer({ min: 1, max: 3_000 }), fc.constantFrom('[', '{"a":'))
-    .map(([levels, open]) => `${open.repeat(levels)}${leaf}${(open === '[' ? ']' : '}').repeat(levels)}`);
-const memberValue = (name: string): fc.Arbitrary<string> =>
-  fc.oneof(
-    {
-      weight: 4,
-      arbitrary: (Object.hasOwn(valid, name) ? valid[name as (typeof MEMBERS)[number]] : fc.jsonValue()).map(
-        (v) => JSON.stringify(v) ?? 'null',
-      ),
-    },
-    fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-    fc.constantFrom('null', '""', '[]', '{}', '-0', '1e400'),
-    nested('1'),
-  );
-/** A JSON object as text, member by member: valid terms, wrong types, unknown and forbidden members, repeats. */
-const objectText = fc
-  .array(
-    memberName.chain((name) => memberValue(name).map((value) => `${JSON.stringify(name)}:${value}`)),
-    {
-      maxLength: 8,
-    },
-  )
-  .map((members) => `{${members.join(',')}}`);
 /** Any body: mostly JSON-ish, sometimes nested thousands deep, binary, or larger than the size limit. */
-const bodyBytes = fc.oneof(
-  { weight: 6, arbitrary: objectText.map((t) => Buffer.from(t)) },
-  fc.json().map((t) => Buffer.from(t)),
-  nested('{}').map((t) => Buffer.from(t)),
-  fc.string({ unit: 'binary', maxLength: 300 }).map((t) => Buffer.from(t)),
-  fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
-  fc.integer({ min: 90_000, max: 200_000 }).map((n) => Buffer.from(`{"name":"${'x'.repeat(n)}"}`)),
-);
+const bodyBytes = jsonBodyBytes(fc, {
+  valid,
+  oddNames: ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__'],
+  maxMembers: 8,
+  longMember: 'name',
+  extra: [fc.string({ unit: 'binary', maxLength: 300 }).map((t) => Buffer.from(t))],
+});
 /** Mostly JSON, as clients send it; sometimes anything else. */
 const contentType = fc.oneof(
   { weight: 4, arbitrary: fc.constant('application/json') },
