@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 
+import { redisForSuite } from '@chain/testing';
 import Redis from 'ioredis';
 
 import { DEFAULT_IDEMPOTENCY_SETTINGS } from '../src/common/idempotency/idempotency.store';
@@ -9,28 +9,8 @@ import { RedisIdempotencyStore } from '../src/common/idempotency/redis-idempoten
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const KEY = Buffer.alloc(32, 9).toString('base64');
 
-const PROBE = `
-const Redis = require('ioredis');
-const probe = new Redis(process.env.PROBE_REDIS, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-probe.on('error', () => undefined);
-probe.connect().then(() => probe.ping()).then((pong) => process.exit(pong === 'PONG' ? 0 : 1), () => process.exit(1));
-`;
-/** Whether Redis answers, decided while Jest collects the suite (a short child process), so it can skip. */
-const redisUp =
-  spawnSync(process.execPath, ['-e', PROBE], {
-    env: { ...process.env, PROBE_REDIS: REDIS_URL },
-    stdio: 'ignore',
-    timeout: 10_000,
-  }).status === 0;
-// Where Redis is promised (CI sets REDIS_URL), its absence is a failure, not a skip.
-if (!redisUp && process.env['REDIS_URL'])
-  throw new Error(`REDIS_URL is set but Redis does not answer at ${REDIS_URL}`);
-if (!redisUp)
-  process.stdout.write(
-    `Redis does not answer at ${REDIS_URL}: skipping the shared idempotency store tests\n`,
-  );
+const redisUp = redisForSuite(REDIS_URL, 'the shared idempotency store tests');
 
-/** Two BFF replicas' stores sharing the real Redis at REDIS_URL; each test under its own key prefix. */
 (redisUp ? describe : describe.skip)('RedisIdempotencyStore (two replicas, real Redis)', () => {
   let prefix: string;
   let replicas: RedisIdempotencyStore[];

@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 
+import { redisForSuite } from '@chain/testing';
 import Redis from 'ioredis';
 
 import {
@@ -25,26 +25,7 @@ import {
  * Two broker instances (two "replicas") sharing the real Redis at REDIS_URL (default 127.0.0.1:6379) as L2,
  * against the in-process identity emulator. Each test uses its own key prefix, so every run starts cold.
  */
-const REDIS_PROBE = `
-const Redis = require('ioredis');
-const probe = new Redis(process.env.PROBE_REDIS, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-probe.on('error', () => undefined);
-probe.connect().then(() => probe.ping()).then((pong) => process.exit(pong === 'PONG' ? 0 : 1), () => process.exit(1));
-`;
-
-/** Whether Redis answers, decided while Jest collects the suite (a short child process), so it can skip. */
-const redisUp =
-  spawnSync(process.execPath, ['-e', REDIS_PROBE], {
-    env: { ...process.env, PROBE_REDIS: REDIS_URL },
-    stdio: 'ignore',
-    timeout: 10_000,
-  }).status === 0;
-
-// Where Redis is promised (CI sets REDIS_URL), its absence is a failure, not a skip.
-if (!redisUp && process.env['REDIS_URL'])
-  throw new Error(`REDIS_URL is set but Redis does not answer at ${REDIS_URL}`);
-if (!redisUp)
-  process.stdout.write(`Redis does not answer at ${REDIS_URL}: skipping the shared-cache broker tests\n`);
+const redisUp = redisForSuite(REDIS_URL, 'the shared-cache broker tests');
 
 (redisUp ? describe : describe.skip)('TokenBroker replicas sharing Redis', () => {
   let env: BrokerEmulator;

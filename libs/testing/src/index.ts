@@ -19,6 +19,7 @@ export {
 } from './processes/child-app';
 export { baseChildEnv } from './processes/child-env.config';
 export { freePort, portInUse } from './processes/free-port';
+export { redisForSuite } from './processes/redis-probe';
 export { waitReady, type WaitReadyOptions } from './processes/wait-ready';
 export {
   jsonBodyBytes,
