@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# NOT YET CALLED by .ci/run: the Docker block for the container suite (issue 12), kept here until the
-# stand-in images and the compose-up have been proven on this kind of machine. To enable, source it from
-# .ci/run before `npm ci`:  source scripts/ci-docker.sh
+# Sourced by .ci/run: a Docker engine and the stand-in base images, so that the container suite
+# (test/containers) runs docker-compose.yml for real instead of skipping.
 #
 # No image registry is reachable here: scripts/build-standin-images.sh builds the base images from Debian's
 # packages (debootstrap) and this machine's Node, and keeps them between runs (each labelled with the hash of

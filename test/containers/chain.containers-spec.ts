@@ -33,7 +33,6 @@ import {
   containerLogs,
   containerOf,
   docker,
-  missingStandins,
   staleProjects,
 } from './compose-stack';
 import { probeDockerEngine } from './docker-engine';
@@ -118,11 +117,13 @@ function replicasThatServed(correlationIds: readonly string[]): Map<string, numb
       if (skipReason !== undefined) throw new Error(`CONTAINERS_REQUIRED=true but ${skipReason}`);
       for (const stale of staleProjects(PROJECT_PREFIX)) composeDown(stale);
       const images = chooseImages();
-      const missing = missingStandins(images.variables);
-      if (missing.length > 0)
-        throw new Error(
-          `${missing.join(', ')}: not on this Docker engine, and no registry has it. Build the stand-ins with scripts/build-standin-images.sh, or unset the variable to use the public image (docs/compose.md)`,
-        );
+      // The same check as `npm run compose` (scripts/compose.mjs): a stand-in image variable with no image.
+      const check = spawnSync(process.execPath, ['scripts/compose.mjs', '--', '--check'], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: { ...process.env, ...images.variables },
+      });
+      if (check.status !== 0) throw new Error(check.stderr.trim());
       process.stdout.write(
         `containers: Compose v${cli?.version ?? '?'}, images from ${images.source}, project ${project}\n`,
       );

@@ -67,17 +67,6 @@ export function chooseImages(env: NodeJS.ProcessEnv = process.env): ImageChoice 
   return { variables: {}, source: 'the defaults of docker-compose.yml (public images)' };
 }
 
-/**
- * The image variables naming a stand-in image (`entra-api-chain/…`) that is not on this engine: Compose
- * would try to pull it from Docker Hub and fail with "pull access denied", which names no fix.
- */
-export function missingStandins(variables: Readonly<Record<string, string>>): string[] {
-  return Object.entries(variables)
-    .filter(([name, image]) => name.endsWith('_IMAGE') && image.startsWith('entra-api-chain/'))
-    .filter(([, image]) => !imagePresent(image))
-    .map(([name, image]) => `${name}=${image}`);
-}
-
 function imagePresent(image: string): boolean {
   return spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status === 0;
 }
