@@ -18,6 +18,11 @@ if ! docker version >/dev/null 2>&1; then
   mkdir -p test-artifacts
   setsid nohup dockerd --storage-driver=overlay2 --iptables=false >test-artifacts/dockerd.log 2>&1 </dev/null &
   for _ in $(seq 1 60); do docker version >/dev/null 2>&1 && break; sleep 1; done
+  if ! docker version >/dev/null 2>&1; then
+    echo "[ci] dockerd did not answer within 60 s; the end of test-artifacts/dockerd.log:" >&2
+    tail -n 30 test-artifacts/dockerd.log >&2
+    exit 1
+  fi
 fi
 docker version --format 'docker engine {{.Server.Version}}'
 bash scripts/build-standin-images.sh
