@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the whole chain on this machine, no Docker, no Azure.
 //
-// Builds when dist/ is missing or older than the sources, checks the ports of DESIGN.md, then runs as child
+// Builds when dist/ is missing or older than the sources, checks the default ports (docs/running.md), then runs as child
 // processes: the identity emulator (HTTPS, CA in .local/emulator/ca.pem), Azurite (in memory), the four
 // APIs (env derived from libs/local-tenant/registrations.yaml by localAppEnv) and the SPA when it exists.
 // Every child trusts the emulator's CA through NODE_EXTRA_CA_CERTS. Ctrl-C (or SIGTERM) stops them all;

@@ -3,7 +3,7 @@
 //
 //   unit       *.spec.ts beside the code (no processes)
 //   e2e        apps/<app>/test and libs/<lib>/test: real modules, emulator, Azurite, Redis, PostgreSQL on loopback
-//   compose    docker-compose.yml checked against each app's config validation (no engine needed)
+//   compose    docker-compose.yml checked against each app's config validation, the import rules (no engine needed)
 //   chain      every app as its own process, real MSAL, tokens obtained by signing in (needs `npm run build`)
 //   browser    Debian's Chromium drives the SPA through the whole chain (skips with one line without Chromium)
 //   containers the compose file through testcontainers (skips with one line without a Docker engine)

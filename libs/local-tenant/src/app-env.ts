@@ -68,7 +68,7 @@ export const LOCAL_TOKEN_CACHE_KEY = Buffer.from('entra-api-chain:local-demo-onl
   'base64',
 );
 
-/** Loopback endpoints on the ports of DESIGN.md: what `npm start` uses. */
+/** Loopback endpoints on the default ports (docs/CONTRACTS.md "Ports and hosts"): what `npm start` uses. */
 export function defaultLocalEndpoints(): LocalEndpoints {
   return {
     emulatorPublicUrl: 'https://localhost:8443',

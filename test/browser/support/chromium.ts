@@ -8,7 +8,7 @@ import { type BrowserContext, chromium } from 'playwright-core';
 /** Debian's Chromium (`apt-get install chromium`), as installed by .ci/run. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-/** The flags CHECKED.md records as working on this project's machines. */
+/** The flags that work in containers and on machines without network (docs/web.md "Tests"). */
 const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',

@@ -8,7 +8,7 @@ import type { BffEnv } from './bff.config';
 /**
  * The BFF's client credential for the token service: the secret, or the certificate read from its two
  * PEM files (private key + SHA-256 thumbprint and `x5c` of the certificate, as Entra's
- * `private_key_jwt` with `x5t#S256` needs, ENTRA.md §9.4). Read once at boot; the values are never logged.
+ * `private_key_jwt` with `x5t#S256` needs, docs/entra-protocol.md#client-authentication-secrets-and-assertions). Read once at boot; the values are never logged.
  *
  * @throws Error naming the file (not its content) when a certificate file cannot be read or parsed.
  */

@@ -13,7 +13,7 @@ import { z } from 'zod';
 
 import { BFF_DOWNSTREAMS, type BffDownstream } from '../common/bff-catalogue';
 
-/** Default port of the BFF (DESIGN.md "Ports"). */
+/** Default port of the BFF (docs/CONTRACTS.md "Ports and hosts"). */
 export const BFF_PORT = 3000;
 
 /** Default of `DOCUMENTS_MAX_BYTES`: 10 MiB, as documents-service. */

@@ -11,7 +11,7 @@ import {
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
 
-/** Default port of documents-service (DESIGN.md "Ports"). */
+/** Default port of documents-service (docs/CONTRACTS.md "Ports and hosts"). */
 export const DOCUMENTS_SERVICE_PORT = 3003;
 
 /** Default largest upload: 10 MiB. */

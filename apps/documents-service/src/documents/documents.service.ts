@@ -45,7 +45,7 @@ export interface DocumentDownload {
 
 /**
  * Documents of programmes in Blob Storage. Every operation first asks program-service whether the user
- * may see the programme (the second hop, DESIGN.md "User-level rules"): whoever cannot see a programme
+ * may see the programme (the second hop, docs/documents-service.md "The second hop"): whoever cannot see a programme
  * cannot see, add or delete its documents, and gets the same 404 either way.
  */
 @Injectable()

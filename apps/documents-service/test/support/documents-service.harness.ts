@@ -34,7 +34,7 @@ const bffSecret = appNamed('bff').secrets[0]!.value;
 /** The size limit the e2e suites configure, small so that the 413 test sends little. */
 export const TEST_MAX_BYTES = 256 * 1024;
 
-/** Azurite's blob service in memory, as a child process (CHECKED.md: 3.35.0 on Node 20). */
+/** Azurite's blob service in memory, as a child process (docs/running.md: 3.35.0, the last release for Node 20). */
 export async function startAzurite(): Promise<{ blobEndpoint: string; stop(): Promise<void> }> {
   const { app, blobEndpoint } = await launchAzurite({ root: repoRoot(), env: baseChildEnv(), port: 0 });
   return { blobEndpoint, stop: () => app.stop() };
@@ -235,7 +235,7 @@ async function bffAccessToken(target: IdentityTarget, user: string): Promise<str
   return (await signIn(target, user)).accessToken;
 }
 
-/** The BFF's on-behalf-of exchange (ENTRA.md §2) at the emulator's token endpoint. */
+/** The BFF's on-behalf-of exchange (docs/entra-protocol.md#on-behalf-of) at the emulator's token endpoint. */
 async function onBehalfOf(target: IdentityTarget, assertion: string, scope: string): Promise<string> {
   const { body, headers } = formPost({
     client_id: bffClientId,

@@ -160,7 +160,7 @@ export function handleV1Keys(
   sendJson(res, 200, ctx.keys.jwks(), { ...DISCOVERY_HEADERS, 'x-ms-request-id': req.traceId });
 }
 
-/** `GET /common/discovery/instance` (ENTRA.md §1.2): this host is its own cloud, with no aliases. */
+/** `GET /common/discovery/instance` (docs/entra-protocol.md#authorities-and-discovery): this host is its own cloud, with no aliases. */
 export function handleInstanceDiscovery(req: EmulatorRequest, res: ServerResponse): void {
   const endpoint = req.query.get('authorization_endpoint') ?? '';
   const host = new URL(req.baseUrl).host;

@@ -8,7 +8,7 @@ import type { AppView, TenantView } from '../tenant/directory';
 import { ClientAuthMethod, realmOf } from '../tokens/token-factory';
 
 /**
- * `grant_type=client_credentials` (ENTRA.md §3): one resource, `/.default` only, `roles` from the
+ * `grant_type=client_credentials` (docs/entra-protocol.md#client-credentials): one resource, `/.default` only, `roles` from the
  * client's consented application permissions; no `scope`, `refresh_token` or `id_token` in the response.
  * Only at a tenant: `/common` and `/organizations` name none (AADSTS50059).
  */
@@ -39,7 +39,7 @@ export function clientCredentialsGrant(
   };
 }
 
-/** B2C's response fields (ENTRA.md §6): `not_before`, `expires_in`, `expires_on`. */
+/** B2C's response fields (docs/entra-protocol.md#client-credentials): `not_before`, `expires_in`, `expires_on`. */
 export function b2cTimes(ctx: EmulatorContext): Record<string, unknown> {
   const now = Math.floor(ctx.nowMs() / 1000);
   const lifetime = ctx.tokens.lifetimeSeconds;

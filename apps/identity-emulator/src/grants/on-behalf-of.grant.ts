@@ -13,7 +13,7 @@ import { credentialRequired } from './client-credentials.grant';
 import { issueUserTokens } from './user-token-response';
 
 /**
- * On-behalf-of (`jwt-bearer` + `requested_token_use=on_behalf_of`, ENTRA.md §2): the assertion must be
+ * On-behalf-of (`jwt-bearer` + `requested_token_use=on_behalf_of`, docs/entra-protocol.md#on-behalf-of): the assertion must be
  * a user access token (v2 or v1) this tenant signed, within its lifetime, addressed to the calling app; the
  * new token keeps the user (oid, name, amr, acrs), gets `azp` = the caller and the consented scopes. At
  * `/organizations` or `/common` it is issued in the user's tenant (the assertion's `tid`): Microsoft's
@@ -106,7 +106,7 @@ function verifyUserAssertion(
       `Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '${audience}' and the expected audience is '${caller.clientId}' or one of the Application Uris of this application with App ID '${caller.clientId}'(${caller.reg.displayName}). The downstream client must request a token for the expected audience (the application that made the OBO request) and this application should use that token as the assertion.`,
     );
   }
-  // [unverified] Entra's exact error for an app-only assertion is not documented (ENTRA.md §12).
+  // [unverified] Entra's exact error for an app-only assertion is not documented (docs/entra-protocol.md#unverified-points).
   if (
     payload['idtyp'] === 'app' ||
     typeof payload['scp'] !== 'string' ||

@@ -65,7 +65,7 @@ export class SigningKeyStore {
     return this.keys.find((k) => k.kid === kid && k.status !== KeyStatus.Retired);
   }
 
-  /** JWKS with the `issuer` property Entra's v2 keys carry (ENTRA.md §1.3). */
+  /** JWKS with the `issuer` property Entra's v2 keys carry (docs/entra-protocol.md#signing-keys-and-rollover). */
   /** The published keys, each with `issuer` when given (v2 key sets carry it; the v1 set does not). */
   jwks(issuer?: string): { keys: Record<string, unknown>[] } {
     return {

@@ -1,4 +1,4 @@
-/** OAuth `error` values Entra uses at its token endpoint (ENTRA.md §4.1). */
+/** OAuth `error` values Entra uses at its token endpoint (docs/entra-protocol.md#token-endpoint-errors). */
 export const OAuthError = {
   InvalidRequest: 'invalid_request',
   InvalidGrant: 'invalid_grant',
@@ -59,7 +59,7 @@ export function entraTimestamp(nowMs: number): string {
     .replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The JSON body of ENTRA.md §4.1. */
+/** The JSON body of docs/entra-protocol.md#token-endpoint-errors. */
 export function renderEntraError(err: EntraError, ids: TraceIds, nowMs: number): Record<string, unknown> {
   const timestamp = entraTimestamp(nowMs);
   const body: Record<string, unknown> = {
@@ -76,7 +76,7 @@ export function renderEntraError(err: EntraError, ids: TraceIds, nowMs: number):
   return body;
 }
 
-/** Azure AD B2C's error body: no `error_codes` or `trace_id` (ENTRA.md §6). */
+/** Azure AD B2C's error body: no `error_codes` or `trace_id` (docs/entra-protocol.md#azure-ad-b2c-differences). */
 export function renderB2cError(err: EntraError, ids: TraceIds, nowMs: number): Record<string, unknown> {
   return {
     error: err.error,

@@ -38,7 +38,7 @@ const GRANTS: Readonly<Record<string, { name: string; run: Grant }>> = {
   device_code: { name: GrantName.DeviceCode, run: deviceCodeGrant },
 };
 
-/** Real token-endpoint headers (ENTRA.md §3); CORS so a SPA can redeem its code. */
+/** Real token-endpoint headers (docs/entra-protocol.md#token-endpoint); CORS so a SPA can redeem its code. */
 export function tokenHeaders(req: EmulatorRequest): Record<string, string> {
   const origin = req.headers.origin;
   return {

@@ -251,8 +251,8 @@ function callerClaims(clientId: string, clientAuth: ClientAuthMethod, v1: boolea
 }
 
 /**
- * MSAL's `client_info`: base64url of `{"uid":oid,"utid":tid}` (ENTRA.md §9.5); for B2C the uid is
- * `<oid>-<policy>` in lower case (ENTRA.md §6).
+ * MSAL's `client_info`: base64url of `{"uid":oid,"utid":tid}` (docs/entra-protocol.md#msal-behaviour-the-code-relies-on); for B2C the uid is
+ * `<oid>-<policy>` in lower case (docs/entra-protocol.md#azure-ad-b2c-differences).
  */
 export function clientInfo(oid: string, realm: Realm): string {
   const uid = realm.policy === undefined ? oid : `${oid}-${realm.policy}`.toLowerCase();

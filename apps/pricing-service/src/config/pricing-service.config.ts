@@ -8,7 +8,7 @@ import {
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
 
-/** Default port of pricing-service (DESIGN.md "Ports"). */
+/** Default port of pricing-service (docs/CONTRACTS.md "Ports and hosts"). */
 export const PRICING_SERVICE_PORT = 3002;
 
 /** The environment of pricing-service (CONTRACTS.md "App env"). */

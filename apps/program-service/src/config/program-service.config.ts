@@ -2,7 +2,7 @@ import { parseEnv, platformEnvShape, refineResourceServerEnv, resourceServerEnvS
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
 
-/** Default port of program-service (DESIGN.md "Ports"). */
+/** Default port of program-service (docs/CONTRACTS.md "Ports and hosts"). */
 export const PROGRAM_SERVICE_PORT = 3001;
 
 /** What `PROGRAM_SEED` may ask for: nothing, or the demo brokerages, members and sample programmes. */

@@ -1,6 +1,6 @@
 import type { Member } from './member.model';
 
-/** Port: the members table, keyed by `(tid, oid)` (Entra's stable user key, ENTRA.md §5). */
+/** Port: the members table, keyed by `(tid, oid)` (Entra's stable user key, docs/entra-protocol.md#access-token-claims). */
 export abstract class MemberRepository {
   abstract find(tid: string, oid: string): Promise<Member | undefined>;
   /** Inserts or replaces a member. */

@@ -8,7 +8,7 @@ export type ProgramAppRole = (typeof ProgramAppRole)[keyof typeof ProgramAppRole
 
 /**
  * The step-up approval needs: Conditional Access authentication context `c1` (`acrs`), or an MFA
- * sign-in (`amr`) for tenants without authentication contexts (ENTRA.md §7).
+ * sign-in (`amr`) for tenants without authentication contexts (docs/entra-protocol.md#claims-challenges-and-step-up).
  */
 export const ApprovalStepUp = { authContext: 'c1', authMethod: 'mfa' } as const;
 

@@ -64,7 +64,7 @@ export class EmptyUpdateError extends ChainError {
 }
 
 /**
- * Approval needs a step-up token: Entra's claims challenge (ENTRA.md §7), a 401 whose
+ * Approval needs a step-up token: Entra's claims challenge (docs/entra-protocol.md#claims-challenges-and-step-up), a 401 whose
  * `WWW-Authenticate` tells the client which claims to ask for; the BFF relays it to the SPA.
  */
 export class ApprovalStepUpRequiredError extends ChainError {

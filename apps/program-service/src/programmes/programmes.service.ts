@@ -31,7 +31,7 @@ import {
 /** Most programmes one list answer returns. */
 export const PROGRAMME_LIST_LIMIT = 200;
 
-/** The user-level rules of DESIGN.md: who sees, edits, submits and approves which programme. */
+/** The user-level rules (docs/CONTRACTS.md "program-service"): who sees, edits, submits and approves which programme. */
 @Injectable()
 export class ProgrammesService {
   private readonly authority: string;

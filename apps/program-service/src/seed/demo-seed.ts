@@ -63,7 +63,7 @@ const SAMPLES: readonly SampleProgramme[] = [
 ];
 
 /**
- * Derives the demo data from the registrations file (DESIGN.md: configuration is derived from it,
+ * Derives the demo data from the registrations file (docs/identity-modes.md: configuration is derived from it,
  * never duplicated): users with `attributes.role` broker/underwriter become members; sample
  * programmes are owned by the first broker of their brokerage and get stable ids, so reseeding is a no-op.
  */

@@ -1,8 +1,8 @@
 import { buildBearerChallenge, parseBearerChallenge } from './bearer-challenge';
 
-const CLAIMS = '{"access_token":{"nbf":{"essential":true, "value":"1604106651"}}}'; // ENTRA.md §7 CAE example
+const CLAIMS = '{"access_token":{"nbf":{"essential":true, "value":"1604106651"}}}'; // CAE example, docs/entra-protocol.md#claims-challenges-and-step-up
 
-describe('Bearer challenges (RFC 6750 §3, ENTRA.md §7)', () => {
+describe('Bearer challenges (RFC 6750 §3, docs/entra-protocol.md)', () => {
   it('builds a challenge without error when no token was sent', () => {
     expect(buildBearerChallenge()).toBe('Bearer');
   });

@@ -1,4 +1,4 @@
-/** Parameters of an RFC 6750 §3 `Bearer` challenge (plus Entra's `claims`, ENTRA.md §7). */
+/** Parameters of an RFC 6750 §3 `Bearer` challenge (plus Entra's `claims`, docs/entra-protocol.md#claims-challenges-and-step-up). */
 export interface BearerChallenge {
   readonly realm?: string;
   readonly authorizationUri?: string;
@@ -45,7 +45,7 @@ const PARAM = /\s*([A-Za-z0-9_.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*(?
 
 /**
  * Parses the first `Bearer` challenge of a `WWW-Authenticate` value. Quoted-string aware (so the
- * base64 padding `=` survives, unlike the split-on-`=` sample parser ENTRA.md §7 warns about);
+ * base64 padding `=` survives, unlike the split-on-`=` sample parser docs/entra-protocol.md#claims-challenges-and-step-up warns about);
  * `claims` may be base64 or base64url. Returns undefined when there is no Bearer challenge.
  */
 export function parseBearerChallenge(header: string): ParsedBearerChallenge | undefined {

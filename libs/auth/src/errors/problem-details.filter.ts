@@ -32,7 +32,7 @@ const HTTP_CODES: Readonly<Record<number, ErrorCode>> = {
 };
 
 /**
- * The one global filter (DESIGN.md error contract): `application/problem+json` with a stable `code`
+ * The one global filter (docs/CONTRACTS.md "Errors"): `application/problem+json` with a stable `code`
  * and the correlation id, RFC 6750 `WWW-Authenticate` on 401/403, `Retry-After` when known. No stack
  * traces, no tokens; anything unforeseen becomes a bare 500 `internal` and is logged by class name.
  */

@@ -24,7 +24,7 @@ import { TokenServiceHttpClient, type TransportObservation } from './token-servi
  * The broker's own cache is the source of truth, so every call passes `skipCache: true` and MSAL's in-memory
  * token cache is cleared after each call (authority metadata survives `clearCache()`). Why: msal-node's OBO
  * cache is keyed by the hash of each incoming assertion and never consults cache plugins when reading
- * (ENTRA.md §9.6), so it cannot be shared between replicas and would otherwise grow by one entry (access
+ * (docs/entra-protocol.md#msal-behaviour-the-code-relies-on), so it cannot be shared between replicas and would otherwise grow by one entry (access
  * token, refresh token, id token, account) per user assertion for the life of the process. Clearing also
  * drops MSAL's local throttling entries, so the broker's retry policy alone decides when to call again.
  */

@@ -1,6 +1,6 @@
 /**
  * In-process single-flight: concurrent callers of `run(key, fn)` share one execution of `fn` per key until it
- * settles (msal-node has none: 200 concurrent cold calls make 200 token requests, CHECKED.md).
+ * settles (msal-node has none: 200 concurrent cold calls make 200 token requests, docs/entra-protocol.md#msal-behaviour-the-code-relies-on).
  */
 export class SingleFlight<T> {
   private readonly inFlight = new Map<string, Promise<T>>();

@@ -44,7 +44,7 @@ export const TokenServiceFailureKind = {
 
 export type TokenServiceFailureKind = (typeof TokenServiceFailureKind)[keyof typeof TokenServiceFailureKind];
 
-/** Details of a {@link TokenServiceFailure}; OAuth fields as in ENTRA.md §4.1. */
+/** Details of a {@link TokenServiceFailure}; OAuth fields as in docs/entra-protocol.md#token-endpoint-errors. */
 export interface TokenServiceFailureDetails {
   readonly kind: TokenServiceFailureKind;
   readonly status?: number;

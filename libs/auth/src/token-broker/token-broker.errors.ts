@@ -13,7 +13,7 @@ export interface BrokerErrorInit {
 
 /**
  * The typed error of the token broker and the downstream client, rendered by the global problem filter
- * (DESIGN.md error contract): `consent_required`, `obo_requires_user`, `claims_challenge`,
+ * (docs/token-broker.md#failure-mapping): `consent_required`, `obo_requires_user`, `claims_challenge`,
  * `token_service_unavailable`, `client_credentials_invalid`, `downstream_*`, relayed 4xx, …
  */
 export class TokenBrokerError extends ChainError {

@@ -16,7 +16,7 @@ export interface TokenFailureContext {
 
 /** `Retry-After` of a 503/504 when the cause gives none, in seconds. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 5;
-/** AADSTS numbers that mean "the app's own credential is wrong" (ENTRA.md §4.2). */
+/** AADSTS numbers that mean "the app's own credential is wrong" (docs/entra-protocol.md#token-endpoint-errors). */
 const CLIENT_CREDENTIAL_CODES: ReadonlySet<number> = new Set([
   7000215, 7000222, 700027, 700024, 7000218, 700016,
 ]);

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 
-/** Claims of a validated Entra / B2C access token (ENTRA.md §5, §6); others kept in `claims`. */
+/** Claims of a validated Entra / B2C access token (docs/entra-protocol.md#access-token-claims, #azure-ad-b2c-differences); others kept in `claims`. */
 export interface AccessTokenClaims {
   readonly iss: string;
   readonly aud: string | string[];

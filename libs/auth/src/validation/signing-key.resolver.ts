@@ -23,7 +23,7 @@ export type KeySourceOptions = Pick<
 /**
  * Signing keys by `kid`, from the configured JWKS only (a token's `jku`/`x5u`/`jwk` headers are never
  * followed). jwks-rsa fetches, caches and rate-limits; on top of it each key is kept as a parsed
- * `KeyObject` (a PEM string costs ~7× per verify, STYLE.md) for `jwksCacheMaxAgeMs`, after which it is
+ * `KeyObject` (a PEM string costs ~7× per verify, docs/performance.md P1) for `jwksCacheMaxAgeMs`, after which it is
  * looked up again — so a key removed from the JWKS stops validating once that window passes.
  */
 export class SigningKeyResolver {

@@ -180,7 +180,7 @@ export class TokenValidator {
         'The token was issued by an issuer this API does not trust.',
       );
     }
-    // ENTRA.md §5: the tenant in `iss` and `tid` must agree.
+    // docs/entra-protocol.md#issuers: the tenant in `iss` and `tid` must agree.
     const issuerTenant = GUID.exec(iss)?.[0];
     if (tid !== undefined && issuerTenant !== undefined && issuerTenant.toLowerCase() !== tid.toLowerCase()) {
       throw new InvalidTokenError('token_issuer_invalid', 'The token issuer and tid name different tenants.');
@@ -195,7 +195,7 @@ export class TokenValidator {
   }
 }
 
-/** v1 tokens carry the App ID URI with or without a trailing slash (ENTRA.md §5). */
+/** v1 tokens carry the App ID URI with or without a trailing slash (docs/entra-protocol.md#access-token-claims). */
 function acceptedAudiences(audiences: readonly string[]): [string, ...string[]] {
   const all = new Set<string>();
   for (const aud of audiences) {

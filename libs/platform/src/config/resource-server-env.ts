@@ -153,7 +153,7 @@ export function authOptionsFromEnv(env: ResourceServerEnv): ResourceServerAuthOp
 /**
  * The authority (`https://host/<tenant>`) used for OpenAPI's OAuth2 URLs and for the
  * `authorization_uri` of a claims challenge: `AUTH_AUTHORITY`, else the first issuer without
- * its `/v2.0` suffix (the Entra v2 issuer is `<authority>/v2.0`, ENTRA.md §5).
+ * its `/v2.0` suffix (the Entra v2 issuer is `<authority>/v2.0`, docs/entra-protocol.md#issuers).
  */
 export function authorityFromEnv(env: ResourceServerEnv): string {
   const explicit = env.AUTH_AUTHORITY;

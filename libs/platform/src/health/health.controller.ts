@@ -5,7 +5,7 @@ import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs
 
 import { ReadinessRegistry } from './readiness.registry';
 
-/** Liveness and readiness for orchestrators; no authentication (DESIGN.md "Ports"). */
+/** Liveness and readiness for orchestrators; no authentication (docs/CONTRACTS.md "Ports and hosts"). */
 @ApiTags('health')
 @Public()
 @Controller('health')

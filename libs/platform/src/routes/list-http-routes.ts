@@ -15,7 +15,7 @@ export interface HttpRoute {
 
 /**
  * Lists every route the app's controllers declare, for route-inventory tests: each one must be
- * `@Public()` or declare what it requires (STYLE.md "Tests").
+ * `@Public()` or declare what it requires (docs/running.md "Conventions every suite follows").
  */
 export function listHttpRoutes(app: INestApplication): HttpRoute[] {
   const routes: HttpRoute[] = [];

@@ -19,7 +19,7 @@ export function azuriteUrlOf(line: string): string | undefined {
 }
 
 /**
- * Azurite's blob service in memory (CHECKED.md: 3.35.0 is the last release for Node 20; telemetry off
+ * Azurite's blob service in memory (docs/running.md: 3.35.0 is the last release for Node 20; telemetry off
  * because this machine has no network). Resolves with the blob endpoint of the development account.
  */
 export async function launchAzurite(

@@ -2,7 +2,7 @@ import { accessTokenClaims } from '../auth/token-claims';
 import type { SpaTokenInfo } from '../inspector/chain-model';
 import { claimsFromChallenge, claimsJson } from './claims-challenge';
 
-/** An `application/problem+json` answer of the chain (DESIGN.md error contract). */
+/** An `application/problem+json` answer of the chain (docs/bff.md "Errors the SPA sees"). */
 export class BffProblem extends Error {
   override readonly name = 'BffProblem';
 
@@ -16,7 +16,7 @@ export class BffProblem extends Error {
   }
 }
 
-/** A 401 `insufficient_claims`: the caller must get a token carrying `claims` and retry (ENTRA.md §7). */
+/** A 401 `insufficient_claims`: the caller must get a token carrying `claims` and retry (docs/entra-protocol.md#claims-challenges-and-step-up). */
 export class ClaimsChallenge extends BffProblem {
   constructor(
     problem: BffProblem,
