@@ -5,7 +5,7 @@
  * metadata) and reports JSON; this script writes bench/results/ (markdown + JSON, git-ignored) and prints
  * a summary.
  *
- *   npm run bench                    all figures (under 5 minutes on 2 cores)
+ *   npm run bench                    all figures (P1–P5 under 5 minutes on 2 cores; the P6 soak takes longer)
  *   npm run bench -- --quick         tiny counts: proves the harness works (CI); numbers not meaningful
  *   npm run bench -- --only validate one or more figures (comma list): validate, chain, economy, replicas, expiry, soak
  *   npm run bench -- --strict        exit 1 when a target is missed (default: only on harness failure)

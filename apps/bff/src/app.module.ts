@@ -65,6 +65,7 @@ export class AppModule implements NestModule {
           serviceName: BFF_NAME,
           credential: clientCredentialFromEnv(env),
           downstreams: env.downstreams,
+          requestDeadlineMs: env.REQUEST_DEADLINE_MS,
           cache: {
             ...(env.TOKEN_CACHE_REDIS_URL === undefined ? {} : { redisUrl: env.TOKEN_CACHE_REDIS_URL }),
             ...(env.TOKEN_CACHE_ENCRYPTION_KEY === undefined

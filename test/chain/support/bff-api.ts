@@ -73,3 +73,54 @@ export function bearerParams(header: string | null): Record<string, string> {
   }
   return params;
 }
+
+/** An answer of the BFF with the time it took, as a client measures it (connect to last byte). */
+export interface TimedAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+  readonly ms: number;
+}
+
+/** What {@link timedCall} sends: a JSON body or a file (multipart `file` field), and an `Idempotency-Key`. */
+export interface TimedCallOptions {
+  readonly json?: unknown;
+  readonly file?: { readonly name: string; readonly bytes: Buffer };
+  readonly key?: string;
+}
+
+/**
+ * One request to an API of the chain with `token` (and, given `key`, `Idempotency-Key: "<key>"`, the
+ * draft's sf-string form), timed from the first byte sent to the last byte read.
+ */
+export async function timedCall(
+  baseUrl: string,
+  token: Pick<SignedIn, 'accessToken'>,
+  method: string,
+  path: string,
+  options: TimedCallOptions = {},
+): Promise<TimedAnswer> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token.accessToken}` };
+  if (options.key !== undefined) headers['idempotency-key'] = `"${options.key}"`;
+  let body: string | FormData | undefined;
+  if (options.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.file !== undefined) {
+    body = new FormData();
+    body.append(
+      'file',
+      new Blob([new Uint8Array(options.file.bytes)], { type: 'text/plain' }),
+      options.file.name,
+    );
+  }
+  const started = Date.now();
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, ...(body ? { body } : {}) });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {},
+    ms: Date.now() - started,
+  };
+}

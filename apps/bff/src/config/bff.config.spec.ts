@@ -3,7 +3,12 @@ import { join } from 'node:path';
 
 import { EnvValidationError } from '@chain/platform';
 
-import { DEFAULT_CORS_ORIGINS, DEFAULT_DOCUMENTS_MAX_BYTES, parseBffEnv } from './bff.config';
+import {
+  DEFAULT_CORS_ORIGINS,
+  DEFAULT_DOCUMENTS_MAX_BYTES,
+  DEFAULT_REQUEST_DEADLINE_MS,
+  parseBffEnv,
+} from './bff.config';
 
 const TID = '5f1c8e4a-2b7d-4c3e-9a61-0d2f3b4c5e6f';
 const VALID = {
@@ -79,7 +84,7 @@ describe('parseBffEnv', () => {
     });
   });
 
-  it('applies the defaults: port 3000 on loopback, the demo SPA origin, 10 MiB documents, no trace', () => {
+  it('applies the defaults: port 3000 on loopback, the demo SPA origin, 10 MiB documents, a 12 s request budget, no trace', () => {
     const env = parseBffEnv(VALID);
     expect(env).toMatchObject({
       HOST: '127.0.0.1',
@@ -87,8 +92,10 @@ describe('parseBffEnv', () => {
       CHAIN_TRACE: false,
       CORS_ORIGINS: [DEFAULT_CORS_ORIGINS],
       DOCUMENTS_MAX_BYTES: DEFAULT_DOCUMENTS_MAX_BYTES,
+      REQUEST_DEADLINE_MS: DEFAULT_REQUEST_DEADLINE_MS,
       AUTH_KNOWN_AUTHORITIES: ['localhost:8443'],
     });
+    expect(DEFAULT_REQUEST_DEADLINE_MS).toBe(12_000);
     expect(env.TOKEN_CACHE_REDIS_URL).toBeUndefined();
   });
 
@@ -112,6 +119,12 @@ describe('parseBffEnv', () => {
         'DOWNSTREAM_APIS__PROGRAM__FLOW',
       ]),
     );
+  });
+
+  it('reads REQUEST_DEADLINE_MS as whole milliseconds from 100 to 600000, naming it otherwise', () => {
+    expect(parseBffEnv({ ...VALID, REQUEST_DEADLINE_MS: '4000' }).REQUEST_DEADLINE_MS).toBe(4_000);
+    for (const bad of ['99', '600001', '12s', '-1', '1.5'])
+      expect(problemsOf({ ...VALID, REQUEST_DEADLINE_MS: bad })).toEqual(['REQUEST_DEADLINE_MS']);
   });
 
   it('requires a client secret or a certificate with its key, not both', () => {

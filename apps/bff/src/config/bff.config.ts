@@ -19,6 +19,9 @@ export const BFF_PORT = 3000;
 /** Default of `DOCUMENTS_MAX_BYTES`: 10 MiB, as documents-service. */
 export const DEFAULT_DOCUMENTS_MAX_BYTES = 10 * 1024 * 1024;
 
+/** Default of `REQUEST_DEADLINE_MS`: the time budget of one incoming request (docs/token-broker.md). */
+export const DEFAULT_REQUEST_DEADLINE_MS = 12_000;
+
 /** Default of `CORS_ORIGINS`: the demo SPA. */
 export const DEFAULT_CORS_ORIGINS = 'http://localhost:8080';
 
@@ -103,6 +106,11 @@ export const bffEnvSchema = z
     DOCUMENTS_MAX_BYTES: integerString(1, 1024 * 1024 * 1024)
       .default(String(DEFAULT_DOCUMENTS_MAX_BYTES))
       .describe('largest document accepted for upload, in bytes (default 10 MiB, as documents-service)'),
+    REQUEST_DEADLINE_MS: integerString(100, 600_000)
+      .default(String(DEFAULT_REQUEST_DEADLINE_MS))
+      .describe(
+        'time budget of one incoming request in milliseconds, token requests and downstream calls included (100-600000, default 12000)',
+      ),
     ...downstreamShape(BFF_DOWNSTREAMS.Program, {
       flow: 'on-behalf-of',
       scopes: 'api://program-service/Program.ReadWrite',
