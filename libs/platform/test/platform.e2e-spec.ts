@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { ProblemDetailsFilter } from '@chain/auth';
 import type { INestApplication } from '@nestjs/common';
 import { Body, Controller, Get, Injectable, Logger, Module, Post, Req } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { type HealthIndicatorResult, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { IsString } from 'class-validator';
 import type { Request } from 'express';
@@ -72,6 +74,8 @@ describe('platform bootstrap', () => {
         FakeDatabaseModule,
       ],
       controllers: [ProbeController],
+      // The problem+json filter every app of the chain has (through AuthModule).
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     })
     class TestAppModule {}
 
@@ -109,7 +113,15 @@ describe('platform bootstrap', () => {
     const ready = await request(url).get('/health/ready').expect(200);
     expect(ready.body.info).toEqual({ jwks: { status: 'up', keys: 1 }, database: { status: 'up' } });
     SwitchableIndicator.up = false;
-    await request(url).get('/health/ready').expect(503);
+    const down = await request(url).get('/health/ready').expect(503);
+    // A problem that names the check that is down, not a generic "unexpected error".
+    expect(down.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(down.body).toMatchObject({
+      status: 503,
+      code: 'service_unavailable',
+      checks: { jwks: 'up', database: 'down' },
+    });
+    expect(down.body.detail).toBe('Not ready: database down.');
     SwitchableIndicator.up = true;
   });
 
