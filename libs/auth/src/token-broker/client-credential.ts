@@ -67,7 +67,7 @@ export interface ClientCredentialEnvIssue {
 export function clientCredentialEnvIssues(
   env: Readonly<Record<string, unknown>>,
 ): ClientCredentialEnvIssue[] {
-  const set = (name: string): boolean => typeof env[name] === 'string' && (env[name] as string) !== '';
+  const set = (name: string): boolean => typeof env[name] === 'string' && (env[name]) !== '';
   const secret = set(E.Secret);
   const cert = set(E.Certificate);
   const key = set(E.CertificateKey);
