@@ -27,31 +27,24 @@ const E = CLIENT_CREDENTIAL_ENV;
  * in its `superRefine`): one definition for every app that asks for tokens.
  */
 export const clientCredentialEnvShape = {
-  [E.Secret]: z
-    .string()
-    .min(1)
-    .optional()
-    .describe(
-      `a client secret (local development only); or ${E.Certificate} + ${E.CertificateKey}, or ${E.FederatedTokenFile}`,
-    ),
-  [E.Certificate]: z
-    .string()
-    .min(1)
-    .optional()
-    .describe(`path of the PEM certificate registered on the app (with ${E.CertificateKey})`),
-  [E.CertificateKey]: z
-    .string()
-    .min(1)
-    .optional()
-    .describe(`path of the PEM private key of ${E.Certificate}`),
-  [E.FederatedTokenFile]: z
-    .string()
-    .min(1)
-    .optional()
-    .describe(
-      "workload identity: path of the federated token (set by AKS's webhook), read again at each token acquisition",
-    ),
+  [E.Secret]: unsetWhenEmpty(
+    `a client secret (local development only); or ${E.Certificate} + ${E.CertificateKey}, or ${E.FederatedTokenFile}`,
+  ),
+  [E.Certificate]: unsetWhenEmpty(
+    `path of the PEM certificate registered on the app (with ${E.CertificateKey})`,
+  ),
+  [E.CertificateKey]: unsetWhenEmpty(`path of the PEM private key of ${E.Certificate}`),
+  [E.FederatedTokenFile]: unsetWhenEmpty(
+    "workload identity: path of the federated token (set by AKS's webhook), read again at each token acquisition",
+  ),
 } as const;
+
+/** An optional string where an empty value (`VAR=` in an env file) means unset. */
+function unsetWhenEmpty(description: string) {
+  return z
+    .preprocess((value) => (value === '' ? undefined : value), z.string().min(1).optional())
+    .describe(description);
+}
 const FEDERATED_FIX = `mount the projected service-account token there (AKS: label the pod azure.workload.identity/use: "true" and annotate its service account with azure.workload.identity/client-id; docs/kubernetes.md) or unset ${E.FederatedTokenFile} and configure ${E.Secret} or a certificate`;
 
 /** A problem with the credential variables: the variable to name and what to do. */
@@ -67,7 +60,7 @@ export interface ClientCredentialEnvIssue {
 export function clientCredentialEnvIssues(
   env: Readonly<Record<string, unknown>>,
 ): ClientCredentialEnvIssue[] {
-  const set = (name: string): boolean => typeof env[name] === 'string' && (env[name]) !== '';
+  const set = (name: string): boolean => typeof env[name] === 'string' && env[name] !== '';
   const secret = set(E.Secret);
   const cert = set(E.Certificate);
   const key = set(E.CertificateKey);
