@@ -36,26 +36,27 @@ export class LocalOidcIssuer {
       keySize: 2048,
       algorithm: 'sha256',
     });
-    let self: LocalOidcIssuer | undefined;
+    const ref: { issuer?: LocalOidcIssuer } = {};
     const server = createServer({ key: tls.private, cert: tls.cert }, (req, res) => {
       const body =
         req.url === '/.well-known/openid-configuration'
           ? {
-              issuer: self?.issuer,
-              jwks_uri: `${self?.issuer}/openid/v1/jwks`,
+              issuer: ref.issuer?.issuer,
+              jwks_uri: `${ref.issuer?.issuer}/openid/v1/jwks`,
               id_token_signing_alg_values_supported: ['RS256'],
             }
           : req.url === '/openid/v1/jwks'
-            ? { keys: self?.keys.map((k) => k.publicJwk) ?? [] }
+            ? { keys: ref.issuer?.keys.map((k) => k.publicJwk) ?? [] }
             : undefined;
       res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body ?? { error: 'not_found' }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    self = new LocalOidcIssuer(server, `https://localhost:${port}`, tls.cert);
-    self.rotateKey({ keepPrevious: false });
-    return self;
+    const issuer = new LocalOidcIssuer(server, `https://localhost:${port}`, tls.cert);
+    issuer.rotateKey({ keepPrevious: false });
+    ref.issuer = issuer;
+    return issuer;
   }
 
   /** A new signing key becomes current; the previous one stays published only if `keepPrevious`. */
