@@ -67,7 +67,7 @@ describe('workload identity: the BFF authenticates with a federated token file (
     tokenFile = join(dir, 'azure-identity-token');
     const issuerCa = join(dir, 'issuer-ca.pem');
     writeFileSync(issuerCa, issuer.tlsCertificatePem);
-    writeToken(issuer.serviceAccountToken(SUBJECT, LIFETIME_SECONDS));
+    writeToken(issuer.serviceAccountToken(SUBJECT, 3600)); // read at boot (must exist), replaced below
     tenantFile = writeRegistrationsVariant(registrationsFileOf('entra'), (reg) => {
       const bff = registration(reg, 'bff');
       bff.secrets = [];
@@ -89,6 +89,8 @@ describe('workload identity: the BFF authenticates with a federated token file (
       },
     });
     bffClientId = chain.clientId('bff').toLowerCase();
+    // The token of the first test, fresh however long the start took; it expires during the rotation test.
+    writeToken(issuer.serviceAccountToken(SUBJECT, LIFETIME_SECONDS));
   });
 
   afterAll(async () => {
@@ -131,6 +133,18 @@ describe('workload identity: the BFF authenticates with a federated token file (
     expect(String(res.body['detail'])).toContain('AADSTS700213');
     expect(String(res.body['detail'])).toContain(chain.clientId('bff'));
     expect(await bffLogOnce(/AADSTS700213.*federated identity credential/)).toBe(true);
+  });
+
+  it.each([
+    ['an audience', { audience: 'api://not-token-exchange' }, 'AADSTS700212'],
+    ['an issuer', { issuer: 'https://oidc.example.test/other-cluster/' }, 'AADSTS700211'],
+  ])('refuses %s no federated credential lists, as Entra does', async (_what, claims, aadsts) => {
+    writeToken(issuer.serviceAccountToken(SUBJECT, 3600, claims));
+    const api = new ApiClient(chain.url('bff'), await signIn(chain, 'bob'));
+    const res = await api.get('/api/programmes');
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ code: 'federated_credential_rejected' });
+    expect(String(res.body['detail'])).toContain(aadsts);
   });
 
   it('answers 503 naming the fix in its log when the token file is gone, and recovers when it is back', async () => {

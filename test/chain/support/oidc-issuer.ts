@@ -73,16 +73,20 @@ export class LocalOidcIssuer {
   }
 
   /** A projected service-account token: `sub` `system:serviceaccount:<namespace>:<name>`, signed by the current key. */
-  serviceAccountToken(subject: string, lifetimeSeconds: number, audience = TOKEN_EXCHANGE_AUDIENCE): string {
+  serviceAccountToken(
+    subject: string,
+    lifetimeSeconds: number,
+    claims: { readonly audience?: string; readonly issuer?: string } = {},
+  ): string {
     return sign(
       { kubernetes: { serviceaccount: { name: subject.split(':').pop() } } },
       this.current.privateKey,
       {
         algorithm: 'RS256',
         keyid: this.current.kid,
-        issuer: this.issuer,
+        issuer: claims.issuer ?? this.issuer,
         subject,
-        audience,
+        audience: claims.audience ?? TOKEN_EXCHANGE_AUDIENCE,
         expiresIn: lifetimeSeconds,
         jwtid: randomUUID(),
       },
