@@ -1,4 +1,9 @@
-import { AuthModule, delegationSigningKeyFromEnv, TokenBrokerModule } from '@chain/auth';
+import {
+  AuthModule,
+  clientCredentialFromEnv,
+  delegationSigningKeyFromEnv,
+  TokenBrokerModule,
+} from '@chain/auth';
 import { authOptionsFromEnv, PlatformModule } from '@chain/platform';
 import {
   type DynamicModule,
@@ -17,7 +22,6 @@ import { NoStoreMiddleware } from './common/no-store.middleware';
 import { RedisCacheHealthIndicator } from './common/redis-cache.health-indicator';
 import { TokenCacheHealthModule } from './common/token-cache-health.module';
 import { bffConfig, type BffEnv } from './config/bff.config';
-import { clientCredentialFromEnv } from './config/bff-credential';
 import { DocumentsModule } from './documents/documents.module';
 import { MeModule } from './me/me.module';
 import { ProgrammesModule } from './programmes/programmes.module';

@@ -5,6 +5,7 @@ import type { DeviceCodes } from './device/device-codes';
 import { type CodeRecord, ExpiringStore, type RefreshRecord } from './grants/grant-stores';
 import type { SigningKeyStore } from './keys/signing-key-store';
 import type { ClientAuthContext } from './oauth/client-auth';
+import type { FederatedIssuers } from './oauth/federated-credential';
 import type { Directory } from './tenant/directory';
 import type { TokenFactory } from './tokens/token-factory';
 
@@ -19,6 +20,8 @@ export interface EmulatorContext extends ClientAuthContext {
   readonly deviceCodes: DeviceCodes;
   readonly faults: FaultInjector;
   readonly counter: TokenRequestCounter;
+  /** The OIDC issuers of federated identity credentials (discovery and keys, cached). */
+  readonly federation: FederatedIssuers;
   readonly publicUrl: string;
   readonly testEndpoints: boolean;
   readonly issuerFor: (tid: string) => string;

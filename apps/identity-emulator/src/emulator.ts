@@ -11,6 +11,7 @@ import { DeviceCodes } from './device/device-codes';
 import type { EmulatorContext } from './emulator-context';
 import { type CodeRecord, ExpiringStore, type RefreshRecord } from './grants/grant-stores';
 import { SigningKeyStore } from './keys/signing-key-store';
+import { FederatedIssuers } from './oauth/federated-credential';
 import { createRequestHandler } from './request-router';
 import { Directory } from './tenant/directory';
 import { ensureTlsMaterial } from './tls/local-ca';
@@ -115,6 +116,7 @@ function buildContext(input: {
     deviceCodes: new DeviceCodes(nowMs),
     faults: new FaultInjector(),
     counter: new TokenRequestCounter(),
+    federation: new FederatedIssuers(nowMs),
     publicUrl: input.publicUrl,
     testEndpoints: input.options.testEndpoints ?? false,
     issuerFor,

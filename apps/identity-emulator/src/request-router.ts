@@ -33,7 +33,7 @@ type TenantHandler = (
   res: ServerResponse,
   tenant: TenantView,
   ctx: EmulatorContext,
-) => void;
+) => void | Promise<void>;
 
 const TENANT_ROUTES: Readonly<Record<string, { endpoint: FaultEndpoint; handle: TenantHandler }>> = {
   'v2.0/.well-known/openid-configuration': {
@@ -91,7 +91,7 @@ async function route(raw: IncomingMessage, res: ServerResponse, ctx: EmulatorCon
   if (policy === null) return sendJson(res, 404, { error: 'not_found' });
   if (routed.endpoint === FaultEndpoint.Token) countTokenRequest(req, ctx);
   if (await injectFault(req, res, routed.endpoint, ctx)) return;
-  routed.handle(policy === undefined ? req : { ...req, policy }, res, tenant, ctx);
+  await routed.handle(policy === undefined ? req : { ...req, policy }, res, tenant, ctx);
 }
 
 /** `/{tenant}[/{policy}]/<endpoint>`: a policy segment only for B2C tenants (docs/emulator.md). */

@@ -87,6 +87,13 @@ export type {
 export { DownstreamApi } from './downstream/downstream-api';
 export type { HopRecord, HopTokenClaims } from './downstream/hop-record';
 export { childTraceparent } from './downstream/traceparent';
+export {
+  CLIENT_CREDENTIAL_ENV,
+  clientCredentialEnvIssues,
+  clientCredentialEnvShape,
+  clientCredentialFromEnv,
+  readFederatedToken,
+} from './token-broker/client-credential';
 export { DelegationJwksController } from './token-broker/delegation-jwks.controller';
 export {
   DELEGATION_KEY_ENV,

@@ -36,10 +36,16 @@ export type {
   ApplicationRegistration,
   AppRoleRegistration,
   CertificateRegistration,
+  FederatedCredentialRegistration,
   Registrations,
   ResourceAccess,
   TenantRegistration,
   UserRegistration,
 } from './registrations.schema';
 export type { PolicyRegistration } from './registrations.schema';
-export { ApplicationType, registrationsSchema, TenantKind } from './registrations.schema';
+export {
+  ApplicationType,
+  FEDERATED_TOKEN_AUDIENCE,
+  registrationsSchema,
+  TenantKind,
+} from './registrations.schema';

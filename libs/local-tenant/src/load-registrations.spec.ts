@@ -167,12 +167,12 @@ applications:
     const reg = loadRegistrations();
     reg.applications[0]!.secrets.push({ value: 'a-secret-of-sufficient-length' });
     expect(problemsOf(stringify(reg))).toEqual([
-      'applications[0] (web): a spa is a public client and cannot have secrets or certificates',
+      'applications[0] (web): a spa is a public client and cannot have secrets, certificates or federated credentials',
     ]);
     const cli = loadRegistrations();
     cli.applications.find((a) => a.name === 'cli')!.secrets.push({ value: 'a-secret-of-sufficient-length' });
     expect(problemsOf(stringify(cli))).toEqual([
-      'applications[5] (cli): a mobile and desktop (public) app is a public client and cannot have secrets or certificates',
+      'applications[5] (cli): a mobile and desktop (public) app is a public client and cannot have secrets, certificates or federated credentials',
     ]);
   });
 

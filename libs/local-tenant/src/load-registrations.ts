@@ -147,9 +147,14 @@ function checkApplication(
   const problems: string[] = [];
   if (app.tenant !== undefined && !tenants.has(app.tenant))
     problems.push(`${at}.tenant: unknown tenant ${app.tenant}`);
-  if (app.type !== 'confidential' && (app.secrets.length > 0 || app.certificates.length > 0)) {
+  if (
+    app.type !== 'confidential' &&
+    (app.secrets.length > 0 || app.certificates.length > 0 || app.federatedCredentials.length > 0)
+  ) {
     const kind = app.type === 'spa' ? 'a spa' : 'a mobile and desktop (public) app';
-    problems.push(`${at}: ${kind} is a public client and cannot have secrets or certificates`);
+    problems.push(
+      `${at}: ${kind} is a public client and cannot have secrets, certificates or federated credentials`,
+    );
   }
   problems.push(...checkOptionalClaims(app, at));
   app.requiredResourceAccess.forEach((access, j) => {

@@ -139,6 +139,32 @@ export const certificateSchema = z
   .strict()
   .refine((c) => (c.pem === undefined) !== (c.path === undefined), 'give exactly one of `pem` or `path`');
 
+/** The audience Entra ID recommends (and AKS projects) for tokens exchanged through a federated credential. */
+export const FEDERATED_TOKEN_AUDIENCE = 'api://AzureADTokenExchange';
+
+/**
+ * A federated identity credential (workload identity federation): Entra ID accepts, as this app's client
+ * assertion, a token of `issuer` whose `sub` is `subject` and whose `aud` is the one audience, signed by a
+ * key the issuer publishes (its OIDC discovery `jwks_uri`). Matching is exact and case-sensitive. The
+ * issuer must be an `https` URL, as Entra requires; the emulator trusts its TLS certificate the normal way
+ * (Node's CAs plus `NODE_EXTRA_CA_CERTS`). See docs/emulator.md "Federated identity credentials".
+ */
+export const federatedCredentialSchema = z
+  .object({
+    name: z.string().min(1).optional(),
+    issuer: z
+      .string()
+      .url()
+      .refine(
+        (v) => v.startsWith('https://'),
+        'must be an https:// URL (the OIDC issuer of the external token)',
+      ),
+    subject: z.string().min(1),
+    /** Exactly one value (as Entra's `audiences`); default `api://AzureADTokenExchange`. */
+    audiences: z.array(z.string().min(1)).length(1).default([FEDERATED_TOKEN_AUDIENCE]),
+  })
+  .strict();
+
 export const appRoleSchema = z
   .object({
     value: z.string().min(1),
@@ -175,6 +201,8 @@ export const applicationSchema = z
     postLogoutRedirectUris: z.array(z.string().url()).default([]),
     secrets: z.array(secretSchema).default([]),
     certificates: z.array(certificateSchema).default([]),
+    /** Federated identity credentials (workload identity): confidential clients only. */
+    federatedCredentials: z.array(federatedCredentialSchema).default([]),
     identifierUris: z.array(z.string().min(1)).default([]),
     /**
      * Version of the access tokens issued for this API: 2, or 1 / null (Entra's default: v1 tokens, issuer
@@ -242,6 +270,7 @@ export type ApplicationRegistration = z.infer<typeof applicationSchema>;
 export type AppRoleRegistration = z.infer<typeof appRoleSchema>;
 export type ResourceAccess = z.infer<typeof resourceAccessSchema>;
 export type CertificateRegistration = z.infer<typeof certificateSchema>;
+export type FederatedCredentialRegistration = z.infer<typeof federatedCredentialSchema>;
 export type OptionalClaimRegistration = z.infer<typeof optionalClaimSchema>;
 export type UserRegistration = z.infer<typeof userSchema>;
 export type Registrations = z.infer<typeof registrationsSchema>;

@@ -1,4 +1,10 @@
-import { type DownstreamDeclaration, parseDownstreamApisEnv, TokenBrokerConfigError } from '@chain/auth';
+import {
+  clientCredentialEnvIssues,
+  clientCredentialEnvShape,
+  type DownstreamDeclaration,
+  parseDownstreamApisEnv,
+  TokenBrokerConfigError,
+} from '@chain/auth';
 import {
   commaList,
   httpUrl,
@@ -71,18 +77,7 @@ export const bffEnvSchema = z
       .optional()
       .describe('comma list of host[:port] trusted without instance discovery, e.g. localhost:8443'),
     AUTH_CLIENT_ID: z.string().min(1).describe("the BFF's client id (application id)"),
-    AUTH_CLIENT_SECRET: z
-      .string()
-      .optional()
-      .describe('a client secret (local only), or set the two certificate paths instead'),
-    AUTH_CLIENT_CERTIFICATE_PATH: z
-      .string()
-      .optional()
-      .describe('path of the PEM certificate registered for the BFF (with AUTH_CLIENT_CERTIFICATE_KEY_PATH)'),
-    AUTH_CLIENT_CERTIFICATE_KEY_PATH: z
-      .string()
-      .optional()
-      .describe('path of the PEM private key of that certificate'),
+    ...clientCredentialEnvShape,
     AUTH_DELEGATION_SIGNING_KEY: z
       .string()
       .optional()
@@ -140,22 +135,14 @@ export type BffEnv = z.output<typeof bffEnvSchema>;
 
 type RawEnv = Record<string, unknown>;
 
-/** A client secret or a certificate (both paths), not both, and an encryption key with Redis. */
+/**
+ * Exactly one client credential (a secret, a certificate, or a federated token file; libs/auth's one
+ * definition), and an encryption key with Redis.
+ */
 function refineCredential(env: RawEnv, ctx: z.RefinementCtx): void {
-  const secret = env['AUTH_CLIENT_SECRET'] !== undefined;
-  const cert = env['AUTH_CLIENT_CERTIFICATE_PATH'] !== undefined;
-  const key = env['AUTH_CLIENT_CERTIFICATE_KEY_PATH'] !== undefined;
   const issue = (path: string, message: string) =>
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
-  if (!secret && !cert && !key)
-    issue('AUTH_CLIENT_SECRET', 'is required unless AUTH_CLIENT_CERTIFICATE_PATH and _KEY_PATH are set');
-  if (secret && (cert || key))
-    issue('AUTH_CLIENT_SECRET', 'set either a client secret or a certificate, not both');
-  if (cert !== key)
-    issue(
-      cert ? 'AUTH_CLIENT_CERTIFICATE_KEY_PATH' : 'AUTH_CLIENT_CERTIFICATE_PATH',
-      'the certificate and its key path go together',
-    );
+  for (const problem of clientCredentialEnvIssues(env)) issue(problem.variable, problem.message);
   if (env['TOKEN_CACHE_REDIS_URL'] !== undefined && env['TOKEN_CACHE_ENCRYPTION_KEY'] === undefined)
     issue(
       'TOKEN_CACHE_ENCRYPTION_KEY',

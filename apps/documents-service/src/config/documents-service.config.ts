@@ -1,4 +1,10 @@
-import { type DownstreamDeclaration, parseDownstreamApisEnv, TokenBrokerConfigError } from '@chain/auth';
+import {
+  clientCredentialEnvIssues,
+  clientCredentialEnvShape,
+  type DownstreamDeclaration,
+  parseDownstreamApisEnv,
+  TokenBrokerConfigError,
+} from '@chain/auth';
 import {
   commaList,
   httpUrl,
@@ -35,23 +41,7 @@ const shape = {
     .string()
     .min(1)
     .describe("documents-service's own client id (application id), used for the on-behalf-of call"),
-  AUTH_CLIENT_SECRET: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('the client secret of documents-service (or use AUTH_CLIENT_CERTIFICATE_PATH + _KEY_PATH)'),
-  AUTH_CLIENT_CERTIFICATE_PATH: z
-    .string()
-    .min(1)
-    .optional()
-    .describe(
-      'path of the PEM certificate registered on documents-service (with AUTH_CLIENT_CERTIFICATE_KEY_PATH)',
-    ),
-  AUTH_CLIENT_CERTIFICATE_KEY_PATH: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('path of the PEM private key of AUTH_CLIENT_CERTIFICATE_PATH'),
+  ...clientCredentialEnvShape,
   AUTH_KNOWN_AUTHORITIES: commaList()
     .optional()
     .describe('comma list of authority hosts trusted without instance discovery, e.g. localhost:8443'),
@@ -148,7 +138,7 @@ export const documentsServiceConfig = registerAs('documents-service', () =>
   parseDocumentsServiceEnv(process.env),
 );
 
-/** The caller side: an authority, exactly one credential, a complete Redis pair, the PROGRAM downstream. */
+/** The caller side: an authority, exactly one credential (libs/auth's rule), a complete Redis pair, the PROGRAM downstream. */
 function refineCallerEnv(env: RawEnv, ctx: z.RefinementCtx): void {
   const issue = (variable: string, message: string) =>
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: [variable], message });
@@ -157,15 +147,7 @@ function refineCallerEnv(env: RawEnv, ctx: z.RefinementCtx): void {
       'AUTH_AUTHORITY',
       'is required: the token service authority, e.g. https://localhost:8443/<tenant-id>',
     );
-  const certificate = env.AUTH_CLIENT_CERTIFICATE_PATH ?? env.AUTH_CLIENT_CERTIFICATE_KEY_PATH;
-  if (env.AUTH_CLIENT_SECRET === undefined && certificate === undefined)
-    issue('AUTH_CLIENT_SECRET', 'is required unless AUTH_CLIENT_CERTIFICATE_PATH and _KEY_PATH are set');
-  if (env.AUTH_CLIENT_SECRET !== undefined && certificate !== undefined)
-    issue('AUTH_CLIENT_SECRET', 'set either a secret or a certificate, not both');
-  if (certificate !== undefined && env.AUTH_CLIENT_CERTIFICATE_PATH === undefined)
-    issue('AUTH_CLIENT_CERTIFICATE_PATH', 'is required with AUTH_CLIENT_CERTIFICATE_KEY_PATH');
-  if (certificate !== undefined && env.AUTH_CLIENT_CERTIFICATE_KEY_PATH === undefined)
-    issue('AUTH_CLIENT_CERTIFICATE_KEY_PATH', 'is required with AUTH_CLIENT_CERTIFICATE_PATH');
+  for (const problem of clientCredentialEnvIssues(env)) issue(problem.variable, problem.message);
   if (env.TOKEN_CACHE_REDIS_URL !== undefined && env.TOKEN_CACHE_ENCRYPTION_KEY === undefined)
     issue(
       'TOKEN_CACHE_ENCRYPTION_KEY',

@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { TokenBrokerConfigError } from '@chain/auth';
 import { generate } from 'selfsigned';
 
 import { parseDocumentsServiceEnv } from './documents-service.config';
-import { CallerCredentialError, tokenBrokerOptionsFromEnv } from './token-broker-options';
+import { tokenBrokerOptionsFromEnv } from './token-broker-options';
 
 const BASE = {
   AUTH_ISSUERS: 'https://localhost:8443/t/v2.0',
@@ -57,6 +58,8 @@ describe('tokenBrokerOptionsFromEnv', () => {
       kind: 'certificate',
       privateKeyPem: pems.private,
       thumbprintSha256: createHash('sha256').update(new X509Certificate(pems.cert).raw).digest('hex'),
+      // the x5c that bff sends as well (one libs/auth helper for both apps)
+      x5c: new X509Certificate(pems.cert).raw.toString('base64'),
     });
   });
 
@@ -66,7 +69,7 @@ describe('tokenBrokerOptionsFromEnv', () => {
       AUTH_CLIENT_CERTIFICATE_PATH: join(dir, 'missing.pem'),
       AUTH_CLIENT_CERTIFICATE_KEY_PATH: join(dir, 'missing-key.pem'),
     });
-    expect(() => tokenBrokerOptionsFromEnv(env)).toThrow(CallerCredentialError);
+    expect(() => tokenBrokerOptionsFromEnv(env)).toThrow(TokenBrokerConfigError);
     expect(() => tokenBrokerOptionsFromEnv(env)).toThrow(/AUTH_CLIENT_CERTIFICATE_KEY_PATH/);
   });
 });

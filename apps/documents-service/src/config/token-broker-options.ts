@@ -1,17 +1,9 @@
-import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-
-import { type ClientCredential, delegationSigningKeyFromEnv, type TokenBrokerOptions } from '@chain/auth';
+import { clientCredentialFromEnv, delegationSigningKeyFromEnv, type TokenBrokerOptions } from '@chain/auth';
 
 import type { DocumentsServiceEnv } from './documents-service.config';
 
 /** Name of this service in hop records (`HopRecord.from`). */
 export const DOCUMENTS_SERVICE_NAME = 'documents-service';
-
-/** Thrown at boot when a configured certificate credential cannot be read. */
-export class CallerCredentialError extends Error {
-  override readonly name = 'CallerCredentialError';
-}
 
 /**
  * Maps the caller variables (`AUTH_AUTHORITY`, `AUTH_CLIENT_*`, `TOKEN_CACHE_*`, `AUTH_DELEGATION_SIGNING_KEY*`,
@@ -36,7 +28,7 @@ export function tokenBrokerOptionsFromEnv(
     knownAuthorities: env.AUTH_KNOWN_AUTHORITIES ?? [],
     clientId: env.AUTH_CLIENT_ID,
     serviceName: DOCUMENTS_SERVICE_NAME,
-    credential: credentialOf(env),
+    credential: clientCredentialFromEnv(env),
     downstreams: env.downstreams,
     cache,
     ...(tokenServiceCaPem === undefined ? {} : { tokenServiceCaPem }),
@@ -51,32 +43,4 @@ function delegationOf(env: DocumentsServiceEnv): Pick<TokenBrokerOptions, 'deleg
     AUTH_DELEGATION_SIGNING_KEY_FILE: env.AUTH_DELEGATION_SIGNING_KEY_FILE,
   });
   return delegation === undefined ? {} : { delegation };
-}
-
-function credentialOf(env: DocumentsServiceEnv): ClientCredential {
-  if (env.AUTH_CLIENT_SECRET !== undefined) return { kind: 'secret', secret: env.AUTH_CLIENT_SECRET };
-  const certificatePath = env.AUTH_CLIENT_CERTIFICATE_PATH ?? '';
-  const keyPath = env.AUTH_CLIENT_CERTIFICATE_KEY_PATH ?? '';
-  return {
-    kind: 'certificate',
-    privateKeyPem: readPem(keyPath, 'AUTH_CLIENT_CERTIFICATE_KEY_PATH'),
-    thumbprintSha256: thumbprintOf(readPem(certificatePath, 'AUTH_CLIENT_CERTIFICATE_PATH')),
-  };
-}
-
-function readPem(path: string, variable: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    throw new CallerCredentialError(`${variable}: cannot read ${path}; point it at a PEM file`);
-  }
-}
-
-/** The SHA-256 thumbprint (hex) of a PEM certificate, as Entra shows it for an uploaded certificate. */
-export function thumbprintOf(certificatePem: string): string {
-  try {
-    return createHash('sha256').update(new X509Certificate(certificatePem).raw).digest('hex');
-  } catch {
-    throw new CallerCredentialError('AUTH_CLIENT_CERTIFICATE_PATH: the file is not a PEM certificate');
-  }
 }

@@ -18,6 +18,8 @@ export interface EmulatorRequest {
   readonly fromLoopback: boolean;
   /** B2C user-flow policy from the path (`/{tenant}/{policy}/...`); absent for Entra ID tenants. */
   readonly policy?: string;
+  /** Token endpoint: the client whose federated credential verified this request's client assertion. */
+  readonly federatedClientId?: string;
   readonly raw: IncomingMessage;
 }
 

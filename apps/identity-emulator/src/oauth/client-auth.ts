@@ -54,6 +54,8 @@ export function authenticateClient(
     return { app, method: ClientAuthMethod.None };
   }
   if (presented.assertion !== undefined) {
+    // A federated assertion (workload identity) was verified before the grant ran (federated-credential.ts).
+    if (req.federatedClientId === app.clientId) return { app, method: ClientAuthMethod.Certificate };
     verifyClientAssertion(presented, app, tenant, ctx);
     return { app, method: ClientAuthMethod.Certificate };
   }

@@ -13,6 +13,7 @@ import { refreshTokenGrant } from '../grants/refresh-token.grant';
 import type { TenantView } from '../tenant/directory';
 import { asB2cError, unsupportedB2cGrant } from './b2c-error';
 import { EntraError, OAuthError, renderB2cError, renderEntraError } from './entra-error';
+import { verifyFederatedAssertion } from './federated-credential';
 
 type Grant = (req: EmulatorRequest, tenant: TenantView, ctx: EmulatorContext) => Record<string, unknown>;
 
@@ -83,12 +84,12 @@ export function countTokenRequest(req: EmulatorRequest, ctx: EmulatorContext): v
 }
 
 /** `POST /{tenant}/oauth2/v2.0/token` (counted by the router, {@link countTokenRequest}). */
-export function handleToken(
+export async function handleToken(
   req: EmulatorRequest,
   res: ServerResponse,
   tenant: TenantView,
   ctx: EmulatorContext,
-): void {
+): Promise<void> {
   const headers = tokenHeaders(req);
   try {
     if (req.method !== 'POST') {
@@ -106,7 +107,11 @@ export function handleToken(
       throw unsupportedGrant(grantType);
     const grant = grantType === null ? undefined : GRANTS[grantType];
     if (grant === undefined) throw unsupportedGrant(grantType);
-    sendJson(res, 200, grant.run(req, tenant, ctx), headers);
+    // A federated client assertion (workload identity) needs the issuer's keys: fetched before the grant,
+    // which then sees the client as authenticated (B2C has no federated credentials).
+    const federatedClientId = tenant.isB2c ? undefined : await verifyFederatedAssertion(req, tenant, ctx);
+    const request = federatedClientId === undefined ? req : { ...req, federatedClientId };
+    sendJson(res, 200, grant.run(request, tenant, ctx), headers);
   } catch (error) {
     if (!(error instanceof EntraError)) throw error;
     const ids = { traceId: req.traceId, correlationId: req.correlationId };

@@ -82,6 +82,7 @@ export function testRegistrations(certificate: TestCertificate): Registrations {
     postLogoutRedirectUris: [],
     secrets: [],
     certificates: [],
+    federatedCredentials: [],
     identifierUris: ['api://audit-service'],
     accessTokenAcceptedVersion: 2,
     optionalClaims: { accessToken: [], idToken: [] },

@@ -36,6 +36,8 @@ export const ERROR_TITLES = {
   token_service_unavailable: 'Token service unavailable',
   token_service_rejected: 'Token service refused the request',
   client_credentials_invalid: 'Client credentials invalid',
+  federated_credential_rejected: 'Workload identity token refused by the token service',
+  federated_token_unreadable: 'Workload identity token file unreadable',
   downstream_unreachable: 'Downstream API unreachable',
   downstream_timeout: 'Downstream API timed out',
   downstream_unauthorized: 'Downstream API refused the token',

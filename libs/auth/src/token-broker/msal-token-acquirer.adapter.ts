@@ -8,6 +8,7 @@ import {
 } from '@azure/msal-node';
 
 import { transportCodeOf } from '../errors/transport-cause';
+import { FEDERATED_TOKEN_UNREADABLE, FederatedTokenFileError, readFederatedToken } from './client-credential';
 import {
   type AcquiredToken,
   type TokenAcquirer,
@@ -15,7 +16,12 @@ import {
   TokenServiceFailure,
   TokenServiceFailureKind,
 } from './token-acquirer.port';
-import { DownstreamFlow, TOKEN_BROKER_DEFAULTS, type TokenBrokerOptions } from './token-broker.options';
+import {
+  type ClientCredential,
+  DownstreamFlow,
+  TOKEN_BROKER_DEFAULTS,
+  type TokenBrokerOptions,
+} from './token-broker.options';
 import { TokenServiceHttpClient, type TransportObservation } from './token-service-http.client';
 
 /**
@@ -31,8 +37,10 @@ import { TokenServiceHttpClient, type TransportObservation } from './token-servi
 export class MsalTokenAcquirer implements TokenAcquirer {
   private readonly http: TokenServiceHttpClient;
   private readonly msal: ConfidentialClientApplication;
+  private readonly credentialKind: ClientCredential['kind'];
 
   constructor(options: TokenBrokerOptions) {
+    this.credentialKind = options.credential.kind;
     this.http = new TokenServiceHttpClient({
       timeoutMs: options.tokenServiceTimeoutMs ?? TOKEN_BROKER_DEFAULTS.tokenServiceTimeoutMs,
       caPem: options.tokenServiceCaPem,
@@ -62,7 +70,16 @@ export class MsalTokenAcquirer implements TokenAcquirer {
       }
       return { accessToken: result.accessToken, expiresOnMs: result.expiresOn.getTime() };
     } catch (error) {
-      throw toFailure(error, this.http.takeObservation(request.correlationId), request.correlationId);
+      const failure = toFailure(
+        error,
+        this.http.takeObservation(request.correlationId),
+        request.correlationId,
+      );
+      if (this.credentialKind !== 'federated-token-file') throw failure;
+      throw new TokenServiceFailure(
+        { ...failure.details, credentialKind: this.credentialKind },
+        { cause: error },
+      );
     } finally {
       this.msal.clearCache();
     }
@@ -95,6 +112,10 @@ function msalConfiguration(
           }
         : {}),
       ...(credential.kind === 'assertion' ? { clientAssertion: () => credential.getAssertion() } : {}),
+      // Read per acquisition, never cached here: the kubelet rotates the file (docs/auth.md).
+      ...(credential.kind === 'federated-token-file'
+        ? { clientAssertion: () => readFederatedToken(credential.tokenFilePath) }
+        : {}),
     },
     // MSAL logs nothing: its messages can quote token-endpoint descriptions; the broker logs what matters.
     system: {
@@ -125,6 +146,18 @@ export function toFailure(
   requestCorrelationId?: string,
 ): TokenServiceFailure {
   if (error instanceof TokenServiceFailure) return error;
+  if (error instanceof FederatedTokenFileError) {
+    // This service's own configuration, not the token service: no request was sent, no retry helps.
+    return new TokenServiceFailure(
+      {
+        kind: TokenServiceFailureKind.Rejected,
+        error: FEDERATED_TOKEN_UNREADABLE,
+        correlationId: requestCorrelationId,
+        configurationProblem: error.message,
+      },
+      { cause: error },
+    );
+  }
   if (!(error instanceof AuthError)) {
     return new TokenServiceFailure(
       {

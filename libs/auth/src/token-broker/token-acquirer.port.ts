@@ -64,6 +64,13 @@ export interface TokenServiceFailureDetails {
   readonly traceId?: string;
   /** No answer: the Node.js code of the transport failure, e.g. `SELF_SIGNED_CERT_IN_CHAIN`, `ENOTFOUND`. */
   readonly transportCode?: string;
+  /**
+   * The kind of client credential that was presented, when it changes the fix (`federated-token-file`:
+   * the federated identity credential or the token file, not a secret).
+   */
+  readonly credentialKind?: string;
+  /** A problem of this service's own configuration found before any request (names a file, never a value). */
+  readonly configurationProblem?: string;
 }
 
 /** Error an acquirer throws; the broker maps it to a typed {@link ChainError}. Carries no token material. */

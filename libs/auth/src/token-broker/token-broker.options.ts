@@ -58,7 +58,13 @@ export type ClientCredential =
   /** A certificate: PEM private key and the SHA-256 thumbprint (hex) of its certificate; `x5c` for SN+I. */
   | { kind: 'certificate'; privateKeyPem: string; thumbprintSha256: string; x5c?: string }
   /** A client-assertion callback: the hook for workload identity / federated identity credentials. */
-  | { kind: 'assertion'; getAssertion: () => Promise<string> };
+  | { kind: 'assertion'; getAssertion: () => Promise<string> }
+  /**
+   * Workload identity: a federated token (e.g. the projected service-account token of AKS's
+   * `AZURE_FEDERATED_TOKEN_FILE`) read from this file at each token acquisition, so that a rotated file is
+   * picked up, and sent as the client assertion (docs/auth.md "Workload identity").
+   */
+  | { kind: 'federated-token-file'; tokenFilePath: string };
 
 /** Token cache settings. */
 export interface TokenBrokerCacheOptions {

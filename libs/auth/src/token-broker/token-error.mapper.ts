@@ -1,4 +1,5 @@
 import { buildBearerChallenge } from '../errors';
+import { FEDERATED_TOKEN_UNREADABLE } from './client-credential';
 import { TokenServiceFailure, TokenServiceFailureKind } from './token-acquirer.port';
 import { TokenBrokerError } from './token-broker.errors';
 import { DownstreamFlow } from './token-broker.options';
@@ -19,6 +20,9 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 /** AADSTS numbers that mean "the app's own credential is wrong" (docs/entra-protocol.md#token-endpoint-errors). */
 const CLIENT_CREDENTIAL_CODES: ReadonlySet<number> = new Set([
   7000215, 7000222, 700027, 700024, 7000218, 700016,
+  // a federated credential (workload identity) that matches no federated identity record, or whose signing
+  // key the issuer does not publish (docs/emulator.md "Federated identity credentials")
+  70021, 700211, 700212, 700213, 7000272,
 ]);
 const CONSENT_CODES: ReadonlySet<number> = new Set([65001, 65004]);
 /**
@@ -87,8 +91,35 @@ function assertionRejected(f: TokenServiceFailure): TokenBrokerError {
   });
 }
 
+/**
+ * Workload identity misconfigured — the token file unreadable (503) or the federated credential refused by
+ * the token service (502): a configuration error named for the operator, not a 500. The file's path and
+ * the token never reach the caller; the service's log names them (token-failure.diagnostics).
+ */
+function federatedFailure(f: TokenServiceFailure, ctx: TokenFailureContext): TokenBrokerError | undefined {
+  if (f.details.error === FEDERATED_TOKEN_UNREADABLE) {
+    return new TokenBrokerError({
+      code: 'federated_token_unreadable',
+      status: 503,
+      detail:
+        "The service cannot read its workload identity token file (AZURE_FEDERATED_TOKEN_FILE); an operator must fix the pod's projected service-account token (see the service's log).",
+      retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS,
+      cause: f,
+    });
+  }
+  if (f.details.credentialKind !== 'federated-token-file' || !isClientCredentialFailure(f)) return undefined;
+  return new TokenBrokerError({
+    code: 'federated_credential_rejected',
+    status: 502,
+    detail: `The token service refused the workload identity token of application ${ctx.clientId}${aadsts(f)}: an operator must make a federated identity credential of that application match the token's issuer, subject and audience (api://AzureADTokenExchange).`,
+    cause: f,
+  });
+}
+
 function rejected(f: TokenServiceFailure, ctx: TokenFailureContext): TokenBrokerError {
   const scopes = ctx.scopes.join(' ');
+  const federated = federatedFailure(f, ctx);
+  if (federated !== undefined) return federated;
   if (isClientCredentialFailure(f)) {
     return new TokenBrokerError({
       code: 'client_credentials_invalid',

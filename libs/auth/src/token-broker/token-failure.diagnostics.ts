@@ -54,7 +54,8 @@ export function diagnoseTokenFailure(
     return { level: 'warn', line: `${head}: ${error instanceof Error ? error.name : 'unknown error'}` };
   const hint = hintFor(error, ctx);
   const line = `${head}: ${fieldsOf(error.details)}${hint ? `. Hint: ${hint}` : ''}`;
-  if (isClientCredentialFailure(error)) return { level: 'error', line };
+  if (isClientCredentialFailure(error) || error.details.configurationProblem !== undefined)
+    return { level: 'error', line };
   const quiet = mapped instanceof TokenBrokerError && QUIET_CODES.has(mapped.code);
   return { level: quiet ? 'debug' : 'warn', line };
 }
@@ -85,6 +86,9 @@ function hintFor(f: TokenServiceFailure, ctx: TokenDiagnosisContext): string | u
     if (hint) return hint;
   }
   if (d.error !== undefined && AUTHORITY_ERRORS.has(d.error)) return authorityHint(d.error, host, ctx);
+  if (d.configurationProblem !== undefined) return d.configurationProblem;
+  if (d.credentialKind === 'federated-token-file' && isClientCredentialFailure(f))
+    return `the token service refused the federated token (workload identity) of app ${ctx.clientId}: a federated identity credential of that app must name the token's issuer (the cluster's OIDC issuer URL, exactly), subject (system:serviceaccount:<namespace>:<service account>) and audience api://AzureADTokenExchange, and the token file must be fresh (docs/kubernetes.md)`;
   if (isClientCredentialFailure(f))
     return `the token service refused the credentials of app ${ctx.clientId}: check AUTH_CLIENT_ID and AUTH_CLIENT_SECRET (the secret's value, not its id, and not expired) or the certificate (AUTH_CLIENT_CERTIFICATE_PATH, registered on the app)`;
   if (isAssertionFailure(f))
