@@ -1,8 +1,10 @@
 import type { Member } from './member.model';
 
-/** Port: the members table, keyed by `(tid, oid)` (Entra's stable user key, ENTRA.md §5). */
+/** Port: the members table, keyed by `(tid, oid)` (Entra's stable user key: https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference). */
 export abstract class MemberRepository {
   abstract find(tid: string, oid: string): Promise<Member | undefined>;
   /** Inserts or replaces a member. */
   abstract save(member: Member): Promise<void>;
+  /** Deletes a member; false when there was none. */
+  abstract remove(tid: string, oid: string): Promise<boolean>;
 }
