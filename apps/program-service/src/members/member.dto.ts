@@ -1,24 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import { type Member, MemberRole } from './member.model';
-
-/**
- * A brokerage id: what follows `Broker.` in an app role value, so only characters a role value may hold and
- * no spaces (https://learn.microsoft.com/graph/api/resources/approle, property `value`).
- */
-export const BROKERAGE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+import { BROKERAGE_ID, BROKERAGE_ID_RULE, type Member, MemberRole } from './member.model';
 
 /** Body of `PUT /members/{tid}/{oid}`: make the user a broker of this brokerage. */
 export class PutMemberDto {
   @ApiProperty({
     example: 'Northwind',
-    description: 'the brokerage id: 1-64 letters, digits, "_", "." or "-", starting with a letter or digit',
+    description: `the brokerage id: ${BROKERAGE_ID_RULE}`,
   })
   @IsString()
-  @Matches(BROKERAGE_ID, {
-    message: 'brokerage must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit',
-  })
+  @Matches(BROKERAGE_ID, { message: `brokerage must be ${BROKERAGE_ID_RULE}` })
   brokerage!: string;
 
   @ApiPropertyOptional({ example: 'Alice Broker', maxLength: 200 })
