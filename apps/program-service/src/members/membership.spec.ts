@@ -1,5 +1,9 @@
 import { parseProgramServiceEnv } from '../config/program-service.config';
+import { notABrokerDetail } from '../programmes/programmes.errors';
+import type { Member } from './member.model';
+import { MemberRepository } from './member.repository';
 import { brokerageFromRoles, decideMembership } from './membership';
+import { MembershipService } from './membership.service';
 
 const AUTH = {
   AUTH_ISSUERS: 'https://idp.test/tenant-1/v2.0',
@@ -74,6 +78,75 @@ describe('membership variables', () => {
     );
     expect(() => parseProgramServiceEnv({ ...AUTH, MEMBERSHIP_BROKER_ROLE_PREFIX: '.B' })).toThrow(
       /must not start with "."/,
+    );
+  });
+});
+
+class OneRowRepository extends MemberRepository {
+  reads = 0;
+  constructor(private readonly member: Member) {
+    super();
+  }
+  async find(tid: string, oid: string) {
+    this.reads += 1;
+    return tid === this.member.tid && oid === this.member.oid ? this.member : undefined;
+  }
+  async save() {}
+  async remove() {
+    return false;
+  }
+}
+
+describe('MembershipService', () => {
+  const service = (source: string) => {
+    const members = new OneRowRepository(row);
+    return {
+      members,
+      service: new MembershipService(members, parseProgramServiceEnv({ ...AUTH, MEMBERSHIP_SOURCE: source })),
+    };
+  };
+
+  it('does not read the table when the token names one brokerage (claims-then-table)', async () => {
+    const { members, service: s } = service('claims-then-table');
+    await expect(s.of({ tid: 't', oid: 'o', roles: ['Broker.Fabrikam'] })).resolves.toEqual({
+      brokerage: 'Fabrikam',
+      source: 'claims',
+    });
+    expect(members.reads).toBe(0);
+  });
+
+  it('ignores Broker roles of a user conveyed by verified delegation: no calling app grants a brokerage', async () => {
+    const delegated = { tid: 't', oid: 'o', roles: ['Broker.Fabrikam'], delegatedBy: 'bff-client-id' };
+    await expect(service('claims-then-table').service.of(delegated)).resolves.toEqual({
+      brokerage: 'Northwind',
+      source: 'table',
+    });
+    await expect(service('claims').service.of(delegated)).resolves.toEqual({});
+    await expect(service('claims').service.of({ ...delegated, oid: 'other' })).resolves.toEqual({});
+  });
+});
+
+describe('notABrokerDetail', () => {
+  const base = { tid: 'T', oid: 'O', brokerRolePrefix: 'Broker.' } as const;
+
+  it('names the role, the table or both, after the source', () => {
+    expect(notABrokerDetail({ ...base, source: 'claims' })).toMatch(
+      /app role Broker\.<brokerage>.*then sign in again\.$/,
+    );
+    expect(notABrokerDetail({ ...base, source: 'table' })).toContain('PUT /members/T/O');
+    expect(notABrokerDetail({ ...base, source: 'claims-then-table' })).toMatch(
+      /Broker\.<brokerage>.*; or .*npm run members -- add T O <brokerage>/,
+    );
+  });
+
+  it('sends a delegated user to the table, and says to enable it when the source is claims', () => {
+    const claims = notABrokerDetail({ ...base, source: 'claims', delegated: true });
+    expect(claims).toContain('verified delegation');
+    expect(claims).toContain('set MEMBERSHIP_SOURCE=claims-then-table');
+    expect(claims).toContain('PUT /members/T/O');
+    expect(claims).not.toContain('app role Broker');
+    expect(notABrokerDetail({ ...base, source: 'table', delegated: true })).not.toContain(
+      'MEMBERSHIP_SOURCE',
     );
   });
 });

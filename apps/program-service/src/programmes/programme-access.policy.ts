@@ -10,6 +10,8 @@ export interface ProgrammeCaller {
   readonly roles: readonly string[];
   readonly authMethods: readonly string[];
   readonly authContexts: readonly string[];
+  /** Set when the user was conveyed by verified delegation (B2C). */
+  readonly delegatedBy?: string | undefined;
 }
 
 /** Who is looking: a broker of one brokerage, an underwriter, both, or neither. */

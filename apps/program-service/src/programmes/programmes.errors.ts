@@ -30,6 +30,8 @@ export interface NotABrokerContext {
   readonly oid: string;
   readonly source: MembershipSource;
   readonly brokerRolePrefix: string;
+  /** The user was conveyed by verified delegation: app roles cannot make a broker, only the table can. */
+  readonly delegated?: boolean;
   /** The token's brokerage app roles when it carries more than one. */
   readonly conflictingRoles?: readonly string[];
 }
@@ -62,6 +64,17 @@ export function notABrokerDetail(context: NotABrokerContext): string {
   const table =
     `add the user to program-service's members table: an Underwriter calls PUT /members/${tid}/${oid} ` +
     `with {"brokerage":"<brokerage>"}, or an operator runs npm run members -- add ${tid} ${oid} <brokerage>`;
+  if (context.delegated === true) {
+    const enable =
+      source === MembershipSource.Claims
+        ? 'set MEMBERSHIP_SOURCE=claims-then-table (or table) on program-service, then '
+        : '';
+    return (
+      'Only brokers of a brokerage may create programmes, and you belong to none. You were conveyed by verified ' +
+      "delegation, so a brokerage comes from program-service's members table only (no calling app can grant one). " +
+      `Fix: ${enable}${table}.`
+    );
+  }
   const fix =
     source === MembershipSource.Claims
       ? role

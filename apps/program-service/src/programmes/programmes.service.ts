@@ -117,6 +117,7 @@ export class ProgrammesService {
       oid: caller.oid,
       source: this.config.MEMBERSHIP_SOURCE,
       brokerRolePrefix: this.config.MEMBERSHIP_BROKER_ROLE_PREFIX,
+      delegated: caller.delegatedBy !== undefined,
       ...(membership.conflictingRoles === undefined ? {} : { conflictingRoles: membership.conflictingRoles }),
     });
   }
