@@ -67,7 +67,8 @@ describe('the real msal-node ConfidentialClientApplication against the emulator'
     expect(payload['idtyp']).toBeUndefined();
     expect(payload['name']).toBe('Alice Broker');
     expect(payload['sub']).not.toBe(incoming['sub']);
-    expect(payload['roles']).toBeUndefined();
+    // Her app role on program-service (the brokerage she belongs to), nothing of her roles elsewhere.
+    expect(payload['roles']).toEqual(['Broker.Northwind']);
     expect(first.idToken).toBeTruthy();
   });
 

@@ -25,11 +25,13 @@ describe('program-service route inventory', () => {
   });
 
   const send = (method: string, path: string, token?: string) => {
-    const req = request(sut.app.getHttpServer())[method.toLowerCase() as 'get'](path.replace(':id', SOME_ID));
+    const req = request(sut.app.getHttpServer())[method.toLowerCase() as 'get'](
+      path.replace(/:\w+/g, SOME_ID),
+    );
     return token === undefined ? req : req.set('authorization', `Bearer ${token}`);
   };
 
-  it('knows every programme route (so that the checks below cover them)', () => {
+  it('knows every programme and member route (so that the checks below cover them)', () => {
     expect(routes.map((r) => r.key)).toEqual(
       expect.arrayContaining([
         'GET /programmes',
@@ -38,6 +40,9 @@ describe('program-service route inventory', () => {
         'PATCH /programmes/:id',
         'POST /programmes/:id/submit',
         'POST /programmes/:id/approve',
+        'GET /members/:tid/:oid',
+        'PUT /members/:tid/:oid',
+        'DELETE /members/:tid/:oid',
         ...PUBLIC_ROUTES,
       ]),
     );

@@ -9,7 +9,28 @@ export const PROGRAM_SERVICE_PORT = 3001;
 export const ProgramSeed = { None: 'none', Demo: 'demo' } as const;
 export type ProgramSeed = (typeof ProgramSeed)[keyof typeof ProgramSeed];
 
-/** The environment of program-service (CONTRACTS.md "App env"). */
+/**
+ * Where a user's brokerage comes from (docs/configuration.md "Who is a broker"): the app roles in the token
+ * (`Broker.<brokerage>`, assigned on program-service's registration), the members table, or the token first
+ * and the table when the token names no brokerage.
+ */
+export const MembershipSource = {
+  Claims: 'claims',
+  Table: 'table',
+  ClaimsThenTable: 'claims-then-table',
+} as const;
+export type MembershipSource = (typeof MembershipSource)[keyof typeof MembershipSource];
+
+/** Default of `MEMBERSHIP_BROKER_ROLE_PREFIX`: the app role `Broker.Northwind` names the brokerage Northwind. */
+export const DEFAULT_BROKER_ROLE_PREFIX = 'Broker.';
+
+/**
+ * Characters Entra allows in an app role value besides letters and digits, minus the space (which no role value
+ * may hold): https://learn.microsoft.com/graph/api/resources/approle (property `value`).
+ */
+const ROLE_VALUE = /^[A-Za-z0-9:!#$%&'()*+,\-./;<=>?@[\]^_`{|}~]+$/;
+
+/** The environment of program-service (docs/CONTRACTS.md "App env"; every variable: docs/configuration.md). */
 export const programServiceEnvSchema = z
   .object({
     ...platformEnvShape(PROGRAM_SERVICE_PORT),
@@ -33,6 +54,21 @@ export const programServiceEnvSchema = z
       .optional()
       .describe(
         'path of registrations.yaml for PROGRAM_SEED=demo (default libs/local-tenant/registrations.yaml)',
+      ),
+    MEMBERSHIP_SOURCE: z
+      .enum([MembershipSource.Claims, MembershipSource.Table, MembershipSource.ClaimsThenTable])
+      .default(MembershipSource.ClaimsThenTable)
+      .describe(
+        'where a user\'s brokerage comes from: "claims" (the app role Broker.<brokerage> in the token), "table" (the members table) or "claims-then-table" (default)',
+      ),
+    MEMBERSHIP_BROKER_ROLE_PREFIX: z
+      .string()
+      .max(56, 'must leave room for the brokerage in a 120-character app role value')
+      .regex(ROLE_VALUE, 'must be characters an app role value may hold (no spaces)')
+      .refine((value) => !value.startsWith('.'), 'must not start with "." (app role values may not)')
+      .default(DEFAULT_BROKER_ROLE_PREFIX)
+      .describe(
+        'the start of the app role values that name a brokerage (default "Broker.": Broker.Northwind)',
       ),
   })
   .superRefine(refineResourceServerEnv);

@@ -11,3 +11,12 @@ export interface Member {
   readonly brokerage?: string;
   readonly displayName?: string;
 }
+
+/**
+ * A brokerage id: what follows `Broker.` in an app role value, so only characters a role value may hold and
+ * no spaces (https://learn.microsoft.com/graph/api/resources/approle, property `value`).
+ */
+export const BROKERAGE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** What {@link BROKERAGE_ID} allows, in words. */
+export const BROKERAGE_ID_RULE = '1-64 letters, digits, "_", "." or "-", starting with a letter or digit';

@@ -5,4 +5,6 @@ export abstract class MemberRepository {
   abstract find(tid: string, oid: string): Promise<Member | undefined>;
   /** Inserts or replaces a member. */
   abstract save(member: Member): Promise<void>;
+  /** Deletes a member; false when there was none. */
+  abstract remove(tid: string, oid: string): Promise<boolean>;
 }

@@ -36,6 +36,14 @@ export class SqlMemberRepository extends MemberRepository {
       [member.tid, member.oid, member.role, member.brokerage ?? null, member.displayName ?? null],
     );
   }
+
+  async remove(tid: string, oid: string): Promise<boolean> {
+    const rows = await this.sql.query('DELETE FROM members WHERE tid = $1 AND oid = $2 RETURNING oid', [
+      tid,
+      oid,
+    ]);
+    return rows.length > 0;
+  }
 }
 
 function toMember(row: MemberRow): Member {

@@ -1,5 +1,4 @@
-import type { Member } from '../members/member.model';
-import { MemberRole } from '../members/member.model';
+import type { Membership } from '../members/membership';
 import type { Programme, ProgrammeStatus } from './programme.model';
 import { ApprovalStepUp, ProgramAppRole } from './programme.permissions';
 import type { VisibilityFilter } from './programme.repository';
@@ -11,20 +10,22 @@ export interface ProgrammeCaller {
   readonly roles: readonly string[];
   readonly authMethods: readonly string[];
   readonly authContexts: readonly string[];
+  /** Set when the user was conveyed by verified delegation (B2C). */
+  readonly delegatedBy?: string | undefined;
 }
 
 /** Who is looking: a broker of one brokerage, an underwriter, both, or neither. */
 export interface Viewer {
   readonly tid: string;
   readonly oid: string;
-  /** The caller's brokerage when the members table lists them as a broker. */
+  /** The caller's brokerage: from a `Broker.<brokerage>` app role or the members table (`MEMBERSHIP_SOURCE`). */
   readonly brokerage?: string;
   /** Underwriters are those Entra assigned the app role, not those the table says. */
   readonly isUnderwriter: boolean;
 }
 
-export function viewerOf(caller: ProgrammeCaller, member: Member | undefined): Viewer {
-  const brokerage = member?.role === MemberRole.Broker ? member.brokerage : undefined;
+export function viewerOf(caller: ProgrammeCaller, membership: Membership): Viewer {
+  const brokerage = membership.brokerage;
   return {
     tid: caller.tid,
     oid: caller.oid,

@@ -1,6 +1,7 @@
 import { buildBearerChallenge, ChainError } from '@chain/auth';
 import { IdempotencyKeyReusedError } from '@chain/platform';
 
+import { MembershipSource } from '../config/program-service.config';
 import { APPROVAL_CLAIMS_REQUEST } from './programme.permissions';
 
 /** Absent and invisible are one answer, so that existence never leaks across brokerages. */
@@ -23,14 +24,64 @@ export class NotOwnerError extends ChainError {
   }
 }
 
-/** Creating a programme needs a brokerage: the caller is not a broker in the members table. */
+/** What {@link NotABrokerError} needs to name the fix. */
+export interface NotABrokerContext {
+  readonly tid: string;
+  readonly oid: string;
+  readonly source: MembershipSource;
+  readonly brokerRolePrefix: string;
+  /** The user was conveyed by verified delegation: app roles cannot make a broker, only the table can. */
+  readonly delegated?: boolean;
+  /** The token's brokerage app roles when it carries more than one. */
+  readonly conflictingRoles?: readonly string[];
+}
+
+/**
+ * Creating a programme needs a brokerage and the caller has none (or the token names several). The detail
+ * names the fix for the configured `MEMBERSHIP_SOURCE`: which app role to assign, or which admin path fills
+ * the members table (docs/configuration.md "Who is a broker").
+ */
 export class NotABrokerError extends ChainError {
   readonly code = 'not_a_broker';
   readonly status = 403;
 
-  constructor() {
-    super('Only brokers of a brokerage may create programmes.');
+  constructor(context: NotABrokerContext) {
+    super(notABrokerDetail(context));
   }
+}
+
+export function notABrokerDetail(context: NotABrokerContext): string {
+  const { tid, oid, source, brokerRolePrefix: prefix, conflictingRoles } = context;
+  if (conflictingRoles !== undefined && conflictingRoles.length > 1)
+    return (
+      `Only brokers of one brokerage may create programmes, and your token names several (${conflictingRoles.join(', ')}). ` +
+      'Fix: keep one of these app role assignments on program-service (Enterprise applications → program-service → ' +
+      'Users and groups; a group assignment counts too), then sign in again.'
+    );
+  const role =
+    `assign the user (tid ${tid}, oid ${oid}) or a group they belong to the app role ${prefix}<brokerage> ` +
+    'on program-service (Enterprise applications → program-service → Users and groups), then sign in again';
+  const table =
+    `add the user to program-service's members table: an Underwriter calls PUT /members/${tid}/${oid} ` +
+    `with {"brokerage":"<brokerage>"}, or an operator runs npm run members -- add ${tid} ${oid} <brokerage>`;
+  if (context.delegated === true) {
+    const enable =
+      source === MembershipSource.Claims
+        ? 'set MEMBERSHIP_SOURCE=claims-then-table (or table) on program-service, then '
+        : '';
+    return (
+      'Only brokers of a brokerage may create programmes, and you belong to none. You were conveyed by verified ' +
+      "delegation, so a brokerage comes from program-service's members table only (no calling app can grant one). " +
+      `Fix: ${enable}${table}.`
+    );
+  }
+  const fix =
+    source === MembershipSource.Claims
+      ? role
+      : source === MembershipSource.Table
+        ? table
+        : `${role}; or ${table}`;
+  return `Only brokers of a brokerage may create programmes, and you belong to none. Fix: ${fix}.`;
 }
 
 /** The action does not fit the programme's current status (or the status changed meanwhile). */

@@ -4,6 +4,7 @@ import type { Clock } from '../common/clock/clock';
 import { parseProgramServiceEnv } from '../config/program-service.config';
 import { type Member, MemberRole } from '../members/member.model';
 import { MemberRepository } from '../members/member.repository';
+import { MembershipService } from '../members/membership.service';
 import type { Programme, ProgrammeStatus, ProgrammeTerms } from './programme.model';
 import {
   type NewProgramme,
@@ -70,6 +71,9 @@ class FakeMemberRepository extends MemberRepository {
     return this.members.find((m) => m.tid === tid && m.oid === oid);
   }
   async save() {}
+  async remove() {
+    return false;
+  }
 }
 
 function caller(oid: string, extra: Partial<ProgrammeCaller> = {}): ProgrammeCaller {
@@ -101,7 +105,7 @@ describe('ProgrammesService', () => {
       AUTH_JWKS_URI: 'https://idp.test/tenant-1/discovery/v2.0/keys',
       AUTH_AUDIENCES: 'api://program-service',
     });
-    service = new ProgrammesService(repo, members, clock, config);
+    service = new ProgrammesService(repo, new MembershipService(members, config), clock, config);
   });
 
   it('creates a draft in the broker’s brokerage, owned by the caller, stamped by the clock', async () => {

@@ -6,7 +6,8 @@ import type { ConfigType } from '@nestjs/config';
 
 import { Clock } from '../common/clock/clock';
 import { programServiceConfig } from '../config/program-service.config';
-import { MemberRepository } from '../members/member.repository';
+import type { Membership } from '../members/membership';
+import { MembershipService } from '../members/membership.service';
 import type { Programme, ProgrammeStatus, ProgrammeTerms } from './programme.model';
 import { ProgrammeRepository } from './programme.repository';
 import {
@@ -38,9 +39,9 @@ export class ProgrammesService {
 
   constructor(
     private readonly programmes: ProgrammeRepository,
-    private readonly members: MemberRepository,
+    private readonly membership: MembershipService,
     private readonly clock: Clock,
-    @Inject(programServiceConfig.KEY) config: ConfigType<typeof programServiceConfig>,
+    @Inject(programServiceConfig.KEY) private readonly config: ConfigType<typeof programServiceConfig>,
   ) {
     this.authority = authorityFromEnv(config);
   }
@@ -60,8 +61,9 @@ export class ProgrammesService {
    * made and answers it again instead of making a second one; the same key with other terms is a 422.
    */
   async create(caller: ProgrammeCaller, terms: ProgrammeTerms, idempotencyKey?: string): Promise<Programme> {
-    const viewer = await this.viewer(caller);
-    if (viewer.brokerage === undefined) throw new NotABrokerError();
+    const membership = await this.membership.of(caller);
+    const viewer = viewerOf(caller, membership);
+    if (viewer.brokerage === undefined) throw this.notABroker(caller, membership);
     const id = idempotencyKey === undefined ? undefined : idempotentProgrammeId(viewer, idempotencyKey);
     const created = await this.programmes.insert(viewer.tid, {
       ...terms,
@@ -106,7 +108,18 @@ export class ProgrammesService {
   }
 
   private async viewer(caller: ProgrammeCaller): Promise<Viewer> {
-    return viewerOf(caller, await this.members.find(caller.tid, caller.oid));
+    return viewerOf(caller, await this.membership.of(caller));
+  }
+
+  private notABroker(caller: ProgrammeCaller, membership: Membership): NotABrokerError {
+    return new NotABrokerError({
+      tid: caller.tid,
+      oid: caller.oid,
+      source: this.config.MEMBERSHIP_SOURCE,
+      brokerRolePrefix: this.config.MEMBERSHIP_BROKER_ROLE_PREFIX,
+      delegated: caller.delegatedBy !== undefined,
+      ...(membership.conflictingRoles === undefined ? {} : { conflictingRoles: membership.conflictingRoles }),
+    });
   }
 
   /** Invisible and absent look the same: 404, every time (never reveal existence). */
