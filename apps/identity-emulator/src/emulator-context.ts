@@ -20,6 +20,8 @@ export interface EmulatorContext extends ClientAuthContext {
   readonly faults: FaultInjector;
   readonly counter: TokenRequestCounter;
   readonly publicUrl: string;
+  /** The CA certificate (PEM) clients trust; served at `/ca.pem`. */
+  readonly caPem: string;
   readonly testEndpoints: boolean;
   readonly issuerFor: (tid: string) => string;
   readonly nowMs: () => number;

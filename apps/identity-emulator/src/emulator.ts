@@ -75,6 +75,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     directory,
     keys,
     publicUrl,
+    caPem: tls.caPem,
     hostnames: [...extraHostnames, ...publicHost],
   });
   server.on('request', createRequestHandler(ctx));
@@ -95,6 +96,7 @@ function buildContext(input: {
   directory: Directory;
   keys: SigningKeyStore;
   publicUrl: string;
+  caPem: string;
   hostnames: readonly string[];
 }): EmulatorContext {
   const nowMs = input.options.now ?? Date.now;
@@ -116,6 +118,7 @@ function buildContext(input: {
     faults: new FaultInjector(),
     counter: new TokenRequestCounter(),
     publicUrl: input.publicUrl,
+    caPem: input.caPem,
     testEndpoints: input.options.testEndpoints ?? false,
     issuerFor,
     nowMs,
