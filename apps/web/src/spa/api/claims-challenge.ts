@@ -1,5 +1,5 @@
 /**
- * `WWW-Authenticate` parsing for the claims challenge (ENTRA.md §7). MSAL JS has no public parser, and
+ * `WWW-Authenticate` parsing for the claims challenge (docs/web.md, step-up). MSAL JS has no public parser, and
  * the documented sample splits on `=` (dropping base64 padding), so this one follows RFC 9110 §11.6.1:
  * challenges and auth-params, quoted-string aware, several challenges in one header.
  */
