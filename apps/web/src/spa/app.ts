@@ -83,7 +83,6 @@ export interface AppState {
 type Call = <T>(method: string, path: string, req?: BffRequest) => Promise<BffResponse<T>>;
 /** What the step-up redirect brings back: the new token, and the request that was challenged. */
 type StepUpResult = Omit<PendingAction, 'kind' | 'programmeId'> & { readonly token?: BearerToken };
-type ActionBody = (call: Call, record: ActionRecord) => Promise<string>;
 
 interface ActionOptions {
   /** Where a failure is shown. */
