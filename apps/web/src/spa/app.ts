@@ -135,7 +135,8 @@ export class App {
       await this.approve(pending.programmeId, { ...pending, ...(token === undefined ? {} : { token }) });
       return;
     }
-    await this.follow(routeOf(window.location.pathname));
+    // A page load leaves the focus at the top of the page (the skip link is the first tab stop).
+    await this.follow(routeOf(window.location.pathname), false);
   }
 
   render(): void {
@@ -192,10 +193,14 @@ export class App {
     });
 
   /** Opens a programme and gives it its address (`/programmes/<id>`), unless following one already. */
-  open = (id: string, options: { push?: boolean } = {}) =>
+  open = (id: string, options: { push?: boolean; focus?: boolean } = {}) =>
     this.run(
       'Open programme',
-      { place: 'detail', what: 'this programme', focus: '#detail-heading' },
+      {
+        place: 'detail',
+        what: 'this programme',
+        ...(options.focus === false ? {} : { focus: '#detail-heading' }),
+      },
       async (call) => {
         if (options.push !== false) navigate({ kind: 'programme', id });
         this.state.notFound = undefined;
@@ -432,9 +437,9 @@ export class App {
   };
 
   /** Follows an address: opens the programme it names, or shows the list. */
-  private async follow(route: Route): Promise<void> {
+  private async follow(route: Route, focus = true): Promise<void> {
     if (route.kind === 'programme') {
-      if (this.state.selected?.id !== route.id) await this.open(route.id, { push: false });
+      if (this.state.selected?.id !== route.id) await this.open(route.id, { push: false, focus });
       return;
     }
     this.state.selected = undefined;

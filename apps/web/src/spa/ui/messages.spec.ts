@@ -25,6 +25,9 @@ describe('userMessage', () => {
       problem(413, 'payload_too_large', 'A document may be at most 10485760 bytes.', { maxBytes: 10485760 }),
     );
     expect(m).toEqual({ field: 'file', message: 'The file is too large: a document can be at most 10 MB.' });
+    expect(userMessage(problem(413, 'payload_too_large', 'more than 10485760 bytes')).message).toBe(
+      'The file is too large: a document can be at most 10 MB.',
+    );
     expect(megabytes(5 * 1024 * 1024 + 100)).toBe('5 MB');
   });
 

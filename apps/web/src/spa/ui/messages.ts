@@ -56,11 +56,13 @@ export function userMessage(error: unknown, what = 'it'): UserMessage {
             message: `${capital(what)} changed in the meantime (for example it was already submitted). Refresh, then try again.`,
           };
     case 413: {
-      const max = error.extensions['maxBytes'];
+      // The limit: the problem's `maxBytes`, else the byte count its detail names.
+      const named = Number(/(\d+)\s*bytes/.exec(error.detail)?.[1] ?? NaN);
+      const max = typeof error.extensions['maxBytes'] === 'number' ? error.extensions['maxBytes'] : named;
       return {
         field: 'file',
         message:
-          typeof max === 'number'
+          Number.isFinite(max) && max > 0
             ? `The file is too large: a document can be at most ${megabytes(max)}.`
             : 'The file is too large.',
       };
