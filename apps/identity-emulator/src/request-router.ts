@@ -17,13 +17,13 @@ import {
 } from './common/http-kit';
 import { handleDeviceCode } from './device/device-code.endpoint';
 import { handleDeviceLogin } from './device/device-login.endpoint';
-import { handleCaCertificate, handleHome } from './discovery/home.endpoint';
 import {
   handleInstanceDiscovery,
   handleKeys,
   handleOpenIdConfiguration,
   handleV1Keys,
 } from './discovery/discovery.endpoint';
+import { handleCaCertificate, handleHome } from './discovery/home.endpoint';
 import type { EmulatorContext } from './emulator-context';
 import { EntraError, OAuthError, renderEntraError } from './oauth/entra-error';
 import { countTokenRequest, describeTokenRequest, handleToken } from './oauth/token.endpoint';
