@@ -39,4 +39,5 @@ await Promise.all([
   }),
   copyFile(join(root, 'public/index.html'), join(dist, 'public/index.html')),
   copyFile(join(root, 'public/app.css'), join(dist, 'public/app.css')),
+  copyFile(join(root, 'public/favicon.svg'), join(dist, 'public/favicon.svg')),
 ]);

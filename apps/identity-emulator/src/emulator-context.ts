@@ -23,6 +23,8 @@ export interface EmulatorContext extends ClientAuthContext {
   /** The OIDC issuers of federated identity credentials (discovery and keys, cached). */
   readonly federation: FederatedIssuers;
   readonly publicUrl: string;
+  /** The CA certificate (PEM) clients trust; served at `/ca.pem`. */
+  readonly caPem: string;
   readonly testEndpoints: boolean;
   readonly issuerFor: (tid: string) => string;
   readonly nowMs: () => number;

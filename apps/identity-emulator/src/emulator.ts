@@ -76,6 +76,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     directory,
     keys,
     publicUrl,
+    caPem: tls.caPem,
     hostnames: [...extraHostnames, ...publicHost],
   });
   server.on('request', createRequestHandler(ctx));
@@ -96,6 +97,7 @@ function buildContext(input: {
   directory: Directory;
   keys: SigningKeyStore;
   publicUrl: string;
+  caPem: string;
   hostnames: readonly string[];
 }): EmulatorContext {
   const nowMs = input.options.now ?? Date.now;
@@ -118,6 +120,7 @@ function buildContext(input: {
     counter: new TokenRequestCounter(),
     federation: new FederatedIssuers(nowMs),
     publicUrl: input.publicUrl,
+    caPem: input.caPem,
     testEndpoints: input.options.testEndpoints ?? false,
     issuerFor,
     nowMs,

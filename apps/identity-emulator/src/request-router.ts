@@ -23,6 +23,7 @@ import {
   handleOpenIdConfiguration,
   handleV1Keys,
 } from './discovery/discovery.endpoint';
+import { handleCaCertificate, handleHome } from './discovery/home.endpoint';
 import type { EmulatorContext } from './emulator-context';
 import { EntraError, OAuthError, renderEntraError } from './oauth/entra-error';
 import { countTokenRequest, describeTokenRequest, handleToken } from './oauth/token.endpoint';
@@ -48,7 +49,7 @@ const TENANT_ROUTES: Readonly<Record<string, { endpoint: FaultEndpoint; handle: 
   'oauth2/v2.0/devicecode': { endpoint: FaultEndpoint.Authorize, handle: handleDeviceCode },
 };
 
-/** The HTTPS request handler: health, test-only admin, instance discovery and the tenant endpoints. */
+/** The HTTPS request handler: the home page and CA file, health, test-only admin, instance discovery and the tenant endpoints. */
 export function createRequestHandler(
   ctx: EmulatorContext,
 ): (req: IncomingMessage, res: ServerResponse) => void {
@@ -74,6 +75,10 @@ async function route(raw: IncomingMessage, res: ServerResponse, ctx: EmulatorCon
   if (raw.method === 'OPTIONS') return preflight(raw, res);
   if (url.pathname === '/health/live' || url.pathname === '/health/ready')
     return sendJson(res, 200, { status: 'ok' });
+  if (raw.method === 'GET' || raw.method === 'HEAD') {
+    if (url.pathname === '/') return handleHome(res, ctx);
+    if (url.pathname === '/ca.pem') return handleCaCertificate(res, ctx);
+  }
   if (url.pathname.startsWith('/_admin/')) {
     if (!ctx.testEndpoints || !fromLoopback) return sendJson(res, 404, { error: 'not_found' });
     return handleAdmin(requestOf(raw, url, new URLSearchParams(), ctx, fromLoopback), res, ctx);

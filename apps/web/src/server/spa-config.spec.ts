@@ -91,8 +91,19 @@ describe('spaConfigFromRegistrations per identity mode', () => {
   it('offers the social user with the identity provider she signs in with', () => {
     const config = spaConfigFromRegistrations(tenantOf('b2c'), env);
     expect(config.demoUsers).toEqual([
-      { username: 'alice@example.com', displayName: 'Alice Broker', role: 'broker' },
-      { username: 'dana@example.com', displayName: 'Dana', role: 'broker', identityProvider: 'google.com' },
+      {
+        username: 'alice@example.com',
+        oid: 'a11ce5e0-7a1b-4c2d-8e3f-000000000a99',
+        displayName: 'Alice Broker',
+        role: 'broker',
+      },
+      {
+        username: 'dana@example.com',
+        oid: 'da4a5e0e-7a1b-4c2d-8e3f-000000000d99',
+        displayName: 'Dana',
+        role: 'broker',
+        identityProvider: 'google.com',
+      },
     ]);
   });
 });

@@ -51,6 +51,7 @@ function demoUser(user: UserRegistration): DemoUser {
   const role = user.attributes['role'] ?? user.customAttributes['Roles']?.toLowerCase() ?? 'user';
   return {
     username: user.username,
+    oid: user.oid,
     displayName: user.displayName,
     role,
     ...(user.identityProvider === undefined ? {} : { identityProvider: user.identityProvider }),

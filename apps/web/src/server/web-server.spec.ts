@@ -27,6 +27,7 @@ describe('createWebServer', () => {
     'app.js': 'console.log(1)',
     'app.js.map': '{}',
     'app.css': 'body{}',
+    'favicon.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
   };
   for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
   const server = createWebServer(dir, config);
@@ -52,6 +53,17 @@ describe('createWebServer', () => {
     expect(res.status).toBe(200);
     await expect(res.text()).resolves.toContain('<title>portal</title>');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it('answers index.html on a programme address (deep link, reload) and serves the favicon', async () => {
+    const page = await fetch(`${base}/programmes/6b1f0c2e-9d8a-4f7b-8c6d-5e4f3a2b1c0d`);
+    expect(page.status).toBe(200);
+    await expect(page.text()).resolves.toContain('<title>portal</title>');
+    const icon = await fetch(`${base}/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    expect((await fetch(`${base}/programmes/a/b`)).status).toBe(404);
+    expect((await fetch(`${base}/programmes`)).status).toBe(404);
   });
 
   it('allows scripts from itself only and connections to itself, the BFF and the authority', async () => {

@@ -9,7 +9,11 @@ const ASSETS: Readonly<Record<string, string>> = {
   '/app.js': 'text/javascript; charset=utf-8',
   '/app.js.map': 'application/json; charset=utf-8',
   '/app.css': 'text/css; charset=utf-8',
+  '/favicon.svg': 'image/svg+xml',
 };
+
+/** Page routes of the SPA (History API): all answered with `index.html`. */
+const PAGE = /^\/(?:index\.html|programmes\/[^/]+\/?)?$/;
 
 interface Asset {
   readonly body: Buffer;
@@ -17,8 +21,8 @@ interface Asset {
 }
 
 /**
- * A static server for the SPA: the bundle, `index.html` for every page route (MSAL redirects back to `/`
- * with the code in the query or fragment), `/spa-config.json`, and the health probes. The bundle is read
+ * A static server for the SPA: the bundle, `index.html` for every page route (`/`, where MSAL redirects back
+ * with the code in the query or fragment, and `/programmes/<id>`), `/spa-config.json`, and the health probes. The bundle is read
  * once at start, so a missing build fails at boot instead of on the first request.
  */
 export function createWebServer(publicDir: string, config: SpaConfig): Server {
@@ -42,7 +46,7 @@ export function createWebServer(publicDir: string, config: SpaConfig): Server {
     if (path === '/spa-config.json') return send(res, 200, configBody, csp);
     const asset = assets.get(path);
     if (asset !== undefined) return send(res, 200, asset, csp, req);
-    if (path === '/' || path === '/index.html') return send(res, 200, index, csp, req);
+    if (PAGE.test(path)) return send(res, 200, index, csp, req);
     return send(res, 404, text('not found'), csp);
   });
 }

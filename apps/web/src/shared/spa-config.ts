@@ -48,6 +48,8 @@ export interface SpaConfig {
 
 export interface DemoUser {
   readonly username: string;
+  /** Object id, so that the SPA can show a name where the chain answers with an oid (owner, approver). */
+  readonly oid?: string;
   readonly displayName: string;
   readonly role: string;
   /** B2C: the social identity provider the user signs in with (`google.com`); absent = a local account. */

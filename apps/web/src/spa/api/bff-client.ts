@@ -11,6 +11,9 @@ export class BffProblem extends Error {
     readonly code: string,
     readonly detail: string,
     readonly correlationId: string,
+    /** The problem's other members (e.g. `maxBytes` of a 413), and `Retry-After` in seconds when sent. */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
+    readonly retryAfterSeconds?: number,
   ) {
     super(`${status} ${code}: ${detail}`);
   }
@@ -22,7 +25,7 @@ export class ClaimsChallenge extends BffProblem {
     problem: BffProblem,
     readonly claims: string,
   ) {
-    super(problem.status, problem.code, problem.detail, problem.correlationId);
+    super(problem.status, problem.code, problem.detail, problem.correlationId, problem.extensions);
   }
 }
 
@@ -38,6 +41,8 @@ export interface BffRequest {
   readonly as?: 'json' | 'blob';
   /** A token to use instead of asking MSAL (the one just obtained by a step-up). */
   readonly accessToken?: BearerToken;
+  /** `Idempotency-Key` of a write: one per user action, the same again when the user retries it. */
+  readonly idempotencyKey?: string;
 }
 
 /** A bearer token for the BFF and whether MSAL served it from its cache; never logged, never rendered. */
@@ -86,6 +91,7 @@ export class BffClient {
     });
     const headers = new Headers({ authorization: `Bearer ${bearer.accessToken}` });
     headers.set('x-correlation-id', correlationId);
+    if (req.idempotencyKey !== undefined) headers.set('idempotency-key', req.idempotencyKey);
     let body: BodyInit | undefined;
     if (req.form !== undefined) body = req.form;
     else if (req.body !== undefined) {
@@ -104,11 +110,14 @@ export class BffClient {
 async function problemOf(res: Response, correlationId: string): Promise<BffProblem> {
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   const str = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
+  const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
   const problem = new BffProblem(
     res.status,
     str(body['code'], `http_${res.status}`),
     str(body['detail'], res.statusText),
     correlationId,
+    body,
+    Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
   );
   if (res.status !== 401) return problem;
   // The header is readable only if the BFF lists it in Access-Control-Expose-Headers; the problem body's

@@ -22,7 +22,17 @@ export function chainDiagram(
   return h(
     'div',
     { class: 'diagram', 'data-correlation-id': trace.correlationId },
-    h('div', { class: 'diagram__canvas' }, svg),
+    // Scrolls sideways on a small screen: a tab stop, so that the keyboard can scroll it too.
+    h(
+      'div',
+      {
+        class: 'diagram__canvas',
+        tabindex: 0,
+        role: 'region',
+        'aria-label': `Call chain of ${trace.method} ${trace.path}`,
+      },
+      svg,
+    ),
     claimsTable(trace, spaToken),
   );
 }
