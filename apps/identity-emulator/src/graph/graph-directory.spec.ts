@@ -138,3 +138,13 @@ describe('GraphDirectory: Graph writes become the registrations the token endpoi
     expect(graph.applications(TENANT).map((a) => a.tags[0])).toContain('entra-api-chain:bff');
   });
 });
+
+describe('GraphDirectory: bad input is a 400', () => {
+  it('answers a key credential that is not a certificate with a 400', () => {
+    const { graph } = emptyTenant();
+    const keyCredentials = [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: 'bm90IGEgY2VydA==' }];
+    expect(
+      graphError(() => graph.createApplication(TENANT, body({ displayName: 'A', keyCredentials }))).status,
+    ).toBe(400);
+  });
+});

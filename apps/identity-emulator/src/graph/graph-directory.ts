@@ -390,7 +390,7 @@ export class GraphDirectory {
     const pems = new Map<string, string>();
     body.keyCredentials?.forEach((k) => {
       const keyId = keyCredentialOf(k).keyId;
-      pems.set(keyId, new X509Certificate(Buffer.from(k.key, 'base64')).toString());
+      pems.set(keyId, certificateOf(k.key).toString());
     });
     return pems;
   }
@@ -673,6 +673,15 @@ export class GraphDirectory {
   }
 }
 
+/** The certificate of a key credential's `key` (base64 DER); a 400 if it is not one. */
+function certificateOf(key: string): X509Certificate {
+  try {
+    return new X509Certificate(Buffer.from(key, 'base64'));
+  } catch {
+    throw badRequest('keyCredentials: key must be a base64-encoded X.509 certificate.');
+  }
+}
+
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
 }
@@ -742,7 +751,7 @@ function emptyApplication(displayName: string, now: string): GraphApplication {
 function keyCredentialOf(
   k: NonNullable<ApplicationBody['keyCredentials']>[number],
 ): GraphApplication['keyCredentials'][number] {
-  const cert = new X509Certificate(Buffer.from(k.key, 'base64'));
+  const cert = certificateOf(k.key);
   const thumbprint = createHash('sha1').update(cert.raw).digest('base64');
   return {
     keyId: (k.keyId ?? guidFrom(`key:${thumbprint}`)).toLowerCase(),
