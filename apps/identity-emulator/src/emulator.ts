@@ -10,6 +10,7 @@ import { LoginTransactions } from './authorize/login-transactions';
 import { DeviceCodes } from './device/device-codes';
 import type { EmulatorContext } from './emulator-context';
 import { type CodeRecord, ExpiringStore, type RefreshRecord } from './grants/grant-stores';
+import { GraphDirectory } from './graph/graph-directory';
 import { SigningKeyStore } from './keys/signing-key-store';
 import { FederatedIssuers } from './oauth/federated-credential';
 import { createRequestHandler } from './request-router';
@@ -105,6 +106,7 @@ function buildContext(input: {
   const issuerFor = issuersOf(input.directory, input.publicUrl);
   return {
     directory: input.directory,
+    graph: new GraphDirectory(input.directory, nowMs),
     keys: input.keys,
     tokens: new TokenFactory({
       keys: input.keys,

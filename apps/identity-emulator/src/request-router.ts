@@ -25,6 +25,7 @@ import {
 } from './discovery/discovery.endpoint';
 import { handleCaCertificate, handleHome } from './discovery/home.endpoint';
 import type { EmulatorContext } from './emulator-context';
+import { handleGraph } from './graph/graph.endpoint';
 import { EntraError, OAuthError, renderEntraError } from './oauth/entra-error';
 import { countTokenRequest, describeTokenRequest, handleToken } from './oauth/token.endpoint';
 import { type TenantView, userFlow } from './tenant/directory';
@@ -83,6 +84,9 @@ async function route(raw: IncomingMessage, res: ServerResponse, ctx: EmulatorCon
     if (!ctx.testEndpoints || !fromLoopback) return sendJson(res, 404, { error: 'not_found' });
     return handleAdmin(requestOf(raw, url, new URLSearchParams(), ctx, fromLoopback), res, ctx);
   }
+  // Microsoft Graph (JSON bodies): before the form reader, which drains any other body.
+  if (url.pathname.startsWith('/v1.0/'))
+    return handleGraph(raw, res, url, baseUrlOf(raw.headers.host, ctx), ctx);
   const req = requestOf(raw, url, await readForm(raw), ctx, fromLoopback);
   if (/^\/[^/]+\/discovery\/instance\/?$/.test(url.pathname)) return handleInstanceDiscovery(req, res);
   if (url.pathname === '/devicelogin') return handleDeviceLogin(req, res, ctx);

@@ -1,4 +1,4 @@
-export { Chain, type ChainParts, type StartChainOptions } from './chain/chain';
+export { Chain, type ChainEmulator, type ChainParts, type StartChainOptions } from './chain/chain';
 export { builtEntry, repoRoot } from './chain/repo-root';
 export { startChain } from './chain/start-chain';
 export {

@@ -19,6 +19,7 @@ const ROUTES: Readonly<Record<string, AdminRoute>> = {
     ctx.counter.reset();
     sendJson(res, 200, ctx.counter.snapshot());
   },
+  'GET /_admin/graph-writes': async (_req, res, ctx) => sendJson(res, 200, { writes: ctx.graph.writes }),
   'GET /_admin/keys': async (_req, res, ctx) => sendJson(res, 200, { keys: ctx.keys.list() }),
   'POST /_admin/keys/rotate': rotateKeys,
   'POST /_admin/faults': async (_req, res, ctx, body) => {

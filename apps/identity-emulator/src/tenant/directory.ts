@@ -64,7 +64,10 @@ export interface TenantView {
   readonly authority?: MultiTenantAuthority;
 }
 
-/** The registrations indexed for lookups (built once at start). */
+/**
+ * The registrations indexed for lookups: built at start, and rebuilt by {@link replace} when Microsoft
+ * Graph calls change the tenant (src/graph), so the token grants see the new registrations at once.
+ */
 export class Directory {
   private readonly tenantsByKey = new Map<string, TenantView>();
   private readonly appsByClientId = new Map<string, AppView>();
@@ -74,7 +77,35 @@ export class Directory {
   private readonly usersByOid = new Map<string, UserRegistration>();
   private readonly homeOfUser = new Map<UserRegistration, TenantView>();
 
-  constructor(readonly registrations: Registrations) {
+  private current: Registrations;
+
+  constructor(registrations: Registrations) {
+    this.current = registrations;
+    this.index(registrations);
+  }
+
+  /** The registrations served now. */
+  get registrations(): Registrations {
+    return this.current;
+  }
+
+  /** Serves `registrations` from now on (each request reads the directory afresh). */
+  replace(registrations: Registrations): void {
+    for (const map of [
+      this.tenantsByKey,
+      this.appsByClientId,
+      this.appsByName,
+      this.appsByUri,
+      this.usersByName,
+      this.usersByOid,
+      this.homeOfUser,
+    ])
+      map.clear();
+    this.current = registrations;
+    this.index(registrations);
+  }
+
+  private index(registrations: Registrations): void {
     const firstTenant = registrations.tenants[0]?.name;
     for (const tenantReg of registrations.tenants) {
       const apps = registrations.applications

@@ -34,10 +34,24 @@ export interface StartChainOptions {
    * file. Lets a test give the tenant a client or scope the apps were not configured for.
    */
   readonly emulatorRegistrationsPath?: string;
+  /**
+   * Runs once the emulator listens and before any API starts (e.g. `npm run provision` against an emulator
+   * started with `emulatorRegistrationsPath` naming an empty tenant). A path it returns becomes the tenant
+   * file the APIs and the harness are configured from.
+   */
+  readonly beforeApis?: (emulator: ChainEmulator) => Promise<string | undefined>;
   /** Names the log folder `test-artifacts/logs/<label>-<time>/`. Default `chain`. */
   readonly label?: string;
   /** `LOG_LEVEL` of every app. Default `info`. */
   readonly logLevel?: string;
+}
+
+/** The chain's emulator as {@link StartChainOptions.beforeApis} sees it. */
+export interface ChainEmulator {
+  /** `https://localhost:<port>`: the issuer host and MSAL authority host. */
+  readonly publicUrl: string;
+  /** Its CA certificate file (NODE_EXTRA_CA_CERTS). */
+  readonly caFile: string;
 }
 
 /** What `startChain()` hands a {@link Chain}. */

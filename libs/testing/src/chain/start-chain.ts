@@ -55,8 +55,9 @@ interface Launch {
   readonly root: string;
   readonly options: StartChainOptions;
   readonly identityMode: IdentityMode;
-  readonly registrationsPath: string;
-  readonly registrations: Registrations;
+  /** The tenant file; {@link StartChainOptions.beforeApis} may replace it once the emulator runs. */
+  registrationsPath: string;
+  registrations: Registrations;
   readonly logDir: string;
   readonly dataDir: string;
   readonly started: ChildApp[];
@@ -104,6 +105,14 @@ async function startAll(launch: Launch): Promise<Chain> {
     startEmulator(launch),
     apis.includes(ServiceApp.Documents) ? startAzurite(launch) : Promise.resolve(undefined),
   ]);
+  const replaced = await launch.options.beforeApis?.({
+    publicUrl: emulator.publicUrl,
+    caFile: join(launch.dataDir, 'ca.pem'),
+  });
+  if (replaced !== undefined) {
+    launch.registrationsPath = replaced;
+    launch.registrations = loadRegistrationsFor(launch.identityMode, replaced);
+  }
   const services = await reservedUrls();
   const running: { app: ServiceApp; child: ChildApp }[] = [];
   for (const stage of STAGES) {
