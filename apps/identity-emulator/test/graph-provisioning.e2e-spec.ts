@@ -37,6 +37,7 @@ function emptyTenant(): Registrations {
     postLogoutRedirectUris: [],
     secrets: [{ value: READER.secret }],
     certificates: [],
+    federatedCredentials: [],
     identifierUris: [],
     accessTokenAcceptedVersion: null,
     optionalClaims: { accessToken: [], idToken: [] },

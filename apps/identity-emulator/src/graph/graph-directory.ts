@@ -562,6 +562,8 @@ export class GraphDirectory {
       redirectUris,
       postLogoutRedirectUris: seed?.postLogoutRedirectUris ?? [],
       secrets: type === ApplicationType.Confidential ? secrets : [],
+      // Not in the Graph subset (federatedIdentityCredentials): kept from the seeded registration.
+      federatedCredentials: type === ApplicationType.Confidential ? (seed?.federatedCredentials ?? []) : [],
       certificates:
         type === ApplicationType.Confidential
           ? [
