@@ -226,7 +226,8 @@ describe('npm run provision against an emulator started with an empty tenant (Mi
       const claims = decodeClaims(result.accessToken);
       expect(claims['aud']).toBe(app('program-service').clientId);
       expect(claims['scp']).toBe('Program.ReadWrite');
-      expect(claims['roles']).toBeUndefined();
+      // alice's app-role assignment on program-service (her brokerage), provisioned like the rest.
+      expect(claims['roles']).toEqual(['Broker.Northwind']);
     });
 
     it('the user app-role assignment holds: Uma’s token for program-service carries Underwriter', async () => {
