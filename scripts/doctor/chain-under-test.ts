@@ -3,6 +3,7 @@ import {
   downstreamName,
   type IdentityMode,
   type Registrations,
+  roleOf,
   ServiceApp,
 } from '@chain/local-tenant';
 
@@ -128,12 +129,15 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
   return trimmed ? ({ [key]: trimmed } as Record<K, string>) : {};
 }
 
-/** The registration of the app named `name`. */
+/** The registration that plays part `name` of the chain (its `role`), else the one named `name`. */
 export function registrationOf(
   registrations: Registrations | undefined,
   name: string,
 ): ApplicationRegistration | undefined {
-  return registrations?.applications.find((a) => a.name === name);
+  return (
+    registrations?.applications.find((a) => roleOf(a) === name) ??
+    registrations?.applications.find((a) => a.name === name)
+  );
 }
 
 /** `api://program-service/Program.Read` → `api://program-service`; `<guid>/.default` → `<guid>`. */

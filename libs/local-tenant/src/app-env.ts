@@ -1,3 +1,4 @@
+import { applicationFor, roleOf } from './chain-roles';
 import { type IdentityEndpoints, identityEndpoints } from './identity-endpoints';
 import { loadRegistrations } from './load-registrations';
 import {
@@ -94,7 +95,7 @@ export function localAppEnv(
 ): Record<string, string> {
   if (app === 'identity-emulator') return emulatorEnv(endpoints);
   const tenant = new TenantView(registrations ?? loadRegistrations(), endpoints);
-  const base = { ...listenEnv(app, endpoints), ...resourceServerEnv(tenant, tenant.app(app), endpoints) };
+  const base = { ...listenEnv(app, endpoints), ...resourceServerEnv(tenant, tenant.part(app), endpoints) };
   switch (app) {
     case 'program-service':
       return {
@@ -104,7 +105,7 @@ export function localAppEnv(
         ...optional('DATABASE_URL', endpoints.databaseUrl),
       };
     case 'pricing-service':
-      return { ...base, PRICING_ALLOWED_CALLERS: tenant.applicationCallersOf(app).join(',') };
+      return { ...base, PRICING_ALLOWED_CALLERS: tenant.applicationCallersOf(tenant.part(app).name).join(',') };
     case 'documents-service':
       return {
         ...base,
@@ -180,7 +181,7 @@ function b2cResourceServerEnv(
     .map((r) => r.value);
   const callers = tenant.delegatingCallersOf(reg.name).map((caller) => ({
     clientId: caller.app.clientId,
-    jwksUri: `${serviceUrl(endpoints, caller.app.name)}/.well-known/delegation-jwks.json`,
+    jwksUri: `${serviceUrl(endpoints, roleOf(caller.app) ?? caller.app.name)}/.well-known/delegation-jwks.json`,
     scopes: caller.scopes,
   }));
   const roleClaims = tenant.customAttributeClaims().filter((c) => c === 'extension_Roles');
@@ -194,7 +195,7 @@ function b2cResourceServerEnv(
 
 /** Credentials and downstream declarations of a confidential client (docs/auth.md "TokenBrokerModule"). */
 function callerEnv(tenant: TenantView, app: ServiceApp, endpoints: LocalEndpoints): Record<string, string> {
-  const reg = tenant.app(app);
+  const reg = tenant.part(app);
   const secret = reg.secrets[0]?.value;
   if (secret === undefined)
     throw new Error(`registrations: ${app} calls downstream APIs but has no client secret`);
@@ -230,10 +231,12 @@ function downstreamEnv(
   const env: Record<string, string> = {};
   for (const access of mergedByResource(reg.requiredResourceAccess)) {
     const resource = tenant.app(access.resource);
-    const name = downstreamName(resource.name);
+    // Named after the part the resource plays (DOWNSTREAM_APIS__PROGRAM__*), whatever the file calls it.
+    const part = roleOf(resource) ?? resource.name;
+    const name = downstreamName(part);
     const appIdUri = resource.identifierUris[0] ?? `api://${resource.clientId}`;
     const prefix = `DOWNSTREAM_APIS__${name}__`;
-    env[`${prefix}BASE_URL`] = serviceUrl(endpoints, resource.name, reg.name);
+    env[`${prefix}BASE_URL`] = serviceUrl(endpoints, part, reg.name);
     if (access.delegated.length === 0) {
       env[`${prefix}FLOW`] = 'client-credentials';
       env[`${prefix}SCOPES`] = `${appIdUri}/.default`;
@@ -317,10 +320,16 @@ class TenantView {
     });
   }
 
+  /** The application named `name` (as `requiredResourceAccess` names its resources). */
   app(name: string): ApplicationRegistration {
     const found = this.reg.applications.find((a) => a.name === name);
     if (found === undefined) throw new Error(`registrations: no application named ${name}`);
     return found;
+  }
+
+  /** The application that plays `part` of the chain (`bff`, `program-service`, …), whatever its name. */
+  part(part: ServiceApp): ApplicationRegistration {
+    return applicationFor(this.reg, part);
   }
 
   /** Client ids of the apps granted (consented) application permissions on `resource`: its allowed callers. */

@@ -8,6 +8,7 @@ export {
   type LocalEndpoints,
   ServiceApp,
 } from './app-env';
+export { applicationFor, roleOf } from './chain-roles';
 export {
   type EmulatorUrls,
   externalIdIssuerHost,
@@ -45,6 +46,8 @@ export type {
 export type { PolicyRegistration } from './registrations.schema';
 export {
   ApplicationType,
+  CHAIN_ROLES,
+  type ChainRole,
   FEDERATED_TOKEN_AUDIENCE,
   registrationsSchema,
   TenantKind,

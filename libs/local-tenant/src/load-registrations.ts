@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ZodIssue } from 'zod';
 
+import { roleOf } from './chain-roles';
 import {
   type ApplicationRegistration,
   type Registrations,
@@ -105,6 +106,7 @@ function crossCheck(reg: Registrations): string[] {
   for (const [what, values] of [
     ['tenant id', reg.tenants.map((t) => t.id.toLowerCase())],
     ['application name', reg.applications.map((a) => a.name)],
+    ['chain role', reg.applications.flatMap((a) => roleOf(a) ?? [])],
     ['clientId', reg.applications.map((a) => a.clientId.toLowerCase())],
     ['identifierUri', reg.applications.flatMap((a) => a.identifierUris)],
     ['username', reg.users.map((u) => u.username.toLowerCase())],

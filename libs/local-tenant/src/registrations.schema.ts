@@ -185,9 +185,19 @@ export const resourceAccessSchema = z
   })
   .strict();
 
+/**
+ * The part of the chain an application plays, whatever its name: the launchers (`npm start`, the test
+ * harness, compose generation) configure the process of that part from the registration that plays it.
+ * An application without `role` plays the part its `name` names, if it names one (the local files).
+ */
+export const CHAIN_ROLES = ['web', 'bff', 'program-service', 'pricing-service', 'documents-service'] as const;
+export type ChainRole = (typeof CHAIN_ROLES)[number];
+
 export const applicationSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be kebab-case'),
+    /** The part of the chain this application plays (default: its `name`, when that names a part). */
+    role: z.enum(CHAIN_ROLES).optional(),
     displayName: z.string().min(1),
     clientId: guid,
     /** Tenant name; defaults to the first tenant. */

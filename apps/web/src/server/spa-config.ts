@@ -1,4 +1,5 @@
 import {
+  applicationFor,
   identityEndpoints,
   IdentityMode,
   type Registrations,
@@ -8,7 +9,7 @@ import {
 import type { DemoUser, SpaConfig } from '../shared/spa-config';
 import type { WebEnv } from './web.config';
 
-/** The name of the SPA's registration in registrations.yaml. */
+/** The part the SPA's registration plays in registrations.yaml (its `role`, or its name). */
 export const WEB_APP_NAME = 'web';
 
 /**
@@ -17,8 +18,8 @@ export const WEB_APP_NAME = 'web';
  * and the MFA user flows), and one scope per delegated permission it requires (`<App ID URI>/<scope>`).
  */
 export function spaConfigFromRegistrations(reg: Registrations, env: WebEnv): SpaConfig {
-  const web = reg.applications.find((a) => a.name === WEB_APP_NAME);
-  if (web === undefined) throw new Error(`registrations: no application named "${WEB_APP_NAME}"`);
+  // The application that plays the SPA (`role: web`), whatever the file names it.
+  const web = applicationFor(reg, WEB_APP_NAME);
   const tenant = reg.tenants.find((t) => t.name === web.tenant) ?? reg.tenants[0];
   if (tenant === undefined) throw new Error('registrations: no tenant');
   const scopes = web.requiredResourceAccess.flatMap((access) => {

@@ -1,9 +1,10 @@
-import type {
-  IdentityEndpoints,
-  IdentityMode,
-  LocalApp,
-  Registrations,
-  ServiceApp,
+import {
+  applicationFor,
+  type IdentityEndpoints,
+  type IdentityMode,
+  type LocalApp,
+  type Registrations,
+  type ServiceApp,
 } from '@chain/local-tenant';
 
 import { EmulatorAdmin } from '../emulator/emulator-admin';
@@ -119,11 +120,9 @@ export class Chain implements IdentityTarget {
     return url;
   }
 
-  /** The registered client id of an app (`bff` → its GUID). */
+  /** The registered client id of an app, by the part it plays or its name (`bff` → its GUID). */
   clientId(app: string): string {
-    const found = this.registrations.applications.find((a) => a.name === app);
-    if (found === undefined) throw new Error(`no application ${app} in the registrations`);
-    return found.clientId;
+    return applicationFor(this.registrations, app).clientId;
   }
 
   /**

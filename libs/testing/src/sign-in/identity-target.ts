@@ -1,4 +1,5 @@
 import {
+  applicationFor,
   type ApplicationRegistration,
   type Registrations,
   signInPolicyOf,
@@ -47,9 +48,10 @@ export function findUser(registrations: Registrations, user: string): UserRegist
   return found;
 }
 
-/** An application of the registrations by name (`web`, `bff`, …). */
+/**
+ * An application of the registrations by the part it plays (`web`, `bff`, …; its `role`), else by name:
+ * a tenant file may name its applications as it likes.
+ */
 export function findClient(registrations: Registrations, name: string): ApplicationRegistration {
-  const found = registrations.applications.find((a) => a.name === name);
-  if (found === undefined) throw new Error(`no application ${name} in the registrations`);
-  return found;
+  return applicationFor(registrations, name);
 }

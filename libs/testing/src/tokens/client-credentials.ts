@@ -1,3 +1,5 @@
+import { roleOf } from '@chain/local-tenant';
+
 import { formPost, harnessRequest } from '../http/http-request';
 import { authorityOf, type IdentityTarget } from '../sign-in/identity-target';
 import { decodeClaims } from './decode-claims';
@@ -19,7 +21,10 @@ export async function clientCredentialsToken(
   clientName: string,
   scope: string,
 ): Promise<AppToken> {
-  const client = target.registrations.applications.find((a) => a.name === clientName);
+  // By the part it plays (`bff`) or its name (`partner-batch`).
+  const client =
+    target.registrations.applications.find((a) => roleOf(a) === clientName) ??
+    target.registrations.applications.find((a) => a.name === clientName);
   const secret = client?.secrets[0]?.value;
   if (client === undefined || secret === undefined)
     throw new Error(`no confidential client ${clientName} with a secret`);
