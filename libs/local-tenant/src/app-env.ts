@@ -105,7 +105,10 @@ export function localAppEnv(
         ...optional('DATABASE_URL', endpoints.databaseUrl),
       };
     case 'pricing-service':
-      return { ...base, PRICING_ALLOWED_CALLERS: tenant.applicationCallersOf(tenant.part(app).name).join(',') };
+      return {
+        ...base,
+        PRICING_ALLOWED_CALLERS: tenant.applicationCallersOf(tenant.part(app).name).join(','),
+      };
     case 'documents-service':
       return {
         ...base,
