@@ -381,6 +381,39 @@ class Run {
     }
     if (secrets.length > 0) this.secrets[reg.name] = secrets;
     await this.certificates(reg, app);
+    await this.federatedCredentials(reg, app);
+  }
+
+  /**
+   * The federated identity credentials the file lists (workload identity: the issuer and subject of the
+   * cluster's service-account tokens), by name: a missing one is created, one whose issuer, subject or
+   * audience differs is updated, any other the app has is left alone (reported).
+   */
+  private async federatedCredentials(reg: ApplicationRegistration, app: Application): Promise<void> {
+    if (reg.federatedCredentials.length === 0) return;
+    const path = `/applications/${app.id}/federatedIdentityCredentials`;
+    const existing = this.planned.has(reg.name) ? [] : await this.graph.list<FederatedCredential>(path);
+    for (const [i, wanted] of reg.federatedCredentials.entries()) {
+      const name = wanted.name ?? `${reg.name}-federated-${i + 1}`;
+      const desired = { issuer: wanted.issuer, subject: wanted.subject, audiences: [...wanted.audiences] };
+      const found = existing.find((c) => c.name === name);
+      if (found === undefined) {
+        await this.graph.write('POST', path, { name, ...desired }, () => undefined);
+        this.changes.push(`${reg.name}: added the federated credential ${name} (${wanted.subject})`);
+      } else if (
+        found.issuer !== desired.issuer ||
+        found.subject !== desired.subject ||
+        found.audiences.join(' ') !== desired.audiences.join(' ')
+      ) {
+        await this.graph.write('PATCH', `${path}/${found.id}`, desired, () => undefined);
+        this.changes.push(`${reg.name}: updated the federated credential ${name}`);
+      }
+    }
+    const named = new Set(reg.federatedCredentials.map((c, i) => c.name ?? `${reg.name}-federated-${i + 1}`));
+    for (const other of existing.filter((c) => !named.has(c.name)))
+      this.warnings.push(
+        `${reg.name}: federated credential ${other.name} is not in the file (left as it is)`,
+      );
   }
 
   /** Certificates of the file, uploaded as key credentials (Graph's PATCH can add only to an app without any). */
@@ -410,6 +443,15 @@ class Run {
     await this.graph.write('PATCH', `/applications/${app.id}`, { keyCredentials: wanted }, () => undefined);
     this.changes.push(`${reg.name}: uploaded ${wanted.length} certificate(s)`);
   }
+}
+
+/** A federated identity credential as Graph lists it. */
+interface FederatedCredential {
+  readonly id: string;
+  readonly name: string;
+  readonly issuer: string;
+  readonly subject: string;
+  readonly audiences: readonly string[];
 }
 
 /** The application's properties as the file says, with ids of existing permissions kept. */

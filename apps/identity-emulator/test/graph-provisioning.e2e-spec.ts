@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { loadRegistrations, type Registrations } from '@chain/local-tenant';
 import { decodeClaims } from '@chain/testing';
+import { stringify } from 'yaml';
 
 import { httpsRequest } from './support/https-client';
 import { MsalClient } from './support/msal-client';
@@ -70,10 +71,10 @@ describe('npm run provision against an emulator started with an empty tenant (Mi
   let out: string;
 
   /** `npm run provision` as a process: real HTTPS to the emulator's Graph and token endpoints. */
-  function provision(args: string[], client = PROVISIONER): Promise<RunResult> {
+  function provision(args: string[], client = PROVISIONER, registrations = CHAIN_FILE): Promise<RunResult> {
     const script = join(ROOT, 'scripts/provision/provision.ts');
     const argv = ['--import', 'tsx', script, '--emulator', te.emulator.publicUrl];
-    argv.push('--registrations', CHAIN_FILE, '--out', out, ...args);
+    argv.push('--registrations', registrations, '--out', out, ...args);
     const env = {
       ...process.env,
       NODE_EXTRA_CA_CERTS: te.emulator.caFile,
@@ -239,5 +240,35 @@ describe('npm run provision against an emulator started with an empty tenant (Mi
       });
       expect(decodeClaims(result.accessToken)['roles']).toEqual(['Underwriter']);
     });
+  });
+
+  it('creates the federated credentials the file lists (workload identity), keeps them, and updates one that changed', async () => {
+    const withFederated = (subject: string): string => {
+      const reg = loadRegistrations(CHAIN_FILE);
+      const bff = reg.applications.find((a) => a.name === 'bff');
+      bff?.federatedCredentials.push({
+        name: 'aks-bff',
+        issuer: 'https://oidc.cluster.example/6f1c/',
+        subject,
+        audiences: ['api://AzureADTokenExchange'],
+      });
+      const file = join(out, `federated-${subject.split(':').pop() ?? 'x'}.yaml`);
+      writeFileSync(file, stringify(JSON.parse(JSON.stringify(reg)) as unknown));
+      return file;
+    };
+    const report = async (file: string): Promise<Report> => {
+      const run = await provision(['--json'], PROVISIONER, file);
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+      return JSON.parse(run.stdout) as Report;
+    };
+    const subject = 'system:serviceaccount:entra-api-chain:bff';
+    const first = await report(withFederated(subject));
+    expect(first.changes).toEqual([`bff: added the federated credential aks-bff (${subject})`]);
+    expect(first.writes).toBe(1);
+    // Listed back by Graph: nothing to do the second time.
+    expect((await report(withFederated(subject))).writes).toBe(0);
+    const moved = await report(withFederated('system:serviceaccount:chain-staging:bff'));
+    expect(moved.changes).toEqual(['bff: updated the federated credential aks-bff']);
+    expect(moved.requests.map((r) => r.method)).toEqual(['PATCH']);
   });
 });

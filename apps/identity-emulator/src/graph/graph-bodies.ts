@@ -142,3 +142,23 @@ export const permissionGrantPatch = z.object({ scope: z.string() }).strict();
 export const appRoleAssignmentBody = z
   .object({ principalId: guid, resourceId: guid, appRoleId: guid })
   .strict();
+
+/**
+ * `POST /applications/{id}/federatedIdentityCredentials` (Microsoft Learn, "Create
+ * federatedIdentityCredential"): `name` (unique per application, at most 120 characters), `issuer`, `subject`
+ * and `audiences` are required; Entra takes exactly one audience.
+ */
+export const federatedCredentialBody = z
+  .object({
+    name: z.string().min(1).max(120),
+    issuer: z.string().url(),
+    subject: z.string().min(1),
+    audiences: z.array(z.string().min(1)).length(1),
+    description: z.string().nullable().optional(),
+  })
+  .strict();
+export type FederatedCredentialInput = z.infer<typeof federatedCredentialBody>;
+
+/** `PATCH /applications/{id}/federatedIdentityCredentials/{id}`: the name cannot change. */
+export const federatedCredentialPatchBody = federatedCredentialBody.omit({ name: true }).partial().strict();
+export type FederatedCredentialPatch = z.infer<typeof federatedCredentialPatchBody>;

@@ -9,12 +9,18 @@ import {
 } from '@chain/local-tenant';
 
 import { type Directory, guidFrom } from '../tenant/directory';
-import type { AddPasswordInput, ApplicationBody } from './graph-bodies';
+import type {
+  AddPasswordInput,
+  ApplicationBody,
+  FederatedCredentialInput,
+  FederatedCredentialPatch,
+} from './graph-bodies';
 import { badRequest, GraphError, notFound } from './graph-error';
 import {
   type GraphApplication,
   type GraphAppRole,
   type GraphAppRoleAssignment,
+  type GraphFederatedIdentityCredential,
   type GraphOptionalClaims,
   type GraphPasswordCredential,
   type GraphPermissionGrant,
@@ -38,6 +44,8 @@ interface AppRecord {
   readonly secrets: Map<string, string>;
   /** `keyId` → PEM of an uploaded certificate credential. */
   readonly certificates: Map<string, string>;
+  /** Its federated identity credentials (workload identity). */
+  federated: GraphFederatedIdentityCredential[];
 }
 
 interface TenantRecord<T> {
@@ -85,7 +93,13 @@ export class GraphDirectory {
     if (body.displayName === undefined)
       throw badRequest("Property 'displayName' is required when creating the entity.");
     const app = this.applyBody(tenantId, emptyApplication(body.displayName, this.iso()), body, undefined);
-    this.apps.set(app.id, { tenantId, app, secrets: new Map(), certificates: this.certificatesOf(body) });
+    this.apps.set(app.id, {
+      tenantId,
+      app,
+      secrets: new Map(),
+      certificates: this.certificatesOf(body),
+      federated: [],
+    });
     this.commit();
     return app;
   }
@@ -120,6 +134,63 @@ export class GraphDirectory {
     record.secrets.set(credential.keyId, secretText);
     this.commit();
     return { ...credential, secretText };
+  }
+
+  // ---- federated identity credentials -------------------------------------------------------------
+
+  federatedCredentials(tenantId: string, id: string): GraphFederatedIdentityCredential[] {
+    return this.appRecord(tenantId, { id }).federated;
+  }
+
+  /** Adds one; a name the application already uses is a 409, as Graph answers (docs/emulator.md). */
+  addFederatedCredential(
+    tenantId: string,
+    id: string,
+    input: FederatedCredentialInput,
+  ): GraphFederatedIdentityCredential {
+    const record = this.appRecord(tenantId, { id });
+    if (record.federated.some((c) => c.name.toLowerCase() === input.name.toLowerCase()))
+      throw new GraphError(
+        409,
+        'Request_MultipleObjectsWithSameKeyValue',
+        `FederatedIdentityCredential with name ${input.name} already exists.`,
+      );
+    const credential: GraphFederatedIdentityCredential = {
+      id: randomUUID(),
+      name: input.name,
+      issuer: input.issuer,
+      subject: input.subject,
+      audiences: [...input.audiences],
+      description: input.description ?? null,
+    };
+    record.federated = [...record.federated, credential];
+    this.commit();
+    return credential;
+  }
+
+  /** Updates one, found by id or by name (Graph accepts either in the URL). */
+  updateFederatedCredential(
+    tenantId: string,
+    id: string,
+    key: string,
+    patch: FederatedCredentialPatch,
+  ): void {
+    const record = this.appRecord(tenantId, { id });
+    const found = record.federated.find((c) => c.id === key.toLowerCase() || c.name === key);
+    if (found === undefined)
+      throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${key}' does not exist.`);
+    record.federated = record.federated.map((c) =>
+      c === found
+        ? {
+            ...c,
+            ...(patch.issuer === undefined ? {} : { issuer: patch.issuer }),
+            ...(patch.subject === undefined ? {} : { subject: patch.subject }),
+            ...(patch.audiences === undefined ? {} : { audiences: [...patch.audiences] }),
+            ...(patch.description === undefined ? {} : { description: patch.description }),
+          }
+        : c,
+    );
+    this.commit();
   }
 
   // ---- service principals -------------------------------------------------------------------------
@@ -419,6 +490,14 @@ export class GraphDirectory {
           seed,
           secrets: new Map(seed.secrets.map((s, i) => [guidFrom(`${seed.clientId}:secret:${i}`), s.value])),
           certificates: new Map(),
+          federated: seed.federatedCredentials.map((c, i) => ({
+            id: guidFrom(`${seed.clientId}:federated:${i}`),
+            name: c.name ?? `federated-${i + 1}`,
+            issuer: c.issuer,
+            subject: c.subject,
+            audiences: [...c.audiences],
+            description: null,
+          })),
         });
       this.principals.set(spId, { tenantId, value: servicePrincipalOf(app, spId, tenantId, []) });
     }
@@ -562,8 +641,15 @@ export class GraphDirectory {
       redirectUris,
       postLogoutRedirectUris: seed?.postLogoutRedirectUris ?? [],
       secrets: type === ApplicationType.Confidential ? secrets : [],
-      // Not in the Graph subset (federatedIdentityCredentials): kept from the seeded registration.
-      federatedCredentials: type === ApplicationType.Confidential ? (seed?.federatedCredentials ?? []) : [],
+      federatedCredentials:
+        type === ApplicationType.Confidential
+          ? record.federated.map(({ name, issuer, subject, audiences }) => ({
+              name,
+              issuer,
+              subject,
+              audiences,
+            }))
+          : [],
       certificates:
         type === ApplicationType.Confidential
           ? [

@@ -121,3 +121,16 @@ export interface GraphAppRoleAssignment {
 
 /** Microsoft Graph's own application id: its service principal exists in every tenant. */
 export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+
+/**
+ * A federated identity credential of an application (Microsoft Learn, "federatedIdentityCredential resource
+ * type"): the external issuer and subject whose tokens the app may present as its client assertion.
+ */
+export interface GraphFederatedIdentityCredential {
+  id: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
+  description: string | null;
+}

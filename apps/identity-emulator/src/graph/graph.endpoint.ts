@@ -13,6 +13,8 @@ import {
   addPasswordBody,
   applicationBody,
   appRoleAssignmentBody,
+  federatedCredentialBody,
+  federatedCredentialPatchBody,
   permissionGrantBody,
   permissionGrantPatch,
   servicePrincipalBody,
@@ -210,7 +212,10 @@ function applicationKey(segment: string): { appId: string } | undefined {
 async function dispatch(call: GraphCall, graph: GraphDirectory): Promise<GraphResult> {
   const [head, id, sub, ...rest] = call.segments;
   const { method, tenantId } = call;
-  if (rest.length > 0 || head === undefined) throw notFoundSegment(call);
+  if (head === undefined) throw notFoundSegment(call);
+  if (head === 'applications' && id !== undefined && sub === FEDERATED)
+    return federatedCredentials(call, graph, id, rest);
+  if (rest.length > 0) throw notFoundSegment(call);
   const byAppId = applicationKey(head);
   if (head === 'applications' && id === undefined) {
     if (method === 'GET') {
@@ -267,6 +272,44 @@ async function dispatch(call: GraphCall, graph: GraphDirectory): Promise<GraphRe
     return entity(call, 'users', graph.user(tenantId, id));
   }
   throw notFoundSegment(call);
+}
+
+const FEDERATED = 'federatedIdentityCredentials';
+
+/**
+ * `/applications/{id}/federatedIdentityCredentials[/{id or name}]`: list (GET), create (POST, 201) and
+ * update (PATCH, 204), as Microsoft Learn documents them ("federatedIdentityCredential resource type").
+ */
+async function federatedCredentials(
+  call: GraphCall,
+  graph: GraphDirectory,
+  appObjectId: string,
+  rest: readonly string[],
+): Promise<GraphResult> {
+  const { method, tenantId } = call;
+  const [key, ...more] = rest;
+  if (more.length > 0) throw notFoundSegment(call);
+  const app = graph.application(tenantId, { id: appObjectId });
+  const context = `applications('${app.id}')/${FEDERATED}`;
+  if (key === undefined && method === 'GET') {
+    requires(call, Permission.ReadApps);
+    return collection(call, context, graph.federatedCredentials(tenantId, app.id));
+  }
+  if (key === undefined && method === 'POST') {
+    requires(call, Permission.WriteApps);
+    const created = graph.addFederatedCredential(
+      tenantId,
+      app.id,
+      await parsed(call, federatedCredentialBody),
+    );
+    return entity(call, context, created, 201);
+  }
+  if (key !== undefined && method === 'PATCH') {
+    requires(call, Permission.WriteApps);
+    graph.updateFederatedCredential(tenantId, app.id, key, await parsed(call, federatedCredentialPatchBody));
+    return { status: 204 };
+  }
+  throw methodNotAllowed();
 }
 
 async function servicePrincipals(
