@@ -84,9 +84,16 @@ describe('bearerTokenOf: the Authorization header parser (property-based)', () =
     fc.assert(
       fc.property(whitespace, tail, (ws, end) => {
         const padding = ws.repeat(Math.ceil(MAX_HEADER_BYTES / ws.length)).slice(0, MAX_HEADER_BYTES - 10);
-        const started = process.hrtime.bigint();
-        outcome(`Bearer${padding}${end}`);
-        expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(BUDGET_MS);
+        // The fastest of three parses: a GC pause or a busy machine can stretch one, not all three, while the
+        // quadratic regex took ≈0.7 s every time.
+        const fastest = Math.min(
+          ...[1, 2, 3].map(() => {
+            const started = process.hrtime.bigint();
+            outcome(`Bearer${padding}${end}`);
+            return Number(process.hrtime.bigint() - started) / 1e6;
+          }),
+        );
+        expect(fastest).toBeLessThan(BUDGET_MS);
       }),
       { ...RUNS, numRuns: 40 },
     );
