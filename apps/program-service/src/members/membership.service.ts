@@ -3,8 +3,8 @@ import type { ConfigType } from '@nestjs/config';
 import { LRUCache } from 'lru-cache';
 
 import { MembershipSource, programServiceConfig } from '../config/program-service.config';
-import { MemberRepository } from './member.repository';
 import type { Member } from './member.model';
+import { MemberRepository } from './member.repository';
 import { type BrokerageClaim, brokerageFromRoles, decideMembership, type Membership } from './membership';
 
 /**

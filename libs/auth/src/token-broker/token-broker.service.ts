@@ -196,7 +196,7 @@ export class TokenBroker implements OnApplicationShutdown {
   /** The cache key of `principal`'s on-behalf-of token for downstream `name` (its token hashed once). */
   private oboKey(name: string, principal: BrokerPrincipal): string {
     let keys = this.userKeys.get(principal);
-    if (!keys) this.userKeys.set(principal, (keys = new Map()));
+    if (!keys) this.userKeys.set(principal, (keys = new Map<string, string>()));
     let key = keys.get(name);
     if (key === undefined) {
       key = this.cacheKey(
