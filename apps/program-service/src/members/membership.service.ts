@@ -9,13 +9,13 @@ import { type BrokerageClaim, brokerageFromRoles, decideMembership, type Members
 
 /**
  * How long a members-table row read for a caller is reused: the membership query was a per-request cost of
- * every programme call (docs/performance.md P2). A change made through `/members` is seen at once by this
- * process ({@link MembershipService.forget}); one made by another replica or `npm run members` within this
- * many milliseconds.
+ * every programme call (docs/performance.md P2). Only found rows are kept, so a member just added counts at
+ * once; a change or removal made through `/members` is seen at once by this process
+ * ({@link MembershipService.forget}), one made by another replica or `npm run members` within this many
+ * milliseconds.
  */
 export const MEMBERSHIP_CACHE_TTL_MS = 5_000;
 const MEMBERSHIP_CACHE_MAX_ENTRIES = 10_000;
-const NO_MEMBER = 'none';
 
 /** The parts of a validated user the membership rules read (a `Principal` satisfies it). */
 export interface MembershipCaller {
@@ -34,7 +34,7 @@ export interface MembershipCaller {
  */
 @Injectable()
 export class MembershipService {
-  private readonly rows = new LRUCache<string, Member | typeof NO_MEMBER>({
+  private readonly rows = new LRUCache<string, Member>({
     max: MEMBERSHIP_CACHE_MAX_ENTRIES,
     ttl: MEMBERSHIP_CACHE_TTL_MS,
     perf: Date, // the wall clock (a test can move it), not performance.now
@@ -66,9 +66,10 @@ export class MembershipService {
   private async row(tid: string, oid: string): Promise<Member | undefined> {
     const key = keyOf(tid, oid);
     const cached = this.rows.get(key);
-    if (cached !== undefined) return cached === NO_MEMBER ? undefined : cached;
+    if (cached !== undefined) return cached;
     const member = await this.members.find(tid, oid);
-    this.rows.set(key, member ?? NO_MEMBER);
+    // Only a row is kept: a user just added (by `npm run members`, another replica) counts at once.
+    if (member !== undefined) this.rows.set(key, member);
     return member;
   }
 }
