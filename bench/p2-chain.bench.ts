@@ -35,6 +35,22 @@ const CHAIN_APPS = [ServiceApp.Bff, ServiceApp.Program, ServiceApp.Pricing];
 const METHOD = `autocannon in the bench process, all servers as their own processes on 127.0.0.1 (logs at ${LOG_LEVEL}, piped to files through the harness for both); real chain from dist/ started by @chain/testing startChain (CHAIN_TRACE off, as in production) with user alice signed in through the emulator's login form; baseline = bench/baseline (PlatformModule, same routes, PGlite read, axios forwarding, no tokens).`;
 
 type Service = 'bff' | 'program' | 'pricing';
+
+/**
+ * `BENCH_CPU_PROFILE=<dir>`: every service of both sides runs under a V8 CPU profiler
+ * (bench/support/cpu-profile.js), writing `<dir>/<side>-<service>/<pid>.cpuprofile` when it stops; read
+ * them with bench/support/cpuprofile-top.mjs. Profiling costs CPU itself: a profiled run's figures are
+ * not figures.
+ */
+function profiling(root: string, side: 'real' | 'base', service: Service): Record<string, string> {
+  const dir = process.env['BENCH_CPU_PROFILE'];
+  if (!dir) return {};
+  return {
+    NODE_OPTIONS: `--require=${join(root, 'bench', 'support', 'cpu-profile.js')}`,
+    CPU_PROFILE_DIR: join(dir, `${side}-${service}`),
+  };
+}
+
 const SERVICE_NAMES: readonly Service[] = ['bff', 'program', 'pricing'];
 
 interface Load {
@@ -111,7 +127,7 @@ async function startBaseline(root: string, logDir: string): Promise<{ bff: strin
         app,
       ],
       cwd: root,
-      env: { ...baseChildEnv(), PORT: '0', LOG_LEVEL, ...env },
+      env: { ...baseChildEnv(), PORT: '0', LOG_LEVEL, ...profiling(root, 'base', app as Service), ...env },
       logFile: join(logDir, `baseline-${app}.log`),
     });
     started.push(child);
@@ -135,7 +151,14 @@ async function chainOrReason(root: string): Promise<Chain | string> {
     return `${missing.map((a) => `dist/apps/${a}`).join(', ')} missing: run \`npm run build\` first`;
   try {
     // The call-chain inspector (CHAIN_TRACE) is a local demo feature, off in production and here.
-    const env = Object.fromEntries(CHAIN_APPS.map((app) => [app, { CHAIN_TRACE: 'false' }]));
+    const service: Record<string, Service> = {
+      [ServiceApp.Bff]: 'bff',
+      [ServiceApp.Program]: 'program',
+      [ServiceApp.Pricing]: 'pricing',
+    };
+    const env = Object.fromEntries(
+      CHAIN_APPS.map((app) => [app, { CHAIN_TRACE: 'false', ...profiling(root, 'real', service[app]!) }]),
+    );
     const start = (): Promise<Chain> =>
       startChain({ apps: CHAIN_APPS, label: 'bench-p2', logLevel: LOG_LEVEL, env });
     // dist/ may be in the middle of a rebuild (tsc writes before tsc-alias rewrites the aliases): retry once.

@@ -7,7 +7,7 @@
  *
  *   npm run bench                    all figures (P1–P5 under 5 minutes on 2 cores; the P6 soak takes longer)
  *   npm run bench -- --quick         tiny counts: proves the harness works (CI); numbers not meaningful
- *   npm run bench -- --only validate one or more figures (comma list): validate, chain, economy, replicas, expiry, soak
+ *   npm run bench -- --only validate one or more figures (comma list): validate, chain, guard, economy, replicas, expiry, soak
  *   npm run bench -- --strict        exit 1 when a target is missed (default: only on harness failure)
  *
  * Exit status: 1 when a figure fails to run (a harness failure) or, with --strict, misses a target;
@@ -26,6 +26,7 @@ const FIGURES = [
   // emulator: the figure starts the bench's own emulator process(es) from the prepared data folder.
   { id: 'validate', name: 'P1', file: 'bench/p1-validation.bench.ts', timeoutS: [90, 180], emulator: false },
   { id: 'chain', name: 'P2', file: 'bench/p2-chain.bench.ts', timeoutS: [120, 240], emulator: false },
+  { id: 'guard', name: 'P2a', file: 'bench/p2a-guard.bench.ts', timeoutS: [60, 120], emulator: false },
   { id: 'economy', name: 'P3', file: 'bench/p3-economy.bench.ts', timeoutS: [90, 180], emulator: true },
   { id: 'replicas', name: 'P4', file: 'bench/p4-replicas.bench.ts', timeoutS: [90, 180], emulator: true },
   { id: 'expiry', name: 'P5', file: 'bench/p5-expiry.bench.ts', timeoutS: [90, 180], emulator: true },

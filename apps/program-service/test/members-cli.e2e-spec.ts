@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 
 import { runMembersCli } from '../src/members/members.cli';
+import { MEMBERSHIP_CACHE_TTL_MS } from '../src/members/membership.service';
 import {
   type ProgramServiceUnderTest,
   startProgramService,
@@ -89,6 +90,8 @@ function capture() {
       await expect(
         runMembersCli(['remove', tenantId, oid], { DATABASE_URL: url }, capture().out),
       ).resolves.toBe(1);
+      // A removal made by another process reaches the running service once its cached row has expired.
+      await new Promise((r) => setTimeout(r, MEMBERSHIP_CACHE_TTL_MS + 200));
       await http().post('/programmes').set('authorization', `Bearer ${token}`).send(programme).expect(403);
     });
 

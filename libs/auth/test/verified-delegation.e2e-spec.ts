@@ -72,8 +72,9 @@ class BffController {
   @Get('programmes')
   @RequireScopes('access_as_user')
   async list(@Principal() user: Principal): Promise<{ data: unknown; hops: HopRecord[] }> {
+    const hops = RequestContext.recordHops() ?? []; // what the CHAIN_TRACE inspector does
     const { data } = await this.downstream.forUser('PROGRAM', user).get('/programmes');
-    return { data, hops: RequestContext.current()?.hops ?? [] };
+    return { data, hops };
   }
 
   @Post('approve')

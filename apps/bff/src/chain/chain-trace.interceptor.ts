@@ -19,6 +19,7 @@ export class ChainTraceInterceptor implements NestInterceptor {
     const oid = userOid(context.switchToHttp().getRequest<Request>());
     const current = RequestContext.current();
     if (oid !== undefined && current !== undefined && context.getClass() !== ChainController) {
+      const hops = RequestContext.recordHops() ?? [];
       const req = context.switchToHttp().getRequest<Request>();
       const res = context.switchToHttp().getResponse<Response>();
       const started = Date.now();
@@ -30,7 +31,7 @@ export class ChainTraceInterceptor implements NestInterceptor {
           status: res.statusCode,
           startedAt: new Date(started).toISOString(),
           durationMs: Date.now() - started,
-          hops: [...current.hops],
+          hops: [...hops],
         }),
       );
     }

@@ -13,6 +13,7 @@ import { catchError, type Observable, tap, throwError } from 'rxjs';
 export class ChainTraceInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const res = context.switchToHttp().getResponse<Response>();
+    RequestContext.recordHops();
     const attach = () => {
       if (!res.headersSent)
         res.setHeader(CHAIN_TRACE_HEADER, encodeChainTrace(RequestContext.current()?.hops ?? []));

@@ -14,6 +14,7 @@ import {
   MembersTableUnusedError,
   OtherTenantMemberError,
 } from './members.errors';
+import { MembershipService } from './membership.service';
 
 const guid = (parameter: 'tid' | 'oid') =>
   new ParseUUIDPipe({ exceptionFactory: () => new MalformedMemberIdError(parameter) });
@@ -29,6 +30,7 @@ const guid = (parameter: 'tid' | 'oid') =>
 export class MembersController {
   constructor(
     private readonly members: MemberRepository,
+    private readonly membership: MembershipService,
     @Inject(programServiceConfig.KEY) private readonly config: ConfigType<typeof programServiceConfig>,
   ) {}
 
@@ -68,6 +70,7 @@ export class MembersController {
       ...(body.displayName === undefined ? {} : { displayName: body.displayName.trim() }),
     };
     await this.members.save(member);
+    this.membership.forget(member.tid, member.oid);
     return MemberDto.from(member);
   }
 
@@ -81,7 +84,9 @@ export class MembersController {
     @Param('oid', guid('oid')) oid: string,
   ): Promise<void> {
     ownTenant(user, tid);
-    if (!(await this.members.remove(tid, oid))) throw new MemberNotFoundError();
+    const removed = await this.members.remove(tid, oid);
+    this.membership.forget(tid, oid);
+    if (!removed) throw new MemberNotFoundError();
   }
 }
 

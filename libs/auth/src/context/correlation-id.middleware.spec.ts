@@ -16,7 +16,7 @@ describe('CorrelationIdMiddleware', () => {
   it('keeps a well-formed caller id, returns it and opens the request context', () => {
     const { set, inside } = run({ 'x-correlation-id': 'spa-123.abc_DEF' });
     expect(set['x-correlation-id']).toBe('spa-123.abc_DEF');
-    expect(inside).toEqual({ correlationId: 'spa-123.abc_DEF', receivedAtMs: expect.any(Number), hops: [] });
+    expect(inside).toEqual({ correlationId: 'spa-123.abc_DEF', receivedAtMs: expect.any(Number) }); // no hops: nothing records them unless asked (RequestContext.recordHops)
   });
 
   it('notes when the request was received, the start of its time budget', () => {

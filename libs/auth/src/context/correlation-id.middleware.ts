@@ -32,7 +32,6 @@ export class CorrelationIdMiddleware implements NestMiddleware {
         correlationId,
         receivedAtMs: Date.now(),
         ...(typeof traceparent === 'string' && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
-        hops: [],
       },
       next,
     );

@@ -13,8 +13,12 @@ export interface RequestContextData {
    * acquisitions and downstream calls (`requestDeadline`). Absent → each call starts its own budget.
    */
   readonly receivedAtMs?: number;
-  /** The downstream calls this request made, appended by the downstream client. */
-  readonly hops: HopRecord[];
+  /**
+   * The downstream calls this request made, appended by the downstream client — only once something asked
+   * for them ({@link RequestContext.recordHops}: the call-chain inspector, `CHAIN_TRACE=true`). Absent, the
+   * downstream client builds no hop record and decodes no token.
+   */
+  readonly hops?: HopRecord[];
 }
 
 const storage = new AsyncLocalStorage<RequestContextData>();
@@ -28,5 +32,12 @@ export const RequestContext = {
   /** The current request's context, or undefined outside a request. */
   current(): RequestContextData | undefined {
     return storage.getStore();
+  },
+  /** Starts recording the current request's hops (idempotent) and returns the list; undefined outside a request. */
+  recordHops(): HopRecord[] | undefined {
+    const context = storage.getStore() as { hops?: HopRecord[] } | undefined;
+    if (context === undefined) return undefined;
+    context.hops ??= [];
+    return context.hops;
   },
 } as const;

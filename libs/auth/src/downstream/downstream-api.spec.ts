@@ -164,6 +164,23 @@ describe('DownstreamApi', () => {
     expect(JSON.stringify(hops)).not.toContain('eyJ');
   });
 
+  it('records no hop (and decodes no token) for a request whose hops nobody asked for', async () => {
+    const { api } = harness([
+      { status: 200, data: {} },
+      { status: 200, data: {} },
+    ]);
+    const context = { correlationId: 'corr-2' };
+    await RequestContext.run(context, () => api.get('/programmes/1'));
+    expect(context).toEqual({ correlationId: 'corr-2' });
+    const recorded = await RequestContext.run({ correlationId: 'corr-3' }, async () => {
+      const hops = RequestContext.recordHops();
+      expect(RequestContext.recordHops()).toBe(hops); // idempotent: one list per request
+      await api.get('/programmes/1');
+      return hops;
+    });
+    expect(recorded).toHaveLength(1); // once asked for, the same call is recorded
+  });
+
   it('re-acquires once with the claims of an insufficient_claims challenge and retries', async () => {
     const challenge = `Bearer error="insufficient_claims", claims="${Buffer.from(CLAIMS).toString('base64')}"`;
     const { api, sent, tokenCalls } = harness([

@@ -59,6 +59,13 @@ export class TokenBroker implements OnApplicationShutdown {
   private readonly logger = new Logger('TokenBroker');
   private readonly l1: L1TokenCache;
   private readonly flights = new SingleFlight<CachedToken>();
+  /**
+   * Cache keys already computed, so that a request hashes nothing the previous one hashed: the app's own
+   * (a few: per declared downstream, flow and scopes) and, per principal, its on-behalf-of keys (the
+   * validated-token cache hands out the same principal for a repeated token; a new one is collected with it).
+   */
+  private readonly appKeys = new Map<string, string>();
+  private readonly userKeys = new WeakMap<BrokerPrincipal, Map<string, string>>();
   private readonly caller: TokenServiceCaller;
   private readonly minter?: UserDelegationMinter;
 
@@ -110,7 +117,13 @@ export class TokenBroker implements OnApplicationShutdown {
     }
     const assertion = principal.rawToken();
     return this.obtain({
-      ...this.acquisition(name, DownstreamFlow.OnBehalfOf, decl.scopes, options, sha256(assertion)),
+      ...this.acquisition(
+        name,
+        DownstreamFlow.OnBehalfOf,
+        decl.scopes,
+        options,
+        this.oboKey(name, principal),
+      ),
       assertion,
       assertionExpiresMs: principal.expiresAt * 1_000,
     });
@@ -180,15 +193,30 @@ export class TokenBroker implements OnApplicationShutdown {
     (this.acquirer as Partial<{ close(): void }>).close?.();
   }
 
-  private acquisition(
+  /** The cache key of `principal`'s on-behalf-of token for downstream `name` (its token hashed once). */
+  private oboKey(name: string, principal: BrokerPrincipal): string {
+    let keys = this.userKeys.get(principal);
+    if (!keys) this.userKeys.set(principal, (keys = new Map<string, string>()));
+    let key = keys.get(name);
+    if (key === undefined) {
+      key = this.cacheKey(
+        name,
+        DownstreamFlow.OnBehalfOf,
+        this.declaration(name).scopes,
+        sha256(principal.rawToken()),
+      );
+      keys.set(name, key);
+    }
+    return key;
+  }
+
+  private cacheKey(
     name: string,
     flow: DownstreamFlow,
     scopes: readonly string[],
-    options: AcquireOptions,
     assertionHash?: string,
-  ): Acquisition {
-    const decl = this.declaration(name);
-    const key = tokenCacheKey({
+  ): string {
+    return tokenCacheKey({
       prefix: this.settings.keyPrefix,
       clientId: this.settings.clientId,
       downstream: name,
@@ -196,6 +224,24 @@ export class TokenBroker implements OnApplicationShutdown {
       scopes,
       assertionHash,
     });
+  }
+
+  /** The app's own cache key (no assertion): computed once per downstream, flow and scopes. */
+  private appKey(name: string, flow: DownstreamFlow, scopes: readonly string[]): string {
+    const id = `${name}\n${flow}\n${scopes.join(' ')}`;
+    let key = this.appKeys.get(id);
+    if (key === undefined) this.appKeys.set(id, (key = this.cacheKey(name, flow, scopes)));
+    return key;
+  }
+
+  private acquisition(
+    name: string,
+    flow: DownstreamFlow,
+    scopes: readonly string[],
+    options: AcquireOptions,
+    key: string = this.appKey(name, flow, scopes),
+  ): Acquisition {
+    const decl = this.declaration(name);
     return {
       downstream: name,
       flow,

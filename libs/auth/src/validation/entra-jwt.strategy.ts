@@ -26,9 +26,11 @@ const fromBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
 const DISCARDED_REGISTRATIONS: Authenticator = new Passport();
 
 /**
- * passport-jwt with jwks-rsa behind it: the key provider checks the header and hands jsonwebtoken a
- * cached `KeyObject` for the token's `kid` (RS256 only, audiences, clock tolerance); `validate` then
- * runs the issuer / tenant / permission checks and builds the principal.
+ * passport-jwt with jwks-rsa behind it, for an app that composes its own guards with passport: the key
+ * provider checks the header and hands jsonwebtoken a cached `KeyObject` for the token's `kid` (RS256 only,
+ * audiences, clock tolerance); `validate` then runs the issuer / tenant / permission checks and builds the
+ * principal — {@link TokenValidator}'s own steps and options. The global `JwtAuthGuard` does not go through
+ * passport: it calls `TokenValidator.validate` directly (docs/auth.md "How a token is checked").
  */
 @Injectable()
 export class EntraJwtStrategy extends PassportStrategy(Strategy, ENTRA_JWT) {

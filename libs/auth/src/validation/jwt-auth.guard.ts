@@ -1,10 +1,7 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 
-import { ChainError } from '../errors/chain.error';
-import { AUTH_PASSPORT, type Authenticator, ENTRA_JWT } from './entra-jwt.strategy';
-import { AuthenticatedPrincipal } from './principal';
 import {
   ALLOWED_CALLERS,
   IS_PUBLIC,
@@ -15,16 +12,17 @@ import {
   SCOPES_OR_ROLES,
 } from './requirements';
 import { assertRequirements } from './requirements.check';
-import { toInvalidTokenError, TokenValidator } from './token-validator';
+import { TokenValidator } from './token-validator';
 import { USER_DELEGATION_HEADER } from './user-delegation';
 import { InvalidTokenError } from './validation.errors';
 
 type Targets = Parameters<Reflector['getAllAndOverride']>[1];
 
 /**
- * The global guard: deny by default (`@Public()` opts out). A token seen before and still valid
- * skips the signature check (validated-token cache); any other goes through the passport-jwt
- * strategy. A request that also carries `X-User-Delegation` gets the user that proof conveys, once the
+ * The global guard: deny by default (`@Public()` opts out). The bearer token goes through
+ * {@link TokenValidator.validate}, the one validation path of this library (a token seen before and still
+ * valid skips the signature check through its validated-token cache; the header is parsed and the token
+ * hashed once either way). A request that also carries `X-User-Delegation` gets the user that proof conveys, once the
  * proof is verified against the bearer token (docs/auth.md "Verified delegation"). Then the route's
  * requirements are checked on every request.
  */
@@ -33,39 +31,18 @@ export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly validator: TokenValidator,
-    @Inject(AUTH_PASSPORT) private readonly authenticator: Authenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets: Targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<Request>();
-    const cached = this.validator.cached(bearerTokenOf(req));
-    const bearer = cached ?? (await this.authenticate(req, context.switchToHttp().getResponse<Response>()));
-    if (!(bearer instanceof AuthenticatedPrincipal))
-      throw new InvalidTokenError('token_malformed', 'The access token could not be read.');
+    const bearer = await this.validator.validate(bearerTokenOf(req));
     const proof = delegationProofOf(req);
     const user = proof === undefined ? bearer : await this.validator.delegated(bearer, proof);
     (req as { user?: unknown }).user = user;
     assertRequirements(user, this.requirementsOf(targets));
     return true;
-  }
-
-  /** passport-jwt through this module's authenticator (what @nestjs/passport's AuthGuard does, minus the global). */
-  private authenticate(req: Request, res: Response): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const done = (err: unknown, user: unknown, info: unknown): void => {
-        if (user && !err) return resolve(user);
-        const cause = err ?? info;
-        reject(cause instanceof ChainError ? cause : this.validator.refusal(cause, bearerTokenOf(req)));
-      };
-      const middleware = this.authenticator.authenticate(ENTRA_JWT, { session: false }, done) as (
-        req: Request,
-        res: Response,
-        next: (err?: unknown) => void,
-      ) => void;
-      middleware(req, res, (err) => reject(toInvalidTokenError(err)));
-    });
   }
 
   private requirementsOf(targets: Targets): RouteRequirements {

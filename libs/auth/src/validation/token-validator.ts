@@ -28,8 +28,9 @@ const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 /**
  * Access-token validation (docs/CONTRACTS.md): size, header, key by `kid`, RS256 signature, `exp`/`nbf`
  * with tolerance and `aud` through jsonwebtoken with a cached `KeyObject`; then issuer (exact or
- * `{tenantid}` template), tenant allow-list, `tid` consistency and "carries some permission". The
- * JWT strategy runs the same steps; {@link validate} is the direct entry point (benchmarks, non-HTTP).
+ * `{tenantid}` template), tenant allow-list, `tid` consistency and "carries some permission".
+ * {@link validate} is the one validation path: the global guard (`JwtAuthGuard`), benchmarks and non-HTTP
+ * callers all use it; the passport strategy (`EntraJwtStrategy`) is an adapter over the same steps.
  * {@link delegated} verifies a user-delegation proof that came with a validated app-only token.
  */
 export class TokenValidator {
@@ -95,12 +96,6 @@ export class TokenValidator {
     const claims = (decode(token, { json: true }) ?? {}) as Record<string, unknown>;
     const shown = (value: unknown): string => JSON.stringify(value ?? null).slice(0, 300);
     return `token refused: audience ${shown(claims['aud'])} is not one this API accepts ${shown(this.options.audiences)} (AUTH_AUDIENCES); issued by ${shown(claims['iss'])} to client ${shown(claims['azp'] ?? claims['appid'])}`;
-  }
-
-  /** A previously validated, unexpired token's principal (no signature check), checking the size first. */
-  cached(token: string): AuthenticatedPrincipal | undefined {
-    this.checkSize(token);
-    return this.cache.get(this.cache.idOf(token), this.keyTrusted);
   }
 
   private readonly keyTrusted = (kid: string): boolean => this.keys.cached(kid) !== undefined;

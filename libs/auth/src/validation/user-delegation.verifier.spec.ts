@@ -3,14 +3,12 @@ import { createHmac } from 'node:crypto';
 import { TestIssuer } from '@chain/testing';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Passport } from 'passport';
 
 import { ChainError } from '../errors/chain.error';
 import type { DownstreamDeclaration } from '../token-broker/token-broker.options';
 import { UserDelegationMinter } from '../token-broker/user-delegation.minter';
 import type { AuthModuleOptions } from './auth.options';
 import { callerKey, type JwksServer, serveJwks, signProof } from './delegation-test.fakes';
-import { EntraJwtStrategy } from './entra-jwt.strategy';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { AuthenticatedPrincipal } from './principal';
 import { RequireScopes, UserOnly } from './requirements';
@@ -74,9 +72,7 @@ describe('verified delegation at the callee (clock frozen, no container)', () =>
       audiences: [PROGRAM, 'https://contosob2c.onmicrosoft.com/program-service'],
       ...extra,
     });
-    const authenticator = new Passport();
-    new EntraJwtStrategy(validator, authenticator);
-    return new JwtAuthGuard(new Reflector(), validator, authenticator);
+    return new JwtAuthGuard(new Reflector(), validator);
   }
 
   /** The caller's client-credentials token for program-service, as the identity provider issues it. */
