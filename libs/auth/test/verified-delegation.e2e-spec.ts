@@ -1,20 +1,22 @@
 import { generateKeyPairSync } from 'node:crypto';
 
 import {
-  type AcquiredToken,
   AuthModule,
   ChainError,
   DownstreamClient,
-  type HopRecord,
   Principal,
   RequestContext,
   RequireScopes,
-  TOKEN_ACQUIRER,
   TokenBrokerModule,
-  type TokenRequest,
-  USER_DELEGATION_HEADER,
   UserOnly,
 } from '@chain/auth';
+import {
+  type AcquiredToken,
+  TOKEN_ACQUIRER,
+  type TokenRequest,
+  USER_DELEGATION_HEADER,
+} from '@chain/auth/testing';
+import type { HopRecord } from '@chain/contracts';
 import { freePort, TestIssuer } from '@chain/testing';
 import { Controller, Get, Headers, type INestApplication, Module, Post } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
