@@ -22,6 +22,8 @@ import { Controller, Get, Headers, type INestApplication, Module, Post } from '@
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 
+import { useAdopterPlumbing } from './support/adopter-plumbing';
+
 const BFF = '1c8d3e0f-0000-4000-8000-000000003d22';
 const PROGRAM = '2d9e4f1a-0000-4000-8000-000000004e33';
 const PROGRAM_URI = 'https://contosob2c.onmicrosoft.com/program-service';
@@ -142,11 +144,11 @@ describe('verified delegation between two Nest apps', () => {
       controllers: [ProgrammesController],
     })
     class ProgramModule {}
-    const app = (
-      await Test.createTestingModule({ imports: [ProgramModule] }).compile()
-    ).createNestApplication({
-      logger: false,
-    });
+    const app = useAdopterPlumbing(
+      (await Test.createTestingModule({ imports: [ProgramModule] }).compile()).createNestApplication({
+        logger: false,
+      }),
+    );
     await app.listen(0, '127.0.0.1');
     return app;
   }
@@ -184,7 +186,7 @@ describe('verified delegation between two Nest apps', () => {
       .overrideProvider(TOKEN_ACQUIRER)
       .useValue(tokenService)
       .compile();
-    const app = moduleRef.createNestApplication({ logger: false });
+    const app = useAdopterPlumbing(moduleRef.createNestApplication({ logger: false }));
     await app.listen(port, '127.0.0.1');
     return app;
   }
