@@ -72,7 +72,10 @@ module.exports = {
         'libs/auth production code knows no local tenant and no test harness (its tests may use both: the ' +
         'registrations file and libs/testing).',
       severity: 'error',
-      from: { path: '^libs/auth/src/', pathNot: ['[.]spec[.]ts$', '[.]fakes[.]ts$'] },
+      from: {
+        path: '^libs/auth/src/',
+        pathNot: ['[.]spec[.]ts$', '[.]fakes[.]ts$', '^libs/auth/src/testing/'],
+      },
       to: { path: '^libs/(local-tenant|testing)/' },
     },
     {
@@ -95,10 +98,13 @@ module.exports = {
       name: 'web-not-to-server-code',
       comment:
         'apps/web (the SPA and its static server) never imports server code: not libs/auth, not libs/platform, ' +
-        'not NestJS. Shapes it shares with the services live in a types-only module.',
+        'not NestJS. Shapes it shares with the services come from libs/contracts (@chain/contracts), types only.',
       severity: 'error',
       from: { path: '^apps/web/' },
-      to: { path: ['^libs/(auth|platform|testing)/', '(^|/)node_modules/@nestjs/', '^@nestjs/'] },
+      to: {
+        path: ['^libs/', '(^|/)node_modules/@nestjs/', '^@nestjs/'],
+        pathNot: ['^libs/contracts/', '^libs/local-tenant/'],
+      },
     },
     {
       name: 'no-deep-imports-across-parts',
@@ -109,8 +115,34 @@ module.exports = {
       from: { path: '^(apps|libs)/([^/]+)/' },
       to: {
         path: '^libs/',
-        pathNot: ['^libs/$2/', '^libs/[^/]+/src/index[.]ts$', '^libs/[^/]+/[^/]+[.](yaml|json)$'],
+        pathNot: [
+          '^libs/$2/',
+          '^libs/[^/]+/src/index[.]ts$',
+          '^libs/auth/src/testing/index[.]ts$',
+          '^libs/[^/]+/[^/]+[.](yaml|json)$',
+        ],
       },
+    },
+    {
+      name: 'testing-entry-only-in-tests',
+      comment:
+        '@chain/auth/testing (test doubles) is for tests: specs, e2e specs, *.fakes.ts and test folders, never ' +
+        'production code.',
+      severity: 'error',
+      from: {
+        path: '^(apps|libs|bench)/',
+        pathNot: ['[.](spec|e2e-spec|fakes)[.]ts$', '/test/', '^libs/auth/src/testing/'],
+      },
+      to: { path: '^libs/auth/src/testing/' },
+    },
+    {
+      name: 'contracts-are-types-only',
+      comment:
+        'libs/contracts (@chain/contracts) holds the shapes shared with the browser: types only, importing ' +
+        'nothing, so that apps/web and every service can depend on it.',
+      severity: 'error',
+      from: { path: '^libs/contracts/' },
+      to: { pathNot: '^libs/contracts/' },
     },
   ],
   options: {

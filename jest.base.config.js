@@ -15,6 +15,8 @@ module.exports = {
   testEnvironment: 'node',
   moduleNameMapper: {
     '^@chain/auth$': '<rootDir>/libs/auth/src',
+    '^@chain/auth/testing$': '<rootDir>/libs/auth/src/testing',
+    '^@chain/contracts$': '<rootDir>/libs/contracts/src',
     '^@chain/platform$': '<rootDir>/libs/platform/src',
     '^@chain/local-tenant$': '<rootDir>/libs/local-tenant/src',
     '^@chain/testing$': '<rootDir>/libs/testing/src',

@@ -1,4 +1,4 @@
-import { TOKEN_BROKER_DEFAULTS } from '@chain/auth';
+import { TokenBrokerModule } from '@chain/auth';
 
 import { bffBrokerOptions, type BrokerApp, startBrokerApp } from './support/broker-app';
 import { startEchoServer } from './support/echo-server';
@@ -8,7 +8,7 @@ import { median, nowMs, percentile, pool, round, sleep, times } from './support/
 
 /*
  * P5 — latency across a token's expiry. The emulator issues 36-second tokens; the broker never serves a
- * token with less than 30 s left (TOKEN_BROKER_DEFAULTS.minRemainingSeconds), so a cached app token hits
+ * token with less than 30 s left (TokenBrokerModule.DEFAULTS.minRemainingSeconds), so a cached app token hits
  * its boundary b = expiresOn − 30 s about 6 s after it was obtained. Open-loop traffic (client-credentials
  * downstream PRICING through DownstreamClient to a loopback echo) runs only in two windows per rig:
  * steady (token 1.5–2.5 s old, nothing to renew) and b ± 0.5 s. Refresh-ahead off (0 s): the first request
@@ -70,7 +70,7 @@ async function oneRig(mode: Mode, env: RigEnv, obtainAt: Promise<void>, rate: nu
     const obtainedAt = Date.now();
     // Open this app's sockets before the steady window (the process is already warm).
     await warmHttp(app, 200);
-    const boundary = first.expiresOnMs - TOKEN_BROKER_DEFAULTS.minRemainingSeconds * 1_000;
+    const boundary = first.expiresOnMs - TokenBrokerModule.DEFAULTS.minRemainingSeconds * 1_000;
     const steady = await openLoop(app, obtainedAt + STEADY_AFTER_MS, rate);
     const atBoundary = await openLoop(app, boundary - WINDOW_MS / 2, rate);
     await sleep(50);

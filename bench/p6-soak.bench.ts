@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 
-import { AUTH_DEFAULTS, TOKEN_BROKER_DEFAULTS } from '@chain/auth';
+import { AuthModule, TokenBrokerModule } from '@chain/auth';
 
 import { DEFAULT_IDEMPOTENCY_SETTINGS } from '../apps/bff/src/common/idempotency/idempotency.store';
 import { forkTs, nextMessage, stopChild } from './support/child-process';
@@ -36,8 +36,8 @@ const TERMS = JSON.stringify({
 
 /** Each cache's configured bound (the defaults the bff runs with), by the name the bff reports it under. */
 const BOUNDS: Readonly<Record<string, number>> = {
-  'token broker L1 (tokens)': TOKEN_BROKER_DEFAULTS.l1MaxEntries,
-  'validated tokens': AUTH_DEFAULTS.validatedTokenCacheSize,
+  'token broker L1 (tokens)': TokenBrokerModule.DEFAULTS.l1MaxEntries,
+  'validated tokens': AuthModule.DEFAULTS.validatedTokenCacheSize,
   'idempotency keys': DEFAULT_IDEMPOTENCY_SETTINGS.maxEntries,
   // One acquisition per (downstream, user) at most while requests wait; never more than are in flight.
   'token broker in flight': PLAN.concurrency,

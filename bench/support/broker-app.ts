@@ -1,5 +1,4 @@
 import {
-  type BrokerPrincipal,
   DownstreamClient,
   TokenBroker,
   TokenBrokerEvents,
@@ -70,7 +69,7 @@ export function bffBrokerOptions(
 }
 
 /** The principal the validation side builds from a verified user token (here: decoded, the emulator is trusted). */
-export function principalOf(token: string): BrokerPrincipal {
+export function principalOf(token: string): TokenBroker.ForPrincipal {
   const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
     exp: number;
     scp?: string;

@@ -1,9 +1,4 @@
-import {
-  AuthModule,
-  clientCredentialFromEnv,
-  delegationSigningKeyFromEnv,
-  TokenBrokerModule,
-} from '@chain/auth';
+import { AuthEnv, AuthModule, TokenBrokerModule } from '@chain/auth';
 import { authOptionsFromEnv, PlatformModule } from '@chain/platform';
 import {
   type DynamicModule,
@@ -60,6 +55,8 @@ export class AppModule implements NestModule {
           logDestination: options.logDestination,
           jwksUri: env.AUTH_JWKS_URI,
           readinessChecks: [RedisCacheHealthIndicator],
+          problemDetails: true,
+          requestContext: true,
         }),
         AuthModule.forRoot(authOptionsFromEnv(env)),
         TokenBrokerModule.forRoot({
@@ -67,7 +64,7 @@ export class AppModule implements NestModule {
           knownAuthorities: env.AUTH_KNOWN_AUTHORITIES ?? [],
           clientId: env.AUTH_CLIENT_ID,
           serviceName: BFF_NAME,
-          credential: clientCredentialFromEnv(env),
+          credential: AuthEnv.clientCredential(env),
           downstreams: env.downstreams,
           requestDeadlineMs: env.REQUEST_DEADLINE_MS,
           cache: {
@@ -104,7 +101,7 @@ export class AppModule implements NestModule {
 
 /** The key that signs user-delegation proofs (`AUTH_DELEGATION_SIGNING_KEY` or `_FILE`), when set. */
 function delegationOf(env: BffEnv): { delegation?: { signingKeyPem: string } } {
-  const delegation = delegationSigningKeyFromEnv({
+  const delegation = AuthEnv.delegationSigningKey({
     AUTH_DELEGATION_SIGNING_KEY: env.AUTH_DELEGATION_SIGNING_KEY,
     AUTH_DELEGATION_SIGNING_KEY_FILE: env.AUTH_DELEGATION_SIGNING_KEY_FILE,
   });

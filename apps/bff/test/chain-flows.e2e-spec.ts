@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { ChainTrace, HopRecord } from '@chain/contracts';
 import { JWT_PATTERN, type SignedIn } from '@chain/testing';
 
 import { type BffChain, startBffChain } from './support/bff-chain.harness';
@@ -15,24 +16,8 @@ const NEW_PROGRAMME = {
   currency: 'EUR',
 };
 
-interface Hop {
-  readonly to: string;
-  readonly flow: string;
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly token: { readonly source: string; readonly claims: Record<string, unknown> };
-  readonly children?: Hop[];
-}
-interface Trace {
-  readonly correlationId: string;
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly startedAt: string;
-  readonly durationMs: number;
-  readonly hops: Hop[];
-}
+type Hop = HopRecord;
+type Trace = ChainTrace;
 
 /** The bytes the documents stand-in serves for any download. */
 const DOCUMENT_BYTES = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 256));

@@ -1,9 +1,7 @@
 import { AuthModule, TokenBrokerModule } from '@chain/auth';
 import { authOptionsFromEnv, PlatformModule } from '@chain/platform';
-import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { type DynamicModule, Module } from '@nestjs/common';
 
-import { ChainTraceInterceptor } from './common/chain-trace.interceptor';
 import { Clock, SystemClock } from './common/clock/clock';
 import { type BlobStorageTarget, type StorageTokenCredential } from './common/storage/azure-blob-store';
 import { BlobStorageHealthIndicator } from './common/storage/blob-storage.health-indicator';
@@ -55,6 +53,9 @@ export class AppModule {
           logLevel: env.LOG_LEVEL,
           jwksUri: env.AUTH_JWKS_URI,
           readinessChecks: [BlobStorageHealthIndicator],
+          problemDetails: true,
+          requestContext: true,
+          chainTrace: env.CHAIN_TRACE,
         }),
         AuthModule.forRoot({ ...authOptionsFromEnv(env), ...(ca === undefined ? {} : { jwksCaPem: ca }) }),
         TokenBrokerModule.forRoot(tokenBrokerOptionsFromEnv(env, ca)),
@@ -67,15 +68,10 @@ export class AppModule {
       providers: [
         { provide: documentsServiceConfig.KEY, useValue: env },
         { provide: Clock, useClass: SystemClock },
-        ...chainTraceProviders(env),
       ],
       exports: [documentsServiceConfig.KEY, Clock],
     };
   }
-}
-
-function chainTraceProviders(env: DocumentsServiceEnv): Provider[] {
-  return env.CHAIN_TRACE ? [{ provide: APP_INTERCEPTOR, useClass: ChainTraceInterceptor }] : [];
 }
 
 /** A connection string (Azurite, account key), or the account URL with an Entra credential. */

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { decodeChainTrace, type HopRecord } from '@chain/auth';
+import { decodeChainTrace } from '@chain/auth/testing';
+import type { HopRecord } from '@chain/contracts';
 import { loadRegistrations } from '@chain/local-tenant';
 import { decodeClaims, harnessRequest } from '@chain/testing';
 import request from 'supertest';

@@ -29,6 +29,8 @@ export class AppModule {
           name: PRICING_SERVICE_NAME,
           logLevel: env.LOG_LEVEL,
           jwksUri: env.AUTH_JWKS_URI,
+          problemDetails: true,
+          requestContext: true,
         }),
         AuthModule.forRoot(authOptionsFromEnv(env)),
         RatesModule,

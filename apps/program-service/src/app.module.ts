@@ -1,15 +1,12 @@
 import { AuthModule } from '@chain/auth';
 import { authOptionsFromEnv, PlatformModule } from '@chain/platform';
-import { type DynamicModule, Inject, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { type DynamicModule, Module } from '@nestjs/common';
 
-import { ChainTraceMiddleware } from './common/chain-trace.middleware';
 import { Clock, SystemClock } from './common/clock/clock';
 import { DatabaseHealthIndicator } from './common/database/database.health-indicator';
 import { DatabaseModule } from './common/database/database.module';
 import { ProgramSeed, programServiceConfig, type ProgramServiceEnv } from './config/program-service.config';
 import { MembersModule } from './members/members.module';
-import { ProgrammesController } from './programmes/programmes.controller';
 import { ProgrammesModule } from './programmes/programmes.module';
 import { SeedModule } from './seed/seed.module';
 
@@ -21,11 +18,7 @@ export const PROGRAM_SERVICE_NAME = 'program-service';
  * (audience `api://program-service` or its client id, user tokens only).
  */
 @Module({})
-export class AppModule implements NestModule {
-  constructor(
-    @Inject(programServiceConfig.KEY) private readonly config: ConfigType<typeof programServiceConfig>,
-  ) {}
-
+export class AppModule {
   /** @param env the validated environment; default: read from `process.env`. */
   static forRoot(env: ProgramServiceEnv = programServiceConfig()): DynamicModule {
     return {
@@ -37,6 +30,9 @@ export class AppModule implements NestModule {
           logLevel: env.LOG_LEVEL,
           jwksUri: env.AUTH_JWKS_URI,
           readinessChecks: [DatabaseHealthIndicator],
+          problemDetails: true,
+          requestContext: true,
+          chainTrace: env.CHAIN_TRACE,
         }),
         AuthModule.forRoot(authOptionsFromEnv(env)),
         DatabaseModule.forRoot(env.DATABASE_URL === undefined ? {} : { url: env.DATABASE_URL }),
@@ -50,9 +46,5 @@ export class AppModule implements NestModule {
       ],
       exports: [programServiceConfig.KEY, Clock],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    if (this.config.CHAIN_TRACE) consumer.apply(ChainTraceMiddleware).forRoutes(ProgrammesController);
   }
 }

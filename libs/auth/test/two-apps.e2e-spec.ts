@@ -4,6 +4,8 @@ import { Controller, Get, type INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 
+import { useAdopterPlumbing } from './support/adopter-plumbing';
+
 @Controller()
 class WhoAmIController {
   @Get('whoami')
@@ -22,7 +24,7 @@ async function appFor(issuer: TestIssuer, audience: string): Promise<INestApplic
   })
   class AppModule {}
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = useAdopterPlumbing(moduleRef.createNestApplication({ logger: false }));
   await app.init();
   return app;
 }

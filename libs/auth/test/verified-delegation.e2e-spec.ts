@@ -1,24 +1,28 @@
 import { generateKeyPairSync } from 'node:crypto';
 
 import {
-  type AcquiredToken,
   AuthModule,
   ChainError,
   DownstreamClient,
-  type HopRecord,
   Principal,
   RequestContext,
   RequireScopes,
-  TOKEN_ACQUIRER,
   TokenBrokerModule,
-  type TokenRequest,
-  USER_DELEGATION_HEADER,
   UserOnly,
 } from '@chain/auth';
+import {
+  type AcquiredToken,
+  TOKEN_ACQUIRER,
+  type TokenRequest,
+  USER_DELEGATION_HEADER,
+} from '@chain/auth/testing';
+import type { HopRecord } from '@chain/contracts';
 import { freePort, TestIssuer } from '@chain/testing';
 import { Controller, Get, Headers, type INestApplication, Module, Post } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
+
+import { useAdopterPlumbing } from './support/adopter-plumbing';
 
 const BFF = '1c8d3e0f-0000-4000-8000-000000003d22';
 const PROGRAM = '2d9e4f1a-0000-4000-8000-000000004e33';
@@ -141,11 +145,11 @@ describe('verified delegation between two Nest apps', () => {
       controllers: [ProgrammesController],
     })
     class ProgramModule {}
-    const app = (
-      await Test.createTestingModule({ imports: [ProgramModule] }).compile()
-    ).createNestApplication({
-      logger: false,
-    });
+    const app = useAdopterPlumbing(
+      (await Test.createTestingModule({ imports: [ProgramModule] }).compile()).createNestApplication({
+        logger: false,
+      }),
+    );
     await app.listen(0, '127.0.0.1');
     return app;
   }
@@ -183,7 +187,7 @@ describe('verified delegation between two Nest apps', () => {
       .overrideProvider(TOKEN_ACQUIRER)
       .useValue(tokenService)
       .compile();
-    const app = moduleRef.createNestApplication({ logger: false });
+    const app = useAdopterPlumbing(moduleRef.createNestApplication({ logger: false }));
     await app.listen(port, '127.0.0.1');
     return app;
   }

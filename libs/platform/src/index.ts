@@ -15,6 +15,11 @@ export {
   runMain,
 } from './bootstrap/bootstrap-app';
 export {
+  CHAIN_TRACE_HEADER,
+  ChainTraceInterceptor,
+  encodeChainTrace,
+} from './chain-trace/chain-trace.interceptor';
+export {
   booleanFlag,
   commaList,
   httpUrl,
@@ -35,6 +40,12 @@ export {
   type ResourceServerEnv,
   resourceServerEnvShape,
 } from './config/resource-server-env';
+export {
+  CORRELATION_ID_HEADER,
+  correlationIdFrom,
+  CorrelationIdMiddleware,
+} from './context/correlation-id.middleware';
+export { ProblemDetailsFilter } from './errors/problem-details.filter';
 export { HttpProbe, type ProbeResult } from './health/http-probe.adapter';
 export { DEFAULT_JWKS_PROBE_TIMEOUT_MS, JwksHealthIndicator } from './health/jwks.health-indicator';
 export type { ReadinessIndicator } from './health/readiness-indicator';

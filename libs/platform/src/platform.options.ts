@@ -21,6 +21,21 @@ export interface PlatformModuleOptions {
    * app (for example in its database module); it is looked up there, not instantiated again.
    */
   readonly readinessChecks?: readonly Type<ReadinessIndicator>[];
+  /**
+   * Renders every exception as `application/problem+json` (the global `ProblemDetailsFilter`,
+   * docs/CONTRACTS.md "Errors"). Every app of the chain sets it; a test app may leave it out.
+   */
+  readonly problemDetails?: boolean;
+  /**
+   * Opens the request context for each request (the correlation-id middleware: `x-correlation-id`,
+   * `traceparent`, the request's time budget and its hop records), which @chain/auth reads.
+   */
+  readonly requestContext?: boolean;
+  /**
+   * Returns this request's hops in the `x-chain-trace` response header (`CHAIN_TRACE=true`, local/demo only;
+   * needs `requestContext`).
+   */
+  readonly chainTrace?: boolean;
 }
 
 /** Injection token of the {@link PlatformModuleOptions}. */

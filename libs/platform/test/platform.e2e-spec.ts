@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { ProblemDetailsFilter } from '@chain/auth';
 import type { INestApplication } from '@nestjs/common';
 import { Body, Controller, Get, Injectable, Logger, Module, Post, Req } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
@@ -11,6 +10,7 @@ import type { Request } from 'express';
 import request from 'supertest';
 
 import { bootstrapApp, listHttpRoutes, PlatformModule, type ReadinessIndicator } from '../src';
+import { ProblemDetailsFilter } from '../src/errors/problem-details.filter';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln';
 

@@ -1,7 +1,7 @@
 // The adopter's whole code in the quick start of docs/auth.md: an API protected by @chain/auth that calls a
 // downstream on behalf of the user and another as itself. adopt-auth-package.entra.e2e-spec.ts runs it from
 // the packed package in a folder outside the repository. (Kept as dense as a quick start: .prettierignore.)
-import { AuthModule, DownstreamClient, DownstreamFlow, Principal, RequireScopes, TokenBrokerModule } from '@chain/auth';
+import { AuthModule, ChainErrorFilter, DownstreamClient, DownstreamFlow, Principal, RequireScopes, TokenBrokerModule } from '@chain/auth';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
@@ -32,4 +32,4 @@ class HelloController {
 })
 class AppModule {}
 
-void NestFactory.create(AppModule).then((app) => app.listen(Number(env.PORT), '127.0.0.1'));
+void NestFactory.create(AppModule).then((app) => app.useGlobalFilters(new ChainErrorFilter()).listen(Number(env.PORT), '127.0.0.1'));

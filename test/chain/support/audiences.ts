@@ -8,6 +8,6 @@ export function audiencesOf(chain: Chain, app: string): string[] {
 }
 
 /** `scp` as a list (space-separated in Entra tokens). */
-export function scopesOf(claims: Readonly<Record<string, unknown>>): string[] {
+export function scopesOf(claims: { readonly scp?: unknown }): string[] {
   return typeof claims['scp'] === 'string' ? claims['scp'].split(' ') : [];
 }

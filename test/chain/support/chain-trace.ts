@@ -1,30 +1,12 @@
+import type { ChainTrace, HopRecord } from '@chain/contracts';
+
 import type { ApiClient } from './bff-api';
 
-/** A hop of `/api/chain` (CONTRACTS.md HopRecord), the fields the tests read. */
-export interface Hop {
-  readonly from: string;
-  readonly to: string;
-  readonly flow: 'on-behalf-of' | 'client-credentials' | 'verified-delegation';
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly token: {
-    readonly source: string;
-    readonly claims: Readonly<Record<string, unknown>>;
-    /** Verified delegation: the display claims of the user proof sent beside the token. */
-    readonly delegation?: Readonly<Record<string, unknown>>;
-  };
-  readonly children?: readonly Hop[];
-}
+/** A hop of `/api/chain`: the one definition, `HopRecord` of @chain/contracts. */
+export type Hop = HopRecord;
 
 /** A trace of `/api/chain`: one BFF request and its hops. */
-export interface Trace {
-  readonly correlationId: string;
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly hops: readonly Hop[];
-}
+export type Trace = ChainTrace;
 
 /**
  * The caller's trace of the BFF request that carried `correlationId`. Polls briefly: the BFF may record

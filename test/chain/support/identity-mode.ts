@@ -1,3 +1,4 @@
+import type { HopTokenClaims } from '@chain/contracts';
 import { parseIdentityMode } from '@chain/local-tenant';
 import { type Chain, type SignedIn, signIn } from '@chain/testing';
 
@@ -26,7 +27,7 @@ export const DELEGATION_PERMISSION = 'Delegation.Act';
  * The claims that name the user of a user-level hop: the downstream token's (on-behalf-of) or, with a
  * verified delegation, the proof's (the token is the caller's own).
  */
-export function userClaimsOf(hop: Hop): Readonly<Record<string, unknown>> {
+export function userClaimsOf(hop: Hop): HopTokenClaims {
   if (!DELEGATES) return hop.token.claims;
   if (hop.token.delegation === undefined) throw new Error(`hop to ${hop.to} carried no delegation proof`);
   return hop.token.delegation;

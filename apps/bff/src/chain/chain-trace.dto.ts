@@ -1,4 +1,4 @@
-import type { HopRecord } from '@chain/auth';
+import type { HopRecord } from '@chain/contracts';
 import { ApiProperty } from '@nestjs/swagger';
 
 import type { ChainTrace } from './chain-trace.store';

@@ -1,18 +1,7 @@
-import type { HopRecord } from '@chain/auth';
+import type { ChainTrace } from '@chain/contracts';
 import { Injectable } from '@nestjs/common';
 
-/** One BFF request and the downstream calls it made (CONTRACTS.md `GET /api/chain`). */
-export interface ChainTrace {
-  readonly correlationId: string;
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  /** ISO 8601 time the BFF received the request. */
-  readonly startedAt: string;
-  readonly durationMs: number;
-  /** Decoded claims of each downstream token, never a token. */
-  readonly hops: readonly HopRecord[];
-}
+export type { ChainTrace };
 
 /** Traces kept per user (CONTRACTS.md: the last 20 of the caller). */
 export const TRACES_PER_USER = 20;

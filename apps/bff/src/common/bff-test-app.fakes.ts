@@ -1,5 +1,5 @@
-import { DownstreamClient, ProblemDetailsFilter } from '@chain/auth';
-import { configureApp, PlatformModule } from '@chain/platform';
+import { DownstreamClient } from '@chain/auth';
+import { configureApp, PlatformModule, ProblemDetailsFilter } from '@chain/platform';
 import type { INestApplication, Type } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Test } from '@nestjs/testing';

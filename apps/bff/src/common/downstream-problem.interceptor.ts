@@ -7,7 +7,12 @@ import { catchError, type Observable, throwError } from 'rxjs';
  * (a downstream's `scope_missing`, say) is the BFF's problem, not the user's, and keeps the
  * `downstream_*` code libs/auth gives it.
  */
-const RELAYED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+const DOMAIN_TITLES = {
+  not_owner: 'Only the owner may do this',
+  not_a_broker: 'Only a broker may do this',
+} as const;
+type RelayedCode = ErrorCode | keyof typeof DOMAIN_TITLES;
+const RELAYED_CODES: ReadonlySet<string> = new Set<RelayedCode>([
   'not_found',
   'not_owner',
   'not_a_broker',
@@ -30,14 +35,21 @@ export class DownstreamProblemInterceptor implements NestInterceptor {
   }
 }
 
+/** A downstream's 4xx relayed with its own code: the services' domain codes bring their titles. */
+class RelayedDownstreamError extends TokenBrokerError<RelayedCode> {
+  override get title(): string {
+    return (DOMAIN_TITLES as Readonly<Record<string, string>>)[this.code] ?? super.title;
+  }
+}
+
 /** The error with the downstream's domain code, when it carries one worth relaying; else the error itself. */
 export function relayDownstreamCode(error: unknown): unknown {
   if (!(error instanceof TokenBrokerError) || !RELAYED_STATUSES.has(error.status)) return error;
   const downstreamCode = error.extensions?.['downstreamCode'];
-  if (typeof downstreamCode !== 'string' || !RELAYED_CODES.has(downstreamCode as ErrorCode)) return error;
+  if (typeof downstreamCode !== 'string' || !RELAYED_CODES.has(downstreamCode)) return error;
   if (downstreamCode === error.code) return error;
-  return new TokenBrokerError({
-    code: downstreamCode as ErrorCode,
+  return new RelayedDownstreamError({
+    code: downstreamCode as RelayedCode,
     status: error.status,
     detail: error.detail,
     wwwAuthenticate: error.wwwAuthenticate,

@@ -1,10 +1,4 @@
-import {
-  clientCredentialEnvIssues,
-  clientCredentialEnvShape,
-  type DownstreamDeclaration,
-  parseDownstreamApisEnv,
-  TokenBrokerConfigError,
-} from '@chain/auth';
+import { AuthEnv, TokenBrokerConfigError, type TokenBrokerOptions } from '@chain/auth';
 import {
   commaList,
   httpUrl,
@@ -77,7 +71,7 @@ export const bffEnvSchema = z
       .optional()
       .describe('comma list of host[:port] trusted without instance discovery, e.g. localhost:8443'),
     AUTH_CLIENT_ID: z.string().min(1).describe("the BFF's client id (application id)"),
-    ...clientCredentialEnvShape,
+    ...AuthEnv.clientCredentialShape,
     AUTH_DELEGATION_SIGNING_KEY: z
       .string()
       .optional()
@@ -142,7 +136,7 @@ type RawEnv = Record<string, unknown>;
 function refineCredential(env: RawEnv, ctx: z.RefinementCtx): void {
   const issue = (path: string, message: string) =>
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
-  for (const problem of clientCredentialEnvIssues(env)) issue(problem.variable, problem.message);
+  for (const problem of AuthEnv.clientCredentialIssues(env)) issue(problem.variable, problem.message);
   if (env['TOKEN_CACHE_REDIS_URL'] !== undefined && env['TOKEN_CACHE_ENCRYPTION_KEY'] === undefined)
     issue(
       'TOKEN_CACHE_ENCRYPTION_KEY',
@@ -178,11 +172,11 @@ function refineDownstreams(env: RawEnv, ctx: z.RefinementCtx): void {
   }
 }
 
-function readDownstreams(env: RawEnv): Record<BffDownstream, DownstreamDeclaration> {
+function readDownstreams(env: RawEnv): Record<BffDownstream, TokenBrokerOptions['downstreams'][string]> {
   const strings = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   );
-  return parseDownstreamApisEnv(strings, Object.values(BFF_DOWNSTREAMS));
+  return AuthEnv.downstreamApis(strings, Object.values(BFF_DOWNSTREAMS));
 }
 
 /** The variable a libs/auth issue is about: the one it names, else the downstream's `FLOW`/`SCOPES`/`BASE_URL`. */

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 
-import { DownstreamClient, ProblemDetailsFilter } from '@chain/auth';
+import { DownstreamClient } from '@chain/auth';
+import { ProblemDetailsFilter } from '@chain/platform';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NextFunction, Request, Response } from 'express';

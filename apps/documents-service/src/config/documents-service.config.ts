@@ -1,10 +1,4 @@
-import {
-  clientCredentialEnvIssues,
-  clientCredentialEnvShape,
-  type DownstreamDeclaration,
-  parseDownstreamApisEnv,
-  TokenBrokerConfigError,
-} from '@chain/auth';
+import { AuthEnv, TokenBrokerConfigError, type TokenBrokerOptions } from '@chain/auth';
 import {
   commaList,
   httpUrl,
@@ -41,7 +35,7 @@ const shape = {
     .string()
     .min(1)
     .describe("documents-service's own client id (application id), used for the on-behalf-of call"),
-  ...clientCredentialEnvShape,
+  ...AuthEnv.clientCredentialShape,
   AUTH_KNOWN_AUTHORITIES: commaList()
     .optional()
     .describe('comma list of authority hosts trusted without instance discovery, e.g. localhost:8443'),
@@ -147,7 +141,7 @@ function refineCallerEnv(env: RawEnv, ctx: z.RefinementCtx): void {
       'AUTH_AUTHORITY',
       'is required: the token service authority, e.g. https://localhost:8443/<tenant-id>',
     );
-  for (const problem of clientCredentialEnvIssues(env)) issue(problem.variable, problem.message);
+  for (const problem of AuthEnv.clientCredentialIssues(env)) issue(problem.variable, problem.message);
   if (env.TOKEN_CACHE_REDIS_URL !== undefined && env.TOKEN_CACHE_ENCRYPTION_KEY === undefined)
     issue(
       'TOKEN_CACHE_ENCRYPTION_KEY',
@@ -218,7 +212,7 @@ function variableOf(message: string): string {
   return `${PROGRAM}BASE_URL`;
 }
 
-function downstreamsOf(env: RawEnv): Record<Downstream, DownstreamDeclaration> {
+function downstreamsOf(env: RawEnv): Record<Downstream, TokenBrokerOptions['downstreams'][string]> {
   const variables = {
     DOWNSTREAM_APIS__PROGRAM__BASE_URL: env.DOWNSTREAM_APIS__PROGRAM__BASE_URL,
     DOWNSTREAM_APIS__PROGRAM__FLOW: env.DOWNSTREAM_APIS__PROGRAM__FLOW,
@@ -226,5 +220,5 @@ function downstreamsOf(env: RawEnv): Record<Downstream, DownstreamDeclaration> {
     DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES: env.DOWNSTREAM_APIS__PROGRAM__DELEGATED_SCOPES,
     DOWNSTREAM_APIS__PROGRAM__TIMEOUT_MS: env.DOWNSTREAM_APIS__PROGRAM__TIMEOUT_MS,
   };
-  return parseDownstreamApisEnv(variables, [Downstream.Program]);
+  return AuthEnv.downstreamApis(variables, [Downstream.Program]);
 }

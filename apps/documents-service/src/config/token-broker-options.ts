@@ -1,4 +1,4 @@
-import { clientCredentialFromEnv, delegationSigningKeyFromEnv, type TokenBrokerOptions } from '@chain/auth';
+import { AuthEnv, type TokenBrokerOptions } from '@chain/auth';
 
 import type { DocumentsServiceEnv } from './documents-service.config';
 
@@ -28,7 +28,7 @@ export function tokenBrokerOptionsFromEnv(
     knownAuthorities: env.AUTH_KNOWN_AUTHORITIES ?? [],
     clientId: env.AUTH_CLIENT_ID,
     serviceName: DOCUMENTS_SERVICE_NAME,
-    credential: clientCredentialFromEnv(env),
+    credential: AuthEnv.clientCredential(env),
     downstreams: env.downstreams,
     cache,
     ...(tokenServiceCaPem === undefined ? {} : { tokenServiceCaPem }),
@@ -38,7 +38,7 @@ export function tokenBrokerOptionsFromEnv(
 
 /** The key that signs user-delegation proofs, when set (read once at boot; never logged). */
 function delegationOf(env: DocumentsServiceEnv): Pick<TokenBrokerOptions, 'delegation'> {
-  const delegation = delegationSigningKeyFromEnv({
+  const delegation = AuthEnv.delegationSigningKey({
     AUTH_DELEGATION_SIGNING_KEY: env.AUTH_DELEGATION_SIGNING_KEY,
     AUTH_DELEGATION_SIGNING_KEY_FILE: env.AUTH_DELEGATION_SIGNING_KEY_FILE,
   });

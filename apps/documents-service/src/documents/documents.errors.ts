@@ -26,10 +26,17 @@ export class DocumentNotFoundError extends ChainError {
   }
 }
 
+/** documents-service's own problem codes (docs/CONTRACTS.md "Errors"), beside @chain/auth's generic ones. */
+export const DOCUMENTS_ERROR_TITLES = { not_owner: 'Only the owner may do this' } as const;
+
 /** The document is visible to the caller, but only the user who uploaded it may delete it. */
-export class NotDocumentOwnerError extends ChainError {
+export class NotDocumentOwnerError extends ChainError<keyof typeof DOCUMENTS_ERROR_TITLES> {
   readonly code = 'not_owner';
   readonly status = 403;
+
+  override get title(): string {
+    return DOCUMENTS_ERROR_TITLES[this.code];
+  }
 
   constructor() {
     super('Only the user who uploaded this document may delete it.');

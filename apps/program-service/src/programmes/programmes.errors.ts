@@ -4,6 +4,23 @@ import { IdempotencyKeyReusedError } from '@chain/platform';
 import { MembershipSource } from '../config/program-service.config';
 import { APPROVAL_CLAIMS_REQUEST } from './programme.permissions';
 
+/**
+ * program-service's own problem codes (docs/CONTRACTS.md "Errors"), beside the generic ones of
+ * @chain/auth: a client branches on them, so extend the list, never rename an entry.
+ */
+export const PROGRAM_ERROR_TITLES = {
+  not_owner: 'Only the owner may do this',
+  not_a_broker: 'Only a broker may do this',
+} as const;
+type ProgramErrorCode = keyof typeof PROGRAM_ERROR_TITLES;
+
+/** An error with one of program-service's own codes. */
+abstract class ProgramError extends ChainError<ProgramErrorCode> {
+  override get title(): string {
+    return PROGRAM_ERROR_TITLES[this.code];
+  }
+}
+
 /** Absent and invisible are one answer, so that existence never leaks across brokerages. */
 export class ProgrammeNotFoundError extends ChainError {
   readonly code = 'not_found';
@@ -15,7 +32,7 @@ export class ProgrammeNotFoundError extends ChainError {
 }
 
 /** The programme is visible to the caller but only its owner may change it. */
-export class NotOwnerError extends ChainError {
+export class NotOwnerError extends ProgramError {
   readonly code = 'not_owner';
   readonly status = 403;
 
@@ -41,7 +58,7 @@ export interface NotABrokerContext {
  * names the fix for the configured `MEMBERSHIP_SOURCE`: which app role to assign, or which admin path fills
  * the members table (docs/configuration.md "Who is a broker").
  */
-export class NotABrokerError extends ChainError {
+export class NotABrokerError extends ProgramError {
   readonly code = 'not_a_broker';
   readonly status = 403;
 

@@ -1,7 +1,2 @@
-export {
-  CORRELATION_ID_HEADER,
-  correlationIdFrom,
-  CorrelationIdMiddleware,
-} from './correlation-id.middleware';
 export { RequestContext, type RequestContextData } from './request-context';
 export { Deadline, DEADLINE_ANSWER_RESERVE_MS, requestDeadline } from './request-deadline';

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-import type { HopRecord } from '../downstream/hop-record';
+import type { HopRecord } from '@chain/contracts';
 
 /** What one inbound request carries through the chain (docs/CONTRACTS.md "context"). */
 export interface RequestContextData {

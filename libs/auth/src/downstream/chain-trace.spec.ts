@@ -1,7 +1,12 @@
-import { decodeChainTrace, encodeChainTrace } from './chain-trace';
-import type { HopRecord } from './hop-record';
+import type { HopRecord } from '@chain/contracts';
+
+import { decodeChainTrace } from './chain-trace';
 import { displayClaims } from './token-claims';
 import { childTraceparent } from './traceparent';
+
+/** The `x-chain-trace` encoding (base64url JSON), as @chain/platform's interceptor writes it. */
+const encodeChainTrace = (hops: readonly HopRecord[]): string =>
+  Buffer.from(JSON.stringify(hops), 'utf8').toString('base64url');
 
 const hop: HopRecord = {
   from: 'documents',

@@ -1,9 +1,8 @@
+import type { ChainTraceHeader, HopRecord, HopTokenClaims } from '@chain/contracts';
 import { z } from 'zod';
 
-import type { HopRecord } from './hop-record';
-
-/** Response header in which a callee with `CHAIN_TRACE=true` returns its own hops. */
-export const CHAIN_TRACE_HEADER = 'x-chain-trace';
+/** Response header in which a callee with `CHAIN_TRACE=true` returns its own hops (@chain/contracts). */
+export const CHAIN_TRACE_HEADER: ChainTraceHeader = 'x-chain-trace';
 
 /** Largest header value accepted when parsing, in characters (base64url). */
 const MAX_HEADER_CHARS = 16_384;
@@ -27,7 +26,18 @@ const claimsSchema = z
   })
   .strip();
 
-const hopSchema: z.ZodType<HopRecord> = z.lazy(() =>
+/**
+ * The schema is checked against the one definition of the shape (@chain/contracts) both ways at compile
+ * time: a member added to, removed from or retyped in either fails `npm run lint`.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Writable<V> = V extends readonly (infer E)[] ? E[] : V;
+type Mutable<T> = { -readonly [K in keyof T]: Writable<T[K]> };
+type Parsed = z.infer<typeof claimsSchema>;
+const claimsMatchContract: Same<Parsed, Mutable<HopTokenClaims>> = true;
+void claimsMatchContract;
+
+const hopSchema: z.ZodType<HopRecord, z.ZodTypeDef, unknown> = z.lazy(() =>
   z.object({
     from: z.string().max(200),
     to: z.string().max(200),
@@ -45,11 +55,6 @@ const hopSchema: z.ZodType<HopRecord> = z.lazy(() =>
     children: z.array(hopSchema).max(64).optional(),
   }),
 );
-
-/** Encodes hops for the `x-chain-trace` response header (base64url JSON `HopRecord[]`). */
-export function encodeChainTrace(hops: readonly HopRecord[]): string {
-  return Buffer.from(JSON.stringify(hops), 'utf8').toString('base64url');
-}
 
 /**
  * Parses a callee's `x-chain-trace` header; `undefined` when absent, oversized, too deep or malformed

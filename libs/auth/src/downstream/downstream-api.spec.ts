@@ -1,17 +1,20 @@
 import { Readable } from 'node:stream';
 
+import type { HopRecord } from '@chain/contracts';
 import type { HttpService } from '@nestjs/axios';
 import type { AxiosRequestConfig } from 'axios';
 
 import { RequestContext } from '../context';
 import { Deadline } from '../context/request-deadline';
-import { fakeJwt } from '../token-broker/broker-test.fakes';
+import { fakeJwt } from '../testing/broker.fakes';
 import { TokenBrokerError } from '../token-broker/token-broker.errors';
 import type { DownstreamFlow } from '../token-broker/token-broker.options';
 import type { AcquireOptions, BrokeredToken } from '../token-broker/token-broker.service';
-import { encodeChainTrace } from './chain-trace';
 import { DownstreamApi } from './downstream-api';
-import type { HopRecord } from './hop-record';
+
+/** The `x-chain-trace` encoding (base64url JSON), as @chain/platform's interceptor writes it. */
+const encodeChainTrace = (hops: readonly HopRecord[]): string =>
+  Buffer.from(JSON.stringify(hops), 'utf8').toString('base64url');
 
 type Reply =
   { status: number; headers?: Record<string, string>; data?: unknown } | { error: { code: string } };

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 
+import type { HopRecord } from '@chain/contracts';
 import type { HttpService } from '@nestjs/axios';
 import type { AxiosResponse, Method, ResponseType } from 'axios';
 
@@ -30,7 +31,6 @@ import {
   refusesToken,
   stepUpClaims,
 } from './downstream-response';
-import type { HopRecord } from './hop-record';
 import { displayClaims } from './token-claims';
 import { childTraceparent } from './traceparent';
 

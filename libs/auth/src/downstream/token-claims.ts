@@ -1,4 +1,4 @@
-import type { HopTokenClaims } from './hop-record';
+import type { HopTokenClaims } from '@chain/contracts';
 
 const STRING_CLAIMS = ['scp', 'azp', 'oid', 'idtyp', 'ver', 'tfp', 'idp'] as const;
 const ARRAY_CLAIMS = ['roles', 'amr', 'acrs'] as const;
@@ -6,12 +6,12 @@ const NUMBER_CLAIMS = ['iat', 'exp'] as const;
 
 /**
  * Decodes (never verifies — the callee does) the payload of a JWT and keeps only the display claims of a
- * {@link HopRecord}. The token itself is not kept; anything unreadable yields `{}`.
+ * hop record (`HopRecord` of @chain/contracts). The token itself is not kept; anything unreadable yields `{}`.
  */
 export function displayClaims(jwt: string): HopTokenClaims {
   const payload = decodePayload(jwt);
   if (!payload) return {};
-  const claims: HopTokenClaims = {};
+  const claims: { -readonly [K in keyof HopTokenClaims]: HopTokenClaims[K] } = {};
   const aud = payload['aud'];
   if (typeof aud === 'string' || (Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) {
     claims.aud = aud;

@@ -1,11 +1,26 @@
-import type { ErrorCode } from './error-codes';
+import { STATUS_CODES } from 'node:http';
+
+import { ERROR_TITLES, type ErrorCode } from './error-codes';
 
 /**
  * The one base error of the chain: a stable `code`, an HTTP `status` and a `detail` that says which
- * check failed (never how to get past it, never a token). Rendered by {@link ProblemDetailsFilter}.
+ * check failed (never how to get past it, never a token). Rendered as `application/problem+json` by
+ * {@link ChainErrorFilter} (and by @chain/platform's filter, which renders every other exception too).
+ *
+ * `Code` is {@link ErrorCode} for the codes of @chain/auth and the generic HTTP ones; an app adds its own
+ * codes with a type of its own and a `title` for them:
+ *
+ * ```ts
+ * const PROGRAM_TITLES = { not_owner: 'Only the owner may do this' } as const;
+ * abstract class ProgramError extends ChainError<keyof typeof PROGRAM_TITLES> {
+ *   override get title(): string { return PROGRAM_TITLES[this.code]; }
+ * }
+ * ```
  */
-export abstract class ChainError extends Error {
-  abstract readonly code: ErrorCode;
+export abstract class ChainError<Code extends string = ErrorCode> extends Error {
+  /** The stable problem code clients branch on. */
+  abstract readonly code: Code;
+  /** HTTP status of the answer. */
   abstract readonly status: number;
   /** Human-readable explanation, safe to show to the caller. */
   readonly detail: string;
@@ -20,5 +35,15 @@ export abstract class ChainError extends Error {
     super(detail, options);
     this.detail = detail;
     this.name = new.target.name;
+  }
+
+  /**
+   * The problem `title` (RFC 9457 §3.1.3): the same for every occurrence of the code. The codes of
+   * {@link ErrorCode} have theirs; an error class with codes of its own overrides this getter.
+   */
+  get title(): string {
+    return (
+      (ERROR_TITLES as Readonly<Record<string, string>>)[this.code] ?? STATUS_CODES[this.status] ?? 'Error'
+    );
   }
 }

@@ -1,6 +1,8 @@
 /**
- * Stable problem codes of the chain (docs/CONTRACTS.md). Clients branch on these, never on text:
- * extend the list, never rename an entry.
+ * The stable problem codes of @chain/auth and the generic HTTP ones every service shares
+ * (docs/CONTRACTS.md "Errors"). Clients branch on these, never on text: extend the list, never rename an
+ * entry. An app's own domain codes are not listed here: it declares them beside its errors with
+ * `ChainError<TheirCode>` and a `title` (docs/CONTRACTS.md "Errors").
  */
 export const ERROR_TITLES = {
   token_missing: 'Authentication required',
@@ -45,8 +47,6 @@ export const ERROR_TITLES = {
   validation_failed: 'Request validation failed',
   bad_request: 'Bad request',
   not_found: 'Not found',
-  not_owner: 'Only the owner may do this',
-  not_a_broker: 'Only a broker may do this',
   conflict: 'Conflict',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',

@@ -5,5 +5,5 @@ export {
   type ParsedBearerChallenge,
 } from './bearer-challenge';
 export { ChainError } from './chain.error';
+export { ChainErrorFilter } from './chain-error.filter';
 export { ERROR_TITLES, type ErrorCode, PROBLEM_TYPE_BASE } from './error-codes';
-export { type ProblemBody, problemBody, ProblemDetailsFilter } from './problem-details.filter';

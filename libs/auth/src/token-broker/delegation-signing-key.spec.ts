@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { options } from './broker-test.fakes';
+import { options } from '../testing/broker.fakes';
 import {
   delegationSigningKeyFromEnv,
   jwkThumbprint,

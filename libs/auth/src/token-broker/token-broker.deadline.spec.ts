@@ -1,5 +1,5 @@
 import { Deadline } from '../context/request-deadline';
-import { fakePrincipal, options, rejection, rig } from './broker-test.fakes';
+import { fakePrincipal, options, rejection, rig } from '../testing/broker.fakes';
 import { TokenServiceFailure } from './token-acquirer.port';
 import type { TokenBrokerError } from './token-broker.errors';
 import { resolveTokenBrokerSettings } from './token-broker.settings';

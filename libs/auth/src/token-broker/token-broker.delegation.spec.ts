@@ -2,8 +2,8 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 
 import { decode, verify } from 'jsonwebtoken';
 
+import { fakePrincipal, rejection, rig } from '../testing/broker.fakes';
 import { accessTokenHash } from '../validation/user-delegation';
-import { fakePrincipal, rejection, rig } from './broker-test.fakes';
 import type { BrokerPrincipal } from './token-broker.types';
 
 const PEM = generateKeyPairSync('rsa', { modulusLength: 2048 })

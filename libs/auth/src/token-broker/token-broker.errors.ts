@@ -1,8 +1,8 @@
 import { buildBearerChallenge, ChainError, type ErrorCode } from '../errors';
 
 /** Everything a broker or downstream-client error carries (never a token). */
-export interface BrokerErrorInit {
-  readonly code: ErrorCode;
+export interface BrokerErrorInit<Code extends string = ErrorCode> {
+  readonly code: Code;
   readonly status: number;
   readonly detail: string;
   readonly wwwAuthenticate?: string;
@@ -16,11 +16,11 @@ export interface BrokerErrorInit {
  * (docs/token-broker.md#failure-mapping): `consent_required`, `obo_requires_user`, `claims_challenge`,
  * `token_service_unavailable`, `client_credentials_invalid`, `downstream_*`, relayed 4xx, …
  */
-export class TokenBrokerError extends ChainError {
-  readonly code: ErrorCode;
+export class TokenBrokerError<Code extends string = ErrorCode> extends ChainError<Code> {
+  readonly code: Code;
   readonly status: number;
 
-  constructor(init: BrokerErrorInit) {
+  constructor(init: BrokerErrorInit<Code>) {
     super(init.detail, { cause: init.cause });
     this.code = init.code;
     this.status = init.status;

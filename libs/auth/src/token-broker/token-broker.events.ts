@@ -103,3 +103,10 @@ function emptyStats(): DownstreamTokenStats {
     failures: 0,
   };
 }
+
+// Types that belong to the class, reachable as `TokenBrokerEvents.EventMap` without another export.
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace TokenBrokerEvents {
+  /** Each event the broker emits and its payload. */
+  export type EventMap = TokenBrokerEventMap;
+}

@@ -1,4 +1,4 @@
-import { fakePrincipal, FakeSharedStore, rig } from './broker-test.fakes';
+import { fakePrincipal, FakeSharedStore, rig } from '../testing/broker.fakes';
 import type { TokenBrokerEventMap } from './token-broker.events';
 
 describe('TokenBroker', () => {

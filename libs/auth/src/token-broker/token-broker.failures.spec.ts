@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 
-import { fakePrincipal, options, rejection, rig } from './broker-test.fakes';
+import { fakePrincipal, options, rejection, rig } from '../testing/broker.fakes';
 import { TokenServiceFailure } from './token-acquirer.port';
 
 const failure = (details: ConstructorParameters<typeof TokenServiceFailure>[0]) =>

@@ -11,7 +11,7 @@ import {
   type TOKEN_BROKER_OPTIONS_TYPE,
   TokenBrokerConfigurableModule,
 } from './token-broker.module-definition';
-import type { TokenBrokerOptions } from './token-broker.options';
+import { TOKEN_BROKER_DEFAULTS, type TokenBrokerOptions } from './token-broker.options';
 import { TOKEN_BROKER_CLOCK, TokenBroker } from './token-broker.service';
 import {
   resolveTokenBrokerSettings,
@@ -64,6 +64,9 @@ const REDIS_BOOT_WAIT_MS = 1_000;
   exports: [TokenBroker, TokenBrokerEvents, DownstreamClient],
 })
 export class TokenBrokerModule extends TokenBrokerConfigurableModule {
+  /** The defaults of {@link TokenBrokerOptions} (cache sizes, refresh-ahead, time budgets). */
+  static readonly DEFAULTS = TOKEN_BROKER_DEFAULTS;
+
   static override forRoot(options: typeof TOKEN_BROKER_OPTIONS_TYPE): DynamicModule {
     return super.forRoot({
       ...options,

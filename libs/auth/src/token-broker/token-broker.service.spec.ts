@@ -1,4 +1,4 @@
-import { fakePrincipal, FakeSharedStore, FrozenClock, rejection, rig } from './broker-test.fakes';
+import { fakePrincipal, FakeSharedStore, FrozenClock, rejection, rig } from '../testing/broker.fakes';
 import type { TokenBrokerEvents } from './token-broker.events';
 
 /**

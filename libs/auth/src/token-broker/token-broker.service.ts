@@ -422,3 +422,14 @@ function describe(error: unknown): string {
       ? error.name
       : 'unknown error';
 }
+
+// Types that belong to the class, reachable as `TokenBroker.AcquireOptions` etc. without more exports.
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace TokenBroker {
+  /** Options of one acquisition. */
+  export type Options = AcquireOptions;
+  /** A token for one downstream call. */
+  export type Token = BrokeredToken;
+  /** Who a token is for: the user of an incoming request. */
+  export type ForPrincipal = BrokerPrincipal;
+}

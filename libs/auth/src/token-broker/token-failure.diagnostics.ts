@@ -56,7 +56,7 @@ export function diagnoseTokenFailure(
   const line = `${head}: ${fieldsOf(error.details)}${hint ? `. Hint: ${hint}` : ''}`;
   if (isClientCredentialFailure(error) || error.details.configurationProblem !== undefined)
     return { level: 'error', line };
-  const quiet = mapped instanceof TokenBrokerError && QUIET_CODES.has(mapped.code);
+  const quiet = mapped instanceof TokenBrokerError && QUIET_CODES.has((mapped as TokenBrokerError).code);
   return { level: quiet ? 'debug' : 'warn', line };
 }
 

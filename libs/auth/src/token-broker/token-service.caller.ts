@@ -106,7 +106,7 @@ export class TokenServiceCaller {
 
   /** Emits the `failure` event for `mapped` and returns it, to be thrown. */
   private failed(acq: TokenCall, mapped: unknown): unknown {
-    const code = mapped instanceof TokenBrokerError ? mapped.code : 'internal';
+    const code = mapped instanceof TokenBrokerError ? (mapped as TokenBrokerError).code : 'internal';
     this.events.emit('failure', { downstream: acq.downstream, flow: acq.flow, code });
     return mapped;
   }

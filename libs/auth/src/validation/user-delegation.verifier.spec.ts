@@ -5,10 +5,10 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 
 import { ChainError } from '../errors/chain.error';
+import { callerKey, type JwksServer, serveJwks, signProof } from '../testing/delegation.fakes';
 import type { DownstreamDeclaration } from '../token-broker/token-broker.options';
 import { UserDelegationMinter } from '../token-broker/user-delegation.minter';
 import type { AuthModuleOptions } from './auth.options';
-import { callerKey, type JwksServer, serveJwks, signProof } from './delegation-test.fakes';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { AuthenticatedPrincipal } from './principal';
 import { RequireScopes, UserOnly } from './requirements';

@@ -10,6 +10,7 @@ import type { TokenBrokerOptions } from '../../src/token-broker/token-broker.opt
 import { AuthModule } from '../../src/validation/auth.module';
 import type { AuthModuleOptions } from '../../src/validation/auth.options';
 import { Principal } from '../../src/validation/principal';
+import { useAdopterPlumbing } from './adopter-plumbing';
 import { BFF_CLIENT_ID, type BrokerEmulator, TENANT_ID } from './broker-emulator';
 
 /** A Nest app listening on a loopback port. */
@@ -38,7 +39,7 @@ export function emulatorAuth(
 
 async function listen(module: unknown): Promise<RunningApp> {
   const moduleRef = await Test.createTestingModule({ imports: [module as never] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = useAdopterPlumbing(moduleRef.createNestApplication({ logger: false }));
   await app.listen(0, '127.0.0.1');
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };

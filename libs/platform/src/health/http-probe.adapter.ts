@@ -1,4 +1,4 @@
-import { transportCodeOf } from '@chain/auth';
+import { TransportFailure } from '@chain/auth';
 import { Injectable } from '@nestjs/common';
 
 /** The outcome of one probe request. */
@@ -29,7 +29,7 @@ export class HttpProbe {
       const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
       if (timedOut) return { ok: false, reason: 'timeout' };
       // fetch wraps the socket's error (TLS, DNS, connection) in `cause`.
-      const cause = transportCodeOf(error);
+      const cause = TransportFailure.codeOf(error);
       return { ok: false, reason: 'unreachable', ...(cause === undefined ? {} : { cause }) };
     }
   }

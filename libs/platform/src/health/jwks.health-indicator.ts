@@ -1,4 +1,4 @@
-import { hostOfUrl, transportCauseOf, transportHint } from '@chain/auth';
+import { TransportFailure } from '@chain/auth';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 
@@ -65,8 +65,8 @@ function describeDown(jwksUri: string, reason: string, code: string | undefined)
   if (reason.startsWith('status') || reason === 'no keys')
     return `. Hint: check that AUTH_JWKS_URI is the issuer's keys address (its discovery document's jwks_uri)`;
   if (code === undefined) return '';
-  const hint = transportHint(transportCauseOf(code), {
-    host: hostOfUrl(jwksUri),
+  const hint = TransportFailure.hint(TransportFailure.causeOf(code), {
+    host: TransportFailure.hostOf(jwksUri),
     addressSetting: 'AUTH_JWKS_URI',
   });
   return hint === undefined ? '' : `. Hint: ${hint}`;

@@ -1,12 +1,12 @@
 import { gzipSync } from 'node:zlib';
 
-import { ProblemDetailsFilter } from '@chain/auth';
 import { Body, Controller, type INestApplication, Post } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { IsNumber, IsString, MaxLength } from 'class-validator';
 import request from 'supertest';
 
 import { configureApp } from '../bootstrap/bootstrap-app';
+import { ProblemDetailsFilter } from '../errors/problem-details.filter';
 import { PlatformModule } from '../platform.module';
 import { DEFAULT_BODY_LIMITS } from './body-limits.options';
 

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { CORRELATION_ID_HEADER, correlationIdFrom } from '@chain/auth';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream, LevelWithSilent } from 'pino';
 
 import type { LogLevel } from '../config/env-fields';
+import { CORRELATION_ID_HEADER, correlationIdFrom } from '../context/correlation-id.middleware';
 import { REDACTED, redactSecrets, redactString } from './redact-secrets';
 
 /** Request headers worth logging; everything else (Authorization, Cookie, …) is never serialized. */

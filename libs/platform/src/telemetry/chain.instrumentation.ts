@@ -1,6 +1,7 @@
-import { ProblemDetailsFilter, TokenBroker, TokenBrokerEvents } from '@chain/auth';
+import { TokenBroker, TokenBrokerEvents } from '@chain/auth';
 import { trace } from '@opentelemetry/api';
 
+import { ProblemDetailsFilter } from '../errors/problem-details.filter';
 import type { ChainMetrics } from './chain.metrics';
 import { instrumentProblemCodes } from './problem-code.instrumentation';
 import type { TelemetryConfig } from './telemetry.config';

@@ -1,8 +1,9 @@
-import { InsufficientScopeError, InvalidTokenError, ProblemDetailsFilter } from '@chain/auth';
+import { InsufficientScopeError, InvalidTokenError } from '@chain/auth';
 import { type ArgumentsHost, NotFoundException } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import { RPCType, setRPCMetadata } from '@opentelemetry/core';
 
+import { ProblemDetailsFilter } from '../errors/problem-details.filter';
 import { ChainAttribute, ChainMetric } from './chain.metrics';
 import { instrumentProblemCodes } from './problem-code.instrumentation';
 import { TelemetryRig } from './telemetry-test.fakes';

@@ -1,17 +1,13 @@
+import { TokenBroker, TokenBrokerEvents, TokenBrokerModule, type TokenBrokerOptions } from '@chain/auth';
 import {
   type AcquiredToken,
-  type BrokerPrincipal,
   SHARED_TOKEN_STORE,
   type SharedTokenStore,
   TOKEN_ACQUIRER,
   TOKEN_BROKER_CLOCK,
-  TokenBroker,
-  TokenBrokerEvents,
-  TokenBrokerModule,
-  type TokenBrokerOptions,
   type TokenRequest,
   TokenServiceFailure,
-} from '@chain/auth';
+} from '@chain/auth/testing';
 import { JWT_PATTERN } from '@chain/testing';
 import { Test } from '@nestjs/testing';
 import { SpanStatusCode } from '@opentelemetry/api';
@@ -79,7 +75,7 @@ const options: TokenBrokerOptions = {
   circuitBreaker: { consecutiveFailures: 50, openForMs: 1_000 },
 };
 
-const alice: BrokerPrincipal = {
+const alice: TokenBroker.ForPrincipal = {
   kind: 'user',
   expiresAt: NOW / 1_000 + 3_600,
   rawToken: () => jwt({ oid: 'alice', aud: 'api://bff', scp: 'access_as_user', exp: NOW / 1_000 + 3_600 }),

@@ -1,4 +1,4 @@
-import type { AcquireOptions, BrokeredToken, TokenBrokerEventMap } from '@chain/auth';
+import { type TokenBroker, type TokenBrokerEvents } from '@chain/auth';
 import {
   type Attributes,
   context,
@@ -75,10 +75,13 @@ function acquireWrapper(
     // forUser delegates to forApp for a client-credentials downstream: one acquisition, one span.
     if (context.active().getValue(ACQUISITION) !== undefined) return Reflect.apply(original, this, args);
     const downstream = String(args[0]);
-    const options = args[optionsIndex] as AcquireOptions | undefined;
+    const options = args[optionsIndex] as TokenBroker.Options | undefined;
     const acq = startAcquisition(deps.tracer, downstream, declaredFlow(this, downstream), options?.claims);
     const active = trace.setSpan(context.active(), acq.span).setValue(ACQUISITION, acq);
-    const pending = context.with(active, () => Reflect.apply(original, this, args) as Promise<BrokeredToken>);
+    const pending = context.with(
+      active,
+      () => Reflect.apply(original, this, args) as Promise<TokenBroker.Token>,
+    );
     return pending.then(
       (token) => {
         succeed(acq, token, deps.metrics);
@@ -117,7 +120,7 @@ function declaredFlow(broker: unknown, name: string): string {
   }
 }
 
-function succeed(acq: Acquisition, token: BrokeredToken, metrics: ChainMetrics): void {
+function succeed(acq: Acquisition, token: TokenBroker.Token, metrics: ChainMetrics): void {
   const level: CacheLevel = acq.level ?? (token.source === 'token-service' ? 'token_service' : 'l1');
   acq.span.setAttributes({
     [ChainAttribute.TokenFlow]: token.flow,
@@ -163,7 +166,7 @@ function emitWrapper(original: Method, deps: TokenBrokerInstrumentationDeps): Me
   return function emit(this: unknown, ...args: unknown[]): unknown {
     const result: unknown = Reflect.apply(original, this, args);
     try {
-      observe(args[0] as keyof TokenBrokerEventMap, args[1] as EventPayload, deps);
+      observe(args[0] as keyof TokenBrokerEvents.EventMap, args[1] as EventPayload, deps);
     } catch {
       // Telemetry never breaks token acquisition.
     }
@@ -171,7 +174,7 @@ function emitWrapper(original: Method, deps: TokenBrokerInstrumentationDeps): Me
   };
 }
 
-type EventPayload = TokenBrokerEventMap[keyof TokenBrokerEventMap];
+type EventPayload = TokenBrokerEvents.EventMap[keyof TokenBrokerEvents.EventMap];
 
 /** The acquisition of the active context, when the event is about its downstream. */
 function currentAcquisition(payload: EventPayload): Acquisition | undefined {
@@ -182,26 +185,26 @@ function currentAcquisition(payload: EventPayload): Acquisition | undefined {
 }
 
 function observe(
-  event: keyof TokenBrokerEventMap,
+  event: keyof TokenBrokerEvents.EventMap,
   payload: EventPayload,
   deps: TokenBrokerInstrumentationDeps,
 ): void {
   const acq = currentAcquisition(payload);
   switch (event) {
     case 'cache-hit':
-      return onCacheHit(payload as TokenBrokerEventMap['cache-hit'], acq, deps.metrics);
+      return onCacheHit(payload as TokenBrokerEvents.EventMap['cache-hit'], acq, deps.metrics);
     case 'cache-miss':
-      return onCacheMiss(payload as TokenBrokerEventMap['cache-miss'], acq, deps);
+      return onCacheMiss(payload as TokenBrokerEvents.EventMap['cache-miss'], acq, deps);
     case 'refresh':
       if (acq !== undefined) acq.refreshReason = RefreshReason.Proactive;
       return;
     case 'token-request':
-      return onTokenRequest(payload as TokenBrokerEventMap['token-request'], acq, deps.metrics);
+      return onTokenRequest(payload as TokenBrokerEvents.EventMap['token-request'], acq, deps.metrics);
     case 'failure':
-      if (acq !== undefined) acq.errorCode = (payload as TokenBrokerEventMap['failure']).code;
+      if (acq !== undefined) acq.errorCode = (payload as TokenBrokerEvents.EventMap['failure']).code;
       return;
     case 'lease-wait':
-      return onLeaseWait(payload as TokenBrokerEventMap['lease-wait'], acq);
+      return onLeaseWait(payload as TokenBrokerEvents.EventMap['lease-wait'], acq);
     case 'l2-error':
       deps.metrics.tokenCacheGets.add(1, cacheAttributes(undefined, 'l2', 'error'));
       return;
@@ -223,7 +226,7 @@ function cacheAttributes(
 }
 
 function onCacheHit(
-  payload: TokenBrokerEventMap['cache-hit'],
+  payload: TokenBrokerEvents.EventMap['cache-hit'],
   acq: Acquisition | undefined,
   metrics: ChainMetrics,
 ): void {
@@ -234,7 +237,7 @@ function onCacheHit(
 }
 
 function onCacheMiss(
-  payload: TokenBrokerEventMap['cache-miss'],
+  payload: TokenBrokerEvents.EventMap['cache-miss'],
   acq: Acquisition | undefined,
   deps: TokenBrokerInstrumentationDeps,
 ): void {
@@ -248,7 +251,7 @@ function onCacheMiss(
 }
 
 function onTokenRequest(
-  payload: TokenBrokerEventMap['token-request'],
+  payload: TokenBrokerEvents.EventMap['token-request'],
   acq: Acquisition | undefined,
   metrics: ChainMetrics,
 ): void {
@@ -266,7 +269,7 @@ function onTokenRequest(
     });
 }
 
-function onLeaseWait(payload: TokenBrokerEventMap['lease-wait'], acq: Acquisition | undefined): void {
+function onLeaseWait(payload: TokenBrokerEvents.EventMap['lease-wait'], acq: Acquisition | undefined): void {
   if (acq?.span.isRecording())
     acq.span.addEvent('lease wait', {
       'chain.lease.outcome': payload.outcome,

@@ -164,13 +164,18 @@ function hopArrow(hop: HopRecord, from: End, to: End, depth: number): DiagramArr
  * (`PROGRAM`, as in `DOWNSTREAM_APIS__PROGRAM__*`), so the token's audience decides when it is known.
  */
 function serviceName(hop: HopRecord, ctx: DiagramContext): string {
-  const aud = hop.token.claims.aud;
+  const aud = firstAudience(hop.token.claims.aud);
   const byAudience =
     aud === undefined ? undefined : (ctx.applications[aud] ?? /^api:\/\/([^/]+)/.exec(aud)?.[1]);
   if (byAudience !== undefined) return byAudience;
   const known = Object.values(ctx.applications);
   const guess = `${hop.to.toLowerCase().replace(/_/g, '-')}-service`;
   return known.includes(hop.to) ? hop.to : known.includes(guess) ? guess : hop.to;
+}
+
+/** A token's audience: `aud` is a string or, in some tokens, a list (RFC 7519 §4.1.3); its first entry names the API. */
+function firstAudience(aud: string | readonly string[] | undefined): string | undefined {
+  return typeof aud === 'string' ? aud : aud?.[0];
 }
 
 /** The claims that say who is calling and with what: audience, scopes or roles, caller, user factors. */
@@ -180,7 +185,9 @@ function claimFacts(claims: HopClaims, ctx: DiagramContext): Fact[] {
     if (value !== undefined && value !== '')
       facts.push({ key, value, ...(title === undefined ? {} : { title }) });
   };
-  add('aud', claims.aud === undefined ? undefined : (ctx.applications[claims.aud] ?? claims.aud), claims.aud);
+  const aud = firstAudience(claims.aud);
+  const auds = typeof claims.aud === 'string' ? claims.aud : claims.aud?.join(' ');
+  add('aud', aud === undefined ? undefined : (ctx.applications[aud] ?? auds), auds);
   add('scp', claims.scp);
   add('roles', claims.roles?.join(' '));
   add('azp', claims.azp === undefined ? undefined : (ctx.applications[claims.azp] ?? claims.azp), claims.azp);

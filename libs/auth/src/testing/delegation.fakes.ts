@@ -9,7 +9,7 @@ import {
   type DelegationSigningKey,
   resolveDelegationSigningKey,
 } from '../token-broker/delegation-signing-key';
-import { USER_DELEGATION_TYP } from './user-delegation';
+import { USER_DELEGATION_TYP } from '../validation/user-delegation';
 
 /** A caller's delegation key pair: the PEM, the resolved key and its public JWK. */
 export interface CallerKey {

@@ -1,7 +1,7 @@
+import { RequestContext } from '@chain/auth';
 import type { NextFunction, Request, Response } from 'express';
 
 import { CorrelationIdMiddleware } from './correlation-id.middleware';
-import { RequestContext } from './request-context';
 
 function run(headers: Record<string, string>) {
   const set: Record<string, string> = {};

@@ -1,8 +1,7 @@
+import { InvalidTokenError, RequestContext } from '@chain/auth';
 import type { ArgumentsHost } from '@nestjs/common';
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 
-import { RequestContext } from '../context/request-context';
-import { InvalidTokenError } from '../validation/validation.errors';
 import { ProblemDetailsFilter } from './problem-details.filter';
 
 interface Captured {

@@ -1,12 +1,12 @@
 /* Test doubles for the broker's ports (used by unit tests; not part of the public API). */
-import { NoSharedTokenStore, type SharedTokenStore } from './shared-token.store';
-import type { AcquiredToken, TokenAcquirer, TokenRequest } from './token-acquirer.port';
-import { TokenBrokerError } from './token-broker.errors';
-import { TokenBrokerEvents } from './token-broker.events';
-import type { TokenBrokerOptions } from './token-broker.options';
-import { type BrokerClock, type BrokerPrincipal, TokenBroker } from './token-broker.service';
-import { resolveTokenBrokerSettings } from './token-broker.settings';
-import type { CachedToken } from './token-cache';
+import { NoSharedTokenStore, type SharedTokenStore } from '../token-broker/shared-token.store';
+import type { AcquiredToken, TokenAcquirer, TokenRequest } from '../token-broker/token-acquirer.port';
+import { TokenBrokerError } from '../token-broker/token-broker.errors';
+import { TokenBrokerEvents } from '../token-broker/token-broker.events';
+import type { TokenBrokerOptions } from '../token-broker/token-broker.options';
+import { type BrokerClock, type BrokerPrincipal, TokenBroker } from '../token-broker/token-broker.service';
+import { resolveTokenBrokerSettings } from '../token-broker/token-broker.settings';
+import type { CachedToken } from '../token-broker/token-cache';
 
 /** A clock that only moves when told to. */
 export class FrozenClock implements BrokerClock {

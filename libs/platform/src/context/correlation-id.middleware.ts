@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
+import { RequestContext } from '@chain/auth';
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-
-import { RequestContext } from './request-context';
 
 /** The header that carries the correlation id through the chain. */
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
