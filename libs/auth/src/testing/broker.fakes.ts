@@ -75,10 +75,8 @@ export class FakeSharedStore implements SharedTokenStore {
   available = true;
   readonly entries = new Map<string, CachedToken>();
   readonly leases = new Map<string, number>();
-  gets = 0;
 
   async get(key: string): Promise<CachedToken | undefined> {
-    this.gets += 1;
     return this.available ? this.entries.get(key) : undefined;
   }
   async set(key: string, token: CachedToken): Promise<void> {

@@ -67,11 +67,6 @@ export class TokenBrokerEvents {
     return Object.fromEntries([...this.totals].map(([name, s]) => [name, { ...s }]));
   }
 
-  /** Clears the running totals (benchmarks between rounds). */
-  resetStats(): void {
-    this.totals.clear();
-  }
-
   private count<K extends keyof TokenBrokerEventMap>(event: K, payload: TokenBrokerEventMap[K]): void {
     if (!('downstream' in payload)) return;
     const s = this.totals.get(payload.downstream) ?? emptyStats();

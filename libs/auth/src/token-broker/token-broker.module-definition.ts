@@ -12,7 +12,6 @@ export const {
   ConfigurableModuleClass: TokenBrokerConfigurableModule,
   MODULE_OPTIONS_TOKEN: TOKEN_BROKER_OPTIONS,
   OPTIONS_TYPE: TOKEN_BROKER_OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: TOKEN_BROKER_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<TokenBrokerOptions>()
   .setClassMethodName('forRoot')
   .setExtras({ isGlobal: true, publishDelegationJwks: false }, (definition, extras) => ({

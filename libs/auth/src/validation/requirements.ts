@@ -25,15 +25,6 @@ export const ALLOWED_CALLERS = 'chain:auth:callers';
 /** The OpenAPI security scheme name the decorators reference (`@chain/platform` declares it). */
 export const OPENAPI_SECURITY_SCHEME = 'bearer';
 
-/** Every metadata key that counts as "declares what it requires" for the route-inventory tests. */
-export const REQUIREMENT_KEYS = [
-  REQUIRED_SCOPES,
-  REQUIRED_ROLES,
-  SCOPES_OR_ROLES,
-  REQUIRED_KIND,
-  ALLOWED_CALLERS,
-] as const;
-
 function documented(extension: string, requirement: string): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiBearerAuth(OPENAPI_SECURITY_SCHEME),

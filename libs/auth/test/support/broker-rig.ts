@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createConnection, createServer as createTcpServer, type Socket } from 'node:net';
 
 import { Test } from '@nestjs/testing';
-import Redis from 'ioredis';
 
 import { DownstreamClient } from '../../src/downstream/downstream.client';
 import { TokenBrokerEvents } from '../../src/token-broker/token-broker.events';
@@ -102,25 +101,6 @@ export async function startEchoServer(): Promise<{ url: string; close(): Promise
         server.close(() => ok());
       }),
   };
-}
-
-/** Whether Redis answers a PING within a second. */
-export async function redisAnswers(url = REDIS_URL): Promise<boolean> {
-  const probe = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 1_000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
 }
 
 /** A TCP proxy in front of Redis that a test can kill, standing in for "Redis went away". */
