@@ -51,11 +51,19 @@ const probes: readonly Probe[] = [
     specifier: '../../../libs/auth/src/token-broker/single-flight',
     rule: 'no-deep-imports-across-parts',
   },
+  {
+    file: `apps/bff/src/${tag}-i.ts`,
+    specifier: '@chain/auth/testing',
+    rule: 'testing-entry-only-in-tests',
+  },
+  { file: `libs/contracts/src/${tag}-j.ts`, specifier: 'node:crypto', rule: 'contracts-are-types-only' },
   // controls: the same places, importing what the rules allow
   { file: `libs/auth/src/${tag}-ok1.ts`, specifier: './token-broker/single-flight', rule: undefined },
   { file: `libs/platform/src/${tag}-ok2.ts`, specifier: '@chain/auth', rule: undefined },
   { file: `apps/bff/test/${tag}-ok3.ts`, specifier: '@chain/testing', rule: undefined },
   { file: `apps/web/src/spa/${tag}-ok4.ts`, specifier: '@azure/msal-browser', rule: undefined },
+  { file: `apps/bff/test/${tag}-ok5.ts`, specifier: '@chain/auth/testing', rule: undefined },
+  { file: `apps/web/src/spa/${tag}-ok6.ts`, specifier: '@chain/contracts', rule: undefined },
 ];
 
 interface Violation {
