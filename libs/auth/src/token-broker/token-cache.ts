@@ -59,9 +59,4 @@ export class L1TokenCache {
   delete(key: string): void {
     this.lru.delete(key);
   }
-
-  /** Number of entries held (expired ones included until read). */
-  get size(): number {
-    return this.lru.size;
-  }
 }
