@@ -34,7 +34,8 @@ function required(name: string): string {
 async function main(): Promise<void> {
   @Module({
     imports: [
-      PlatformModule.forRoot({ name: 'guard-bench' }),
+      // The plumbing the shipped apps turn on: a refusal is a 401 problem, not Nest's default 500.
+      PlatformModule.forRoot({ name: 'guard-bench', problemDetails: true, requestContext: true }),
       AuthModule.forRoot({
         issuers: [required('GUARD_ISSUER')],
         jwksUri: required('GUARD_JWKS_URI'),
