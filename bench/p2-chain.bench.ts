@@ -17,6 +17,7 @@ import autocannon from 'autocannon';
 import { BASELINE_PROGRAMME_ID } from './baseline/baseline-program.module';
 import { type FigureBody, notRun, onStop, progress, runFigure } from './support/figure';
 import { childrenCpu, cpuOf } from './support/process-cpu';
+import { sideBySide } from './support/side-by-side';
 import { median, round, sleep, times } from './support/stats';
 
 /*
@@ -208,21 +209,7 @@ async function measure(plan: typeof PLAN, sides: Sides): Promise<{ real: Load; b
   const real = (seconds: number): Promise<Load> =>
     load('real', sides.real, sides.headers, seconds, plan.connections);
   const base = (seconds: number): Promise<Load> => load('base', sides.base, {}, seconds, plan.connections);
-  progress('P2: warm-up');
-  await real(plan.warmupSeconds);
-  await base(plan.warmupSeconds);
-  const runs: { real: Load; base: Load }[] = [];
-  for (let round = 0; round < plan.rounds; round++) {
-    progress(`P2: round ${round + 1}/${plan.rounds}`);
-    if (round % 2 === 0) {
-      const r = await real(plan.seconds);
-      runs.push({ real: r, base: await base(plan.seconds) });
-    } else {
-      const b = await base(plan.seconds);
-      runs.push({ real: await real(plan.seconds), base: b });
-    }
-  }
-  return runs;
+  return sideBySide('P2', plan, real, base);
 }
 
 runFigure(async ({ quick }): Promise<FigureBody> => {

@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 
 import { type FigureBody, onStop, progress, runFigure } from './support/figure';
 import { childrenCpu, cpuOf } from './support/process-cpu';
+import { sideBySide } from './support/side-by-side';
 import { median, round, times } from './support/stats';
 
 /*
@@ -100,20 +101,7 @@ runFigure(async ({ quick }): Promise<FigureBody> => {
       );
     const guarded = (s: number): Promise<Load> => load(protectedUrl, headers, s, plan.connections);
     const bare = (s: number): Promise<Load> => load(openUrl, {}, s, plan.connections);
-    progress('P2a: warm-up');
-    await guarded(plan.warmupSeconds);
-    await bare(plan.warmupSeconds);
-    const runs: { real: Load; base: Load }[] = [];
-    for (let r = 0; r < plan.rounds; r++) {
-      progress(`P2a: round ${r + 1}/${plan.rounds}`);
-      if (r % 2 === 0) {
-        const real = await guarded(plan.seconds);
-        runs.push({ real, base: await bare(plan.seconds) });
-      } else {
-        const base = await bare(plan.seconds);
-        runs.push({ real: await guarded(plan.seconds), base });
-      }
-    }
+    const runs = await sideBySide('P2a', plan, guarded, bare);
     return report(plan, runs, quick);
   } finally {
     await stop();
