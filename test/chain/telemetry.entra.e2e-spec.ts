@@ -170,25 +170,40 @@ describe('OpenTelemetry across the chain (OTLP to an in-process receiver)', () =
         'chain.token.source': 'token-service',
       })?.value,
     ).toBe(1);
-    expect(
-      point(receiver.points('chain.token.cache.gets'), 'bff', {
-        'chain.token.cache_level': 'l1',
-        'chain.token.cache.result': 'hit',
-      })?.value,
-    ).toBeGreaterThanOrEqual(2);
-    expect(
-      point(receiver.points('chain.token.service.duration'), 'documents-service', {
-        'chain.downstream': 'PROGRAM',
-        'chain.outcome': 'success',
-      })?.value,
-    ).toBeGreaterThanOrEqual(1);
-    expect(
-      point(receiver.points('chain.downstream.duration'), 'bff', {
-        'chain.downstream': 'PROGRAM',
-        'http.request.method': 'GET',
-        'http.response.status_code': 200,
-      })?.value,
-    ).toBeGreaterThanOrEqual(2);
+    // Each process exports on its own interval: wait for each one's point rather than assume that the
+    // BFF's export above means the others have exported too (documents-service's may come later).
+    const atLeast = (min: number, found: () => ReceivedPoint | undefined) => () => {
+      const p = found();
+      return p !== undefined && p.value >= min ? p : undefined;
+    };
+    await until(
+      'two l1 cache hits at the BFF',
+      atLeast(2, () =>
+        point(receiver.points('chain.token.cache.gets'), 'bff', {
+          'chain.token.cache_level': 'l1',
+          'chain.token.cache.result': 'hit',
+        }),
+      ),
+    );
+    await until(
+      "documents-service's token-service duration for PROGRAM",
+      atLeast(1, () =>
+        point(receiver.points('chain.token.service.duration'), 'documents-service', {
+          'chain.downstream': 'PROGRAM',
+          'chain.outcome': 'success',
+        }),
+      ),
+    );
+    await until(
+      "two of the BFF's GETs to PROGRAM timed",
+      atLeast(2, () =>
+        point(receiver.points('chain.downstream.duration'), 'bff', {
+          'chain.downstream': 'PROGRAM',
+          'http.request.method': 'GET',
+          'http.response.status_code': 200,
+        }),
+      ),
+    );
     await until('the 401 counted by its problem code', () =>
       point(receiver.points('chain.auth.rejections'), 'bff', {
         'http.response.status_code': 401,
