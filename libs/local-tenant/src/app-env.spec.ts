@@ -1,10 +1,5 @@
-import {
-  defaultLocalEndpoints,
-  downstreamName,
-  LOCAL_TOKEN_CACHE_KEY,
-  localAppEnv,
-  type LocalEndpoints,
-} from './app-env';
+import { defaultLocalEndpoints, LOCAL_TOKEN_CACHE_KEY, localAppEnv, type LocalEndpoints } from './app-env';
+import { downstreamName } from './chain-manifest';
 import { loadRegistrations } from './load-registrations';
 
 const TENANT = '5f1c8e4a-2b7d-4c3e-9a61-0d2f3b4c5e6f';

@@ -1,3 +1,11 @@
+import {
+  type ChainApi,
+  chainApi,
+  type ChainManifest,
+  downstreamName,
+  loadChainManifest,
+  manifestEnv,
+} from './chain-manifest';
 import { applicationFor, roleOf } from './chain-roles';
 import { type IdentityEndpoints, identityEndpoints } from './identity-endpoints';
 import { loadRegistrations } from './load-registrations';
@@ -9,7 +17,10 @@ import {
   type TenantRegistration,
 } from './registrations.schema';
 
-/** The HTTP APIs of the chain, by their registration name. */
+/**
+ * The seed's APIs, by the part they play: what code about those particular APIs (their tests, the bench)
+ * names. Which APIs the chain has is chain.yaml's list (`loadChainManifest().apis`), not this.
+ */
 export const ServiceApp = {
   Bff: 'bff',
   Program: 'program-service',
@@ -18,8 +29,8 @@ export const ServiceApp = {
 } as const;
 export type ServiceApp = (typeof ServiceApp)[keyof typeof ServiceApp];
 
-/** Every process `localAppEnv` configures: the emulator and the four APIs. */
-export type LocalApp = 'identity-emulator' | ServiceApp;
+/** A process `localAppEnv` configures: `identity-emulator`, or an API of chain.yaml by its `app`. */
+export type LocalApp = string;
 
 /**
  * Where each part of the chain is reached. Loopback URLs for `npm start` and tests; container
@@ -34,11 +45,11 @@ export interface LocalEndpoints {
   /** The emulator as the apps reach it (JWKS, MSAL authority). Default: `emulatorPublicUrl`. */
   readonly emulatorInternalUrl?: string;
   /** Base URL of each API as its callers reach it (`http://127.0.0.1:3001`, `http://program-service:3001`). */
-  readonly services: Readonly<Record<ServiceApp, string>>;
+  readonly services: Readonly<Record<string, string>>;
   /** Interface every app listens on. Default `127.0.0.1`; containers use `0.0.0.0`. */
   readonly host?: string;
   /** Port to listen on per app (0 = random). Default: the port of the app's URL above. */
-  readonly ports?: Readonly<Partial<Record<LocalApp, number>>>;
+  readonly ports?: Readonly<Record<string, number>>;
   /** Azurite's blob endpoint. Default `http://127.0.0.1:10000/devstoreaccount1`. */
   readonly blobEndpoint?: string;
   /** Redis for the BFF's shared token cache (L2). Default: none (in-memory cache only). */
@@ -69,55 +80,48 @@ export const LOCAL_TOKEN_CACHE_KEY = Buffer.from('entra-api-chain:local-demo-onl
   'base64',
 );
 
-/** Loopback endpoints on the default ports (docs/CONTRACTS.md "Ports and hosts"): what `npm start` uses. */
-export function defaultLocalEndpoints(): LocalEndpoints {
+/** Loopback endpoints on the ports of chain.yaml (docs/running.md "Ports"): what `npm start` uses. */
+export function defaultLocalEndpoints(manifest: ChainManifest = loadChainManifest()): LocalEndpoints {
   return {
     emulatorPublicUrl: 'https://localhost:8443',
-    services: {
-      bff: 'http://127.0.0.1:3000',
-      'program-service': 'http://127.0.0.1:3001',
-      'pricing-service': 'http://127.0.0.1:3002',
-      'documents-service': 'http://127.0.0.1:3003',
-    },
+    services: Object.fromEntries(manifest.apis.map((api) => [api.app, `http://127.0.0.1:${api.port}`])),
   };
 }
 
 /**
- * The environment of one app of the local chain, derived from the registrations file so that no
- * client id, audience, scope or secret is written twice (CONTRACTS.md "App env", "TokenBrokerModule").
+ * The environment of one app of the local chain, derived from the registrations file and the chain manifest
+ * so that no client id, audience, scope, secret or app list is written twice (docs/chain-manifest.md):
+ * every API gets issuer, JWKS and audience; one whose registration calls other APIs gets its credentials
+ * and `DOWNSTREAM_APIS__<NAME>__*`; then the API's own `env` of chain.yaml.
  *
  * @param registrations defaults to the tenant file (`loadRegistrations()`).
+ * @param manifest defaults to chain.yaml (`loadChainManifest()`).
  */
 export function localAppEnv(
   app: LocalApp,
   endpoints: LocalEndpoints,
   registrations?: Registrations,
+  manifest: ChainManifest = loadChainManifest(),
 ): Record<string, string> {
   if (app === 'identity-emulator') return emulatorEnv(endpoints);
-  const tenant = new TenantView(registrations ?? loadRegistrations(), endpoints);
-  const base = { ...listenEnv(app, endpoints), ...resourceServerEnv(tenant, tenant.part(app), endpoints) };
-  switch (app) {
-    case 'program-service':
-      return {
-        ...base,
-        PROGRAM_SEED: 'demo',
-        ...optional('PROGRAM_SEED_REGISTRATIONS', endpoints.registrationsPath),
-        ...optional('DATABASE_URL', endpoints.databaseUrl),
-      };
-    case 'pricing-service':
-      return {
-        ...base,
-        PRICING_ALLOWED_CALLERS: tenant.applicationCallersOf(tenant.part(app).name).join(','),
-      };
-    case 'documents-service':
-      return {
-        ...base,
-        ...callerEnv(tenant, app, endpoints),
-        AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(endpoints),
-      };
-    case 'bff':
-      return { ...base, ...callerEnv(tenant, app, endpoints), ...bffEnv(tenant, endpoints) };
-  }
+  const api = chainApi(manifest, app);
+  const tenant = new TenantView(registrations ?? loadRegistrations(), endpoints, manifest);
+  const reg = tenant.part(app);
+  const origins = tenant.spaRedirectOrigins();
+  return {
+    ...listenEnv(app, endpoints),
+    ...resourceServerEnv(tenant, reg, endpoints),
+    ...(reg.requiredResourceAccess.length > 0 ? callerEnv(tenant, app, endpoints) : {}),
+    ...manifestEnv(api, {
+      registrations: endpoints.registrationsPath,
+      databaseUrl: endpoints.databaseUrl,
+      redisUrl: endpoints.redisUrl,
+      blobConnectionString: azuriteConnectionString(endpoints),
+      applicationCallers: tenant.applicationCallersOf(reg.name).join(','),
+      spaOrigins: origins.length > 0 ? origins.join(',') : undefined,
+      tokenCacheKey: LOCAL_TOKEN_CACHE_KEY,
+    }),
+  };
 }
 
 /** The connection string of Azurite's development account at `endpoints.blobEndpoint`. */
@@ -146,10 +150,10 @@ function emulatorEnv(endpoints: LocalEndpoints): Record<string, string> {
   };
 }
 
-function listenEnv(app: ServiceApp, endpoints: LocalEndpoints): Record<string, string> {
+function listenEnv(app: string, endpoints: LocalEndpoints): Record<string, string> {
   return {
     HOST: endpoints.host ?? '127.0.0.1',
-    PORT: String(endpoints.ports?.[app] ?? portOf(new URL(endpoints.services[app]))),
+    PORT: String(endpoints.ports?.[app] ?? portOf(new URL(serviceUrl(endpoints, app)))),
     LOG_LEVEL: endpoints.logLevel ?? 'info',
     CHAIN_TRACE: 'true',
   };
@@ -197,12 +201,12 @@ function b2cResourceServerEnv(
 }
 
 /** Credentials and downstream declarations of a confidential client (docs/auth.md "TokenBrokerModule"). */
-function callerEnv(tenant: TenantView, app: ServiceApp, endpoints: LocalEndpoints): Record<string, string> {
+function callerEnv(tenant: TenantView, app: string, endpoints: LocalEndpoints): Record<string, string> {
   const reg = tenant.part(app);
   const secret = reg.secrets[0]?.value;
   if (secret === undefined)
     throw new Error(`registrations: ${app} calls downstream APIs but has no client secret`);
-  const downstreams = downstreamEnv(tenant, reg, endpoints);
+  const downstreams = downstreamEnv(tenant, reg, endpoints, app === ServiceApp.Bff);
   const delegates = Object.values(downstreams).includes(VERIFIED_DELEGATION);
   if (delegates && reg.delegationKey?.pem === undefined)
     throw new Error(
@@ -230,6 +234,7 @@ function downstreamEnv(
   tenant: TenantView,
   reg: ApplicationRegistration,
   endpoints: LocalEndpoints,
+  relays: boolean,
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const access of mergedByResource(reg.requiredResourceAccess)) {
@@ -240,6 +245,13 @@ function downstreamEnv(
     const appIdUri = resource.identifierUris[0] ?? `api://${resource.clientId}`;
     const prefix = `DOWNSTREAM_APIS__${name}__`;
     env[`${prefix}BASE_URL`] = serviceUrl(endpoints, part, reg.name);
+    if (relays && tenant.api(part)?.relay === true) {
+      if (access.delegated.length === 0)
+        throw new Error(
+          `chain.yaml: ${part} is relayed by the BFF (relay: true), which relays on behalf of the user only, but the BFF's registration grants it no delegated permission on ${resource.name}; add delegated: [<scope>] to its requiredResourceAccess`,
+        );
+      env[`${prefix}RELAY`] = 'true';
+    }
     if (access.delegated.length === 0) {
       env[`${prefix}FLOW`] = 'client-credentials';
       env[`${prefix}SCOPES`] = `${appIdUri}/.default`;
@@ -277,7 +289,7 @@ function mergedByResource(entries: readonly ResourceAccess[]): ResourceAccess[] 
 
 /** The base URL of one of the chain's APIs; `caller` names who needs it in the error. */
 function serviceUrl(endpoints: LocalEndpoints, name: string, caller?: string): string {
-  const url = endpoints.services[name as ServiceApp] as string | undefined;
+  const url = endpoints.services[name];
   if (url === undefined)
     throw new Error(`registrations: ${caller ?? 'the chain'} needs ${name}, which has no URL`);
   return url;
@@ -285,23 +297,6 @@ function serviceUrl(endpoints: LocalEndpoints, name: string, caller?: string): s
 
 function listOrUndefined(values: readonly string[]): string | undefined {
   return values.length > 0 ? values.join(',') : undefined;
-}
-
-function bffEnv(tenant: TenantView, endpoints: LocalEndpoints): Record<string, string> {
-  const origins = tenant.spaRedirectOrigins();
-  return {
-    TOKEN_CACHE_ENCRYPTION_KEY: LOCAL_TOKEN_CACHE_KEY,
-    ...optional('TOKEN_CACHE_REDIS_URL', endpoints.redisUrl),
-    ...optional('CORS_ORIGINS', origins.length > 0 ? origins.join(',') : undefined),
-  };
-}
-
-/** `program-service` → `PROGRAM`, `documents-service` → `DOCUMENTS` (CONTRACTS.md downstream names). */
-export function downstreamName(resourceName: string): string {
-  return resourceName
-    .replace(/-service$/, '')
-    .replace(/-/g, '_')
-    .toUpperCase();
 }
 
 /** Read-only queries over the registrations that the env derivation needs. */
@@ -313,6 +308,7 @@ class TenantView {
   constructor(
     private readonly reg: Registrations,
     endpoints: LocalEndpoints,
+    private readonly manifest: ChainManifest,
   ) {
     const tenant = reg.tenants[0] as TenantRegistration;
     this.id = tenant.id;
@@ -331,8 +327,13 @@ class TenantView {
   }
 
   /** The application that plays `part` of the chain (`bff`, `program-service`, …), whatever its name. */
-  part(part: ServiceApp): ApplicationRegistration {
+  part(part: string): ApplicationRegistration {
     return applicationFor(this.reg, part);
+  }
+
+  /** The chain manifest's entry for `part`, if it is one of its APIs. */
+  api(part: string): ChainApi | undefined {
+    return this.manifest.apis.find((a) => a.app === part);
   }
 
   /** Client ids of the apps granted (consented) application permissions on `resource`: its allowed callers. */

@@ -1,13 +1,30 @@
 export {
   azuriteConnectionString,
   defaultLocalEndpoints,
-  downstreamName,
   LOCAL_TOKEN_CACHE_KEY,
   type LocalApp,
   localAppEnv,
   type LocalEndpoints,
   ServiceApp,
 } from './app-env';
+export {
+  type ChainApi,
+  chainApi,
+  type ChainManifest,
+  ChainManifestError,
+  chainManifestSchema,
+  defaultManifestPath,
+  downstreamName,
+  downstreamsOf,
+  loadChainManifest,
+  MANIFEST_VALUES,
+  type ManifestValue,
+  manifestEnv,
+  parseChainManifest,
+  portVariableOf,
+  startStages,
+  usesValue,
+} from './chain-manifest';
 export { applicationFor, roleOf } from './chain-roles';
 export {
   type EmulatorUrls,

@@ -188,16 +188,21 @@ export const resourceAccessSchema = z
 /**
  * The part of the chain an application plays, whatever its name: the launchers (`npm start`, the test
  * harness, compose generation) configure the process of that part from the registration that plays it.
- * An application without `role` plays the part its `name` names, if it names one (the local files).
+ * The parts are the SPA (`web`) and the APIs of the chain manifest (chain.yaml); these are the seed's. An
+ * application without `role` plays the part its `name` names (the local files name each one after it).
  */
 export const CHAIN_ROLES = ['web', 'bff', 'program-service', 'pricing-service', 'documents-service'] as const;
-export type ChainRole = (typeof CHAIN_ROLES)[number];
+/** A part of the chain: `web`, or an API of chain.yaml (the seed's are {@link CHAIN_ROLES}). */
+export type ChainRole = string;
 
 export const applicationSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be kebab-case'),
-    /** The part of the chain this application plays (default: its `name`, when that names a part). */
-    role: z.enum(CHAIN_ROLES).optional(),
+    /** The part of the chain this application plays: `web` or an API of chain.yaml (default: its `name`). */
+    role: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be kebab-case (web, or an app of chain.yaml)')
+      .optional(),
     displayName: z.string().min(1),
     clientId: guid,
     /** Tenant name; defaults to the first tenant. */

@@ -7,7 +7,7 @@ import { type ChainRole, loadRegistrations, type Registrations, roleOf } from '@
 import { stringify } from 'yaml';
 
 /** The other tenant's name for each part of the chain: nothing is called after its part any more. */
-export const RENAMED: Readonly<Record<ChainRole, string>> = {
+export const RENAMED: Readonly<Record<string, string>> = {
   web: 'broker-portal',
   bff: 'portal-gateway',
   'program-service': 'policy-api',
@@ -35,7 +35,7 @@ export function writeRenamedTenant(sourcePath: string): { path: string; registra
   const names = new Map<string, string>();
   for (const app of reg.applications) {
     const role = roleOf(app);
-    const renamed = role === undefined ? `${app.name}-app` : RENAMED[role];
+    const renamed = (role === undefined ? undefined : RENAMED[role]) ?? `${app.name}-app`;
     names.set(app.name, renamed);
     Object.assign(app, {
       name: renamed,
