@@ -167,6 +167,108 @@ describe('parseBffEnv', () => {
     ]);
   });
 
+  describe('any downstream of the chain manifest (DOWNSTREAM_APIS__<NAME>__*)', () => {
+    const NOTES = {
+      DOWNSTREAM_APIS__NOTES__BASE_URL: 'http://127.0.0.1:3004',
+      DOWNSTREAM_APIS__NOTES__FLOW: 'on-behalf-of',
+      DOWNSTREAM_APIS__NOTES__SCOPES: 'api://notes-service/Notes.ReadWrite',
+    };
+
+    it('declares a downstream of any name, with "_" inside, beside the three the routes need', () => {
+      const env = parseBffEnv({
+        ...VALID,
+        ...NOTES,
+        DOWNSTREAM_APIS__MY_API2__BASE_URL: 'http://127.0.0.1:3005/v1',
+        DOWNSTREAM_APIS__MY_API2__FLOW: 'on-behalf-of',
+        DOWNSTREAM_APIS__MY_API2__SCOPES: 'api://my-api/.default',
+        DOWNSTREAM_APIS__MY_API2__TIMEOUT_MS: '3000',
+      });
+      expect(Object.keys(env.downstreams).sort()).toEqual([
+        'DOCUMENTS',
+        'MY_API2',
+        'NOTES',
+        'PRICING',
+        'PROGRAM',
+      ]);
+      expect(env.downstreams['NOTES']).toEqual({
+        baseUrl: 'http://127.0.0.1:3004',
+        flow: 'on-behalf-of',
+        scopes: ['api://notes-service/Notes.ReadWrite'],
+      });
+      expect(env.downstreams['MY_API2']).toMatchObject({
+        baseUrl: 'http://127.0.0.1:3005/v1',
+        timeoutMs: 3000,
+      });
+    });
+
+    it('validates another downstream as libs/auth does, naming its variables', () => {
+      expect(problemsOf({ ...VALID, ...NOTES, DOWNSTREAM_APIS__NOTES__FLOW: 'implicit' })).toEqual([
+        'DOWNSTREAM_APIS__NOTES__FLOW',
+      ]);
+      expect(problemsOf({ ...VALID, DOWNSTREAM_APIS__NOTES__BASE_URL: 'http://127.0.0.1:3004' })).toEqual([
+        'DOWNSTREAM_APIS__NOTES__FLOW',
+        'DOWNSTREAM_APIS__NOTES__SCOPES',
+      ]);
+    });
+
+    it('refuses a field it does not know (a typo), naming the variable, instead of ignoring it', () => {
+      expect(
+        problemsOf({ ...VALID, DOWNSTREAM_APIS__PROGRAM__SCOPE: 'api://program-service/.default' }),
+      ).toEqual(['DOWNSTREAM_APIS__PROGRAM__SCOPE']);
+      expect(problemsOf({ ...VALID, ...NOTES, DOWNSTREAM_APIS__NOTES__RELAYED: 'true' })).toEqual([
+        'DOWNSTREAM_APIS__NOTES__RELAYED',
+      ]);
+      for (const bad of [
+        'DOWNSTREAM_APIS__notes__BASE_URL',
+        'DOWNSTREAM_APIS__MY__API__FLOW',
+        'DOWNSTREAM_APIS__X',
+      ])
+        expect(problemsOf({ ...VALID, [bad]: 'x' })).toEqual([bad]);
+      expect(() =>
+        parseBffEnv({ ...VALID, DOWNSTREAM_APIS__PROGRAM__SCOPE: 'api://program-service/.default' }),
+      ).toThrow(
+        /DOWNSTREAM_APIS__PROGRAM__SCOPE: has no field "SCOPE".*BASE_URL, FLOW, SCOPES, DELEGATED_SCOPES, TIMEOUT_MS, RELAY/,
+      );
+    });
+
+    it('reads RELAY as true or false (default false) into the relayed set', () => {
+      expect(parseBffEnv({ ...VALID, ...NOTES }).relayed).toEqual(new Set());
+      const env = parseBffEnv({
+        ...VALID,
+        ...NOTES,
+        DOWNSTREAM_APIS__NOTES__RELAY: 'true',
+        DOWNSTREAM_APIS__PROGRAM__RELAY: 'true',
+        DOWNSTREAM_APIS__DOCUMENTS__RELAY: 'false',
+      });
+      expect(env.relayed).toEqual(new Set(['NOTES', 'PROGRAM']));
+      for (const bad of ['yes', '1', 'TRUE']) {
+        expect(problemsOf({ ...VALID, ...NOTES, DOWNSTREAM_APIS__NOTES__RELAY: bad })).toEqual([
+          'DOWNSTREAM_APIS__NOTES__RELAY',
+        ]);
+        expect(problemsOf({ ...VALID, DOWNSTREAM_APIS__PROGRAM__RELAY: bad })).toEqual([
+          'DOWNSTREAM_APIS__PROGRAM__RELAY',
+        ]);
+      }
+    });
+
+    it('refuses RELAY=true on a client-credentials downstream, saying why', () => {
+      expect(problemsOf({ ...VALID, DOWNSTREAM_APIS__PRICING__RELAY: 'true' })).toEqual([
+        'DOWNSTREAM_APIS__PRICING__RELAY',
+      ]);
+      expect(() => parseBffEnv({ ...VALID, DOWNSTREAM_APIS__PRICING__RELAY: 'true' })).toThrow(
+        /on behalf of the signed-in user.*BFF's own application permissions would give every user the BFF's privileges/,
+      );
+      expect(parseBffEnv({ ...VALID, DOWNSTREAM_APIS__PRICING__RELAY: 'false' }).relayed).toEqual(new Set());
+    });
+
+    it('keeps only its own variables and the parsed downstreams, not the rest of the environment', () => {
+      const env = parseBffEnv({ ...VALID, ...NOTES, HOME: '/root', DOWNSTREAM_APIS__NOTES__RELAY: 'true' });
+      expect(env).not.toHaveProperty('HOME');
+      expect(env).not.toHaveProperty('DOWNSTREAM_APIS__NOTES__BASE_URL');
+      expect(env).toHaveProperty('DOWNSTREAM_APIS__PROGRAM__BASE_URL', 'http://127.0.0.1:3001');
+    });
+  });
+
   describe('verified delegation (identity providers without on-behalf-of)', () => {
     const DELEGATING = {
       ...VALID,

@@ -1,4 +1,4 @@
-import { AuthEnv, TokenBrokerConfigError, type TokenBrokerOptions } from '@chain/auth';
+import { AuthEnv, DownstreamFlow, TokenBrokerConfigError, type TokenBrokerOptions } from '@chain/auth';
 import {
   commaList,
   httpUrl,
@@ -29,7 +29,33 @@ type DownstreamShape<N extends string> = Record<
   `DOWNSTREAM_APIS__${N}__${'BASE_URL' | 'FLOW' | 'SCOPES'}`,
   z.ZodString
 > &
-  Record<`DOWNSTREAM_APIS__${N}__${'TIMEOUT_MS' | 'DELEGATED_SCOPES'}`, z.ZodOptional<z.ZodString>>;
+  Record<`DOWNSTREAM_APIS__${N}__${'TIMEOUT_MS' | 'DELEGATED_SCOPES'}`, z.ZodOptional<z.ZodString>> &
+  Record<`DOWNSTREAM_APIS__${N}__RELAY`, z.ZodOptional<z.ZodEnum<['true', 'false']>>>;
+
+/**
+ * The fields of `DOWNSTREAM_APIS__<NAME>__<FIELD>`: libs/auth's declaration (docs/auth.md), plus `RELAY`,
+ * the BFF's own (docs/bff-relay.md).
+ */
+export const DOWNSTREAM_FIELDS = [
+  'BASE_URL',
+  'FLOW',
+  'SCOPES',
+  'DELEGATED_SCOPES',
+  'TIMEOUT_MS',
+  'RELAY',
+] as const;
+
+/** `DOWNSTREAM_APIS__<NAME>__<FIELD>`: NAME upper case, `_` inside but never `__` (the separator). */
+const DOWNSTREAM_VARIABLE = /^DOWNSTREAM_APIS__([A-Z](?:[A-Z0-9]|_(?!_))*)__([A-Z0-9_]*)$/;
+const DOWNSTREAM_PREFIX = 'DOWNSTREAM_APIS__';
+
+/** `RELAY`: whether `/api/relay/<name>/…` reaches this downstream (docs/bff-relay.md). */
+const relayFlag = z
+  .enum(['true', 'false'])
+  .optional()
+  .describe(
+    '"true" relays /api/relay/<name>/... to this downstream on behalf of the user (not with client-credentials); default false',
+  );
 
 /** The variables that declare one downstream (docs/auth.md, TokenBrokerModule env mapping). */
 function downstreamShape<N extends BffDownstream>(
@@ -51,6 +77,7 @@ function downstreamShape<N extends BffDownstream>(
       .string()
       .optional()
       .describe('timeout of one call in milliseconds (default 10000)'),
+    [`${prefix}RELAY`]: relayFlag,
   } as DownstreamShape<N>;
 }
 
@@ -59,73 +86,101 @@ const base64Key = z
   .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64')
   .describe('32 random bytes in base64, e.g. from "openssl rand -base64 32"');
 
-/** The environment of the BFF (CONTRACTS.md "App env"). */
-export const bffEnvSchema = z
-  .object({
-    ...platformEnvShape(BFF_PORT),
-    ...resourceServerEnvShape,
-    AUTH_AUTHORITY: httpUrl().describe(
-      'the authority the BFF asks for tokens, with the tenant, e.g. https://localhost:8443/<tenant-id>',
+/** The BFF's variables, each documented in docs/configuration.md (other downstreams: see `bffEnvSchema`). */
+const bffEnvShape = {
+  ...platformEnvShape(BFF_PORT),
+  ...resourceServerEnvShape,
+  AUTH_AUTHORITY: httpUrl().describe(
+    'the authority the BFF asks for tokens, with the tenant, e.g. https://localhost:8443/<tenant-id>',
+  ),
+  AUTH_KNOWN_AUTHORITIES: commaList()
+    .optional()
+    .describe('comma list of host[:port] trusted without instance discovery, e.g. localhost:8443'),
+  AUTH_CLIENT_ID: z.string().min(1).describe("the BFF's client id (application id)"),
+  ...AuthEnv.clientCredentialShape,
+  AUTH_DELEGATION_SIGNING_KEY: z
+    .string()
+    .optional()
+    .describe(
+      'the RSA private key (PEM; "\\n" escapes allowed) that signs user-delegation proofs, for verified-delegation downstreams',
     ),
-    AUTH_KNOWN_AUTHORITIES: commaList()
-      .optional()
-      .describe('comma list of host[:port] trusted without instance discovery, e.g. localhost:8443'),
-    AUTH_CLIENT_ID: z.string().min(1).describe("the BFF's client id (application id)"),
-    ...AuthEnv.clientCredentialShape,
-    AUTH_DELEGATION_SIGNING_KEY: z
-      .string()
-      .optional()
-      .describe(
-        'the RSA private key (PEM; "\\n" escapes allowed) that signs user-delegation proofs, for verified-delegation downstreams',
-      ),
-    AUTH_DELEGATION_SIGNING_KEY_FILE: z
-      .string()
-      .optional()
-      .describe('path of that PEM key, instead of AUTH_DELEGATION_SIGNING_KEY'),
-    TOKEN_CACHE_REDIS_URL: z
-      .string()
-      .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
-      .optional()
-      .describe('Redis for the shared (L2) token cache, e.g. redis://redis:6379; unset = in memory only'),
-    TOKEN_CACHE_ENCRYPTION_KEY: base64Key.optional(),
-    CORS_ORIGINS: commaList()
-      .default(DEFAULT_CORS_ORIGINS)
-      .pipe(z.array(httpUrl().refine((v) => new URL(v).origin === v, 'must be an origin (no path)')))
-      .describe('comma list of SPA origins allowed by CORS, e.g. http://localhost:8080'),
-    DOCUMENTS_MAX_BYTES: integerString(1, 1024 * 1024 * 1024)
-      .default(String(DEFAULT_DOCUMENTS_MAX_BYTES))
-      .describe('largest document accepted for upload, in bytes (default 10 MiB, as documents-service)'),
-    REQUEST_DEADLINE_MS: integerString(100, 600_000)
-      .default(String(DEFAULT_REQUEST_DEADLINE_MS))
-      .describe(
-        'time budget of one incoming request in milliseconds, token requests and downstream calls included (100-600000, default 12000)',
-      ),
-    ...downstreamShape(BFF_DOWNSTREAMS.Program, {
-      flow: 'on-behalf-of',
-      scopes: 'api://program-service/Program.ReadWrite',
-      url: 'http://127.0.0.1:3001',
-    }),
-    ...downstreamShape(BFF_DOWNSTREAMS.Documents, {
-      flow: 'on-behalf-of',
-      scopes: 'api://documents-service/Documents.ReadWrite',
-      url: 'http://127.0.0.1:3003',
-    }),
-    ...downstreamShape(BFF_DOWNSTREAMS.Pricing, {
-      flow: 'client-credentials',
-      scopes: 'api://pricing-service/.default',
-      url: 'http://127.0.0.1:3002',
-    }),
-  })
+  AUTH_DELEGATION_SIGNING_KEY_FILE: z
+    .string()
+    .optional()
+    .describe('path of that PEM key, instead of AUTH_DELEGATION_SIGNING_KEY'),
+  TOKEN_CACHE_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional()
+    .describe('Redis for the shared (L2) token cache, e.g. redis://redis:6379; unset = in memory only'),
+  TOKEN_CACHE_ENCRYPTION_KEY: base64Key.optional(),
+  CORS_ORIGINS: commaList()
+    .default(DEFAULT_CORS_ORIGINS)
+    .pipe(z.array(httpUrl().refine((v) => new URL(v).origin === v, 'must be an origin (no path)')))
+    .describe('comma list of SPA origins allowed by CORS, e.g. http://localhost:8080'),
+  DOCUMENTS_MAX_BYTES: integerString(1, 1024 * 1024 * 1024)
+    .default(String(DEFAULT_DOCUMENTS_MAX_BYTES))
+    .describe('largest document accepted for upload, in bytes (default 10 MiB, as documents-service)'),
+  REQUEST_DEADLINE_MS: integerString(100, 600_000)
+    .default(String(DEFAULT_REQUEST_DEADLINE_MS))
+    .describe(
+      'time budget of one incoming request in milliseconds, token requests and downstream calls included (100-600000, default 12000)',
+    ),
+  ...downstreamShape(BFF_DOWNSTREAMS.Program, {
+    flow: 'on-behalf-of',
+    scopes: 'api://program-service/Program.ReadWrite',
+    url: 'http://127.0.0.1:3001',
+  }),
+  ...downstreamShape(BFF_DOWNSTREAMS.Documents, {
+    flow: 'on-behalf-of',
+    scopes: 'api://documents-service/Documents.ReadWrite',
+    url: 'http://127.0.0.1:3003',
+  }),
+  ...downstreamShape(BFF_DOWNSTREAMS.Pricing, {
+    flow: 'client-credentials',
+    scopes: 'api://pricing-service/.default',
+    url: 'http://127.0.0.1:3002',
+  }),
+};
+
+type BffEnvFields = z.output<z.ZodObject<typeof bffEnvShape>>;
+
+/**
+ * The environment of the BFF (CONTRACTS.md "App env"). Besides PROGRAM, DOCUMENTS and PRICING (its own
+ * routes call them), any `DOWNSTREAM_APIS__<NAME>__<FIELD>` declares a downstream, so that an API added to
+ * the chain manifest reaches the relay without a code change here: the object lets those variables through
+ * (`passthrough`), the refinements validate every one of them, and the transform keeps only the declared
+ * fields, the parsed downstreams and the relayed set.
+ */
+export const bffEnvSchema = z
+  .object(bffEnvShape)
+  .passthrough()
   .superRefine((env, ctx) => {
     refineResourceServerEnv(env, ctx);
     refineCredential(env, ctx);
+    refineDownstreamVariables(env, ctx);
     refineDownstreams(env, ctx);
+    refineRelay(env, ctx);
     refineDelegationKey(env, ctx);
   })
-  .transform((env) => ({ ...env, downstreams: readDownstreams(env) }));
+  .transform((env) => ({
+    ...declaredFields(env),
+    downstreams: readDownstreams(env),
+    relayed: readRelayed(env),
+  }));
 
 /** The validated BFF environment, with the declared downstreams parsed. */
 export type BffEnv = z.output<typeof bffEnvSchema>;
+
+/** The declared downstream, as libs/auth validated it. */
+export type BffDownstreamDeclaration = TokenBrokerOptions['downstreams'][string];
+
+/** The schema's own fields of a passed-through environment, without the rest of `process.env`. */
+function declaredFields(env: Readonly<Record<string, unknown>>): BffEnvFields {
+  return Object.fromEntries(
+    Object.keys(bffEnvShape).flatMap((name) => (name in env ? [[name, env[name]]] : [])),
+  ) as BffEnvFields;
+}
 
 type RawEnv = Record<string, unknown>;
 
@@ -149,7 +204,8 @@ function refineDelegationKey(env: RawEnv, ctx: z.RefinementCtx): void {
   const pem = env['AUTH_DELEGATION_SIGNING_KEY'] !== undefined;
   const file = env['AUTH_DELEGATION_SIGNING_KEY_FILE'] !== undefined;
   const delegating = Object.entries(env).some(
-    ([name, value]) => name.endsWith('__FLOW') && value === 'verified-delegation',
+    ([name, value]) =>
+      name.startsWith(DOWNSTREAM_PREFIX) && name.endsWith('__FLOW') && value === 'verified-delegation',
   );
   const issue = (message: string) =>
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['AUTH_DELEGATION_SIGNING_KEY'], message });
@@ -172,16 +228,76 @@ function refineDownstreams(env: RawEnv, ctx: z.RefinementCtx): void {
   }
 }
 
-function readDownstreams(env: RawEnv): Record<BffDownstream, TokenBrokerOptions['downstreams'][string]> {
+/**
+ * Every `DOWNSTREAM_APIS__…` variable is `DOWNSTREAM_APIS__<NAME>__<FIELD>` with a known FIELD: a typo
+ * (`__SCOPE`) would otherwise be ignored, and the downstream run without what it meant to set.
+ */
+function refineDownstreamVariables(env: RawEnv, ctx: z.RefinementCtx): void {
+  for (const variable of Object.keys(env)) {
+    if (!variable.startsWith(DOWNSTREAM_PREFIX)) continue;
+    const match = DOWNSTREAM_VARIABLE.exec(variable);
+    const field = match?.[2];
+    if (field !== undefined && (DOWNSTREAM_FIELDS as readonly string[]).includes(field)) continue;
+    const message =
+      match === null
+        ? `is not DOWNSTREAM_APIS__<NAME>__<FIELD> with NAME in capitals, digits and single "_" (e.g. NOTES, MY_API)`
+        : `has no field "${field ?? ''}": a downstream is declared by DOWNSTREAM_APIS__<NAME>__ followed by ${DOWNSTREAM_FIELDS.join(', ')}`;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [variable], message });
+  }
+}
+
+/**
+ * `RELAY` is `true` or `false`, and never `true` on a client-credentials downstream: the relay acts for
+ * the signed-in user, and relaying with the BFF's own application permissions would hand every user the
+ * BFF's privileges on that API.
+ */
+function refineRelay(env: RawEnv, ctx: z.RefinementCtx): void {
+  for (const name of downstreamNames(env)) {
+    const variable = `${DOWNSTREAM_PREFIX}${name}__RELAY`;
+    const value = env[variable];
+    const issue = (message: string) =>
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [variable], message });
+    // The three of the shape are checked by it already (`relayFlag`).
+    if (value !== undefined && value !== 'true' && value !== 'false' && !(variable in bffEnvShape))
+      issue('must be one of true, false');
+    if (value === 'true' && env[`${DOWNSTREAM_PREFIX}${name}__FLOW`] === DownstreamFlow.ClientCredentials)
+      issue(
+        `must not be true for a client-credentials downstream: the relay calls ${name} on behalf of the signed-in user, and relaying with the BFF's own application permissions would give every user the BFF's privileges there; declare ${name} on-behalf-of or verified-delegation, or give it a BFF route of its own`,
+      );
+  }
+}
+
+/** The downstreams declared: the three the BFF's routes call, and every NAME of a `DOWNSTREAM_APIS__<NAME>__<FIELD>`. */
+function downstreamNames(env: RawEnv): string[] {
+  const names = new Set<string>(Object.values(BFF_DOWNSTREAMS));
+  for (const variable of Object.keys(env)) {
+    const match = DOWNSTREAM_VARIABLE.exec(variable);
+    if (match && (DOWNSTREAM_FIELDS as readonly string[]).includes(match[2]!)) names.add(match[1]!);
+  }
+  return [...names];
+}
+
+function readDownstreams(
+  env: RawEnv,
+): Record<BffDownstream, BffDownstreamDeclaration> & Readonly<Record<string, BffDownstreamDeclaration>> {
   const strings = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   );
-  return AuthEnv.downstreamApis(strings, Object.values(BFF_DOWNSTREAMS));
+  // downstreamNames() always holds the three of BFF_DOWNSTREAMS, and downstreamApis() throws unless each is declared.
+  return AuthEnv.downstreamApis(strings, downstreamNames(env)) as Record<
+    BffDownstream,
+    BffDownstreamDeclaration
+  >;
+}
+
+/** The downstreams with `RELAY=true` (the refinements made sure none is client-credentials). */
+function readRelayed(env: RawEnv): ReadonlySet<string> {
+  return new Set(downstreamNames(env).filter((name) => env[`${DOWNSTREAM_PREFIX}${name}__RELAY`] === 'true'));
 }
 
 /** The variable a libs/auth issue is about: the one it names, else the downstream's `FLOW`/`SCOPES`/`BASE_URL`. */
 function variableOf(message: string): string {
-  const named = /DOWNSTREAM_APIS__[A-Z0-9_]+?__(BASE_URL|FLOW|DELEGATED_SCOPES|SCOPES|TIMEOUT_MS)/.exec(
+  const named = /DOWNSTREAM_APIS__[A-Z0-9_]+?__(BASE_URL|FLOW|DELEGATED_SCOPES|SCOPES|TIMEOUT_MS)\b/.exec(
     message,
   );
   if (named) return named[0];
