@@ -20,6 +20,7 @@ import { bffConfig, type BffEnv } from './config/bff.config';
 import { DocumentsModule } from './documents/documents.module';
 import { MeModule } from './me/me.module';
 import { ProgrammesModule } from './programmes/programmes.module';
+import { RelayModule } from './relay/relay.module';
 
 /** Service name in logs, OpenAPI and hop records (`HopRecord.from`). */
 export const BFF_NAME = 'bff';
@@ -82,6 +83,7 @@ export class AppModule implements NestModule {
         MeModule,
         ProgrammesModule,
         DocumentsModule,
+        RelayModule,
         ...(env.CHAIN_TRACE ? [ChainModule] : []),
       ],
       providers: [
