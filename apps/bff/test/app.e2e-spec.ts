@@ -123,6 +123,7 @@ describe('bff (real AppModule, test issuer)', () => {
         '/api/programmes/{id}/quote',
         '/api/programmes/{id}/documents',
         '/api/programmes/{id}/documents/{docId}',
+        '/api/relay/{name}/{path}',
       ]),
     );
   });

@@ -20,6 +20,12 @@ const CONTRACT_ROUTES = [
   'GET /api/programmes/:id/documents/:docId',
   'DELETE /api/programmes/:id/documents/:docId',
   'GET /api/chain',
+  // docs/bff-relay.md: downstreams declared RELAY=true, on behalf of the user.
+  'GET /api/relay/:name/*path',
+  'POST /api/relay/:name/*path',
+  'PUT /api/relay/:name/*path',
+  'PATCH /api/relay/:name/*path',
+  'DELETE /api/relay/:name/*path',
 ];
 
 describe('bff route inventory', () => {
@@ -38,7 +44,10 @@ describe('bff route inventory', () => {
   afterAll(() => sut.close());
 
   const send = (method: string, path: string, token?: string) => {
-    const concrete = path.replace(':id', 'prog-1').replace(':docId', 'doc-1');
+    const concrete = path
+      .replace(':id', 'prog-1')
+      .replace(':docId', 'doc-1')
+      .replace(':name/*path', 'program/programmes');
     const req = request(sut.app.getHttpServer())[method.toLowerCase() as 'get'](concrete);
     return token === undefined ? req : req.set('authorization', `Bearer ${token}`);
   };
