@@ -7,6 +7,7 @@ import {
   DEFAULT_CORS_ORIGINS,
   DEFAULT_DOCUMENTS_MAX_BYTES,
   DEFAULT_REQUEST_DEADLINE_MS,
+  isDownstreamVariable,
   parseBffEnv,
 } from './bff.config';
 
@@ -229,6 +230,18 @@ describe('parseBffEnv', () => {
       ).toThrow(
         /DOWNSTREAM_APIS__PROGRAM__SCOPE: has no field "SCOPE".*BASE_URL, FLOW, SCOPES, DELEGATED_SCOPES, TIMEOUT_MS, RELAY/,
       );
+    });
+
+    it('tells a downstream variable from anything else', () => {
+      for (const yes of ['DOWNSTREAM_APIS__NOTES__RELAY', 'DOWNSTREAM_APIS__MY_API__BASE_URL'])
+        expect([yes, isDownstreamVariable(yes)]).toEqual([yes, true]);
+      for (const no of [
+        'DOWNSTREAM_APIS__NOTES__SCOPE',
+        'DOWNSTREAM_APIS__notes__FLOW',
+        'DOWNSTREAM_APIS',
+        'PORT',
+      ])
+        expect([no, isDownstreamVariable(no)]).toEqual([no, false]);
     });
 
     it('reads RELAY as true or false (default false) into the relayed set', () => {

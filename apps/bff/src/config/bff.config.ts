@@ -235,9 +235,9 @@ function refineDownstreams(env: RawEnv, ctx: z.RefinementCtx): void {
 function refineDownstreamVariables(env: RawEnv, ctx: z.RefinementCtx): void {
   for (const variable of Object.keys(env)) {
     if (!variable.startsWith(DOWNSTREAM_PREFIX)) continue;
+    if (isDownstreamVariable(variable)) continue;
     const match = DOWNSTREAM_VARIABLE.exec(variable);
     const field = match?.[2];
-    if (field !== undefined && (DOWNSTREAM_FIELDS as readonly string[]).includes(field)) continue;
     const message =
       match === null
         ? `is not DOWNSTREAM_APIS__<NAME>__<FIELD> with NAME in capitals, digits and single "_" (e.g. NOTES, MY_API)`
@@ -267,12 +267,20 @@ function refineRelay(env: RawEnv, ctx: z.RefinementCtx): void {
   }
 }
 
+/**
+ * Whether `variable` declares a downstream (`DOWNSTREAM_APIS__<NAME>__<FIELD>` with a known FIELD): what the
+ * BFF reads beyond the schema's own fields, e.g. for a check that an environment sets only what it reads.
+ */
+export function isDownstreamVariable(variable: string): boolean {
+  const field = DOWNSTREAM_VARIABLE.exec(variable)?.[2];
+  return field !== undefined && (DOWNSTREAM_FIELDS as readonly string[]).includes(field);
+}
+
 /** The downstreams declared: the three the BFF's routes call, and every NAME of a `DOWNSTREAM_APIS__<NAME>__<FIELD>`. */
 function downstreamNames(env: RawEnv): string[] {
   const names = new Set<string>(Object.values(BFF_DOWNSTREAMS));
   for (const variable of Object.keys(env)) {
-    const match = DOWNSTREAM_VARIABLE.exec(variable);
-    if (match && (DOWNSTREAM_FIELDS as readonly string[]).includes(match[2]!)) names.add(match[1]!);
+    if (isDownstreamVariable(variable)) names.add(DOWNSTREAM_VARIABLE.exec(variable)![1]!);
   }
   return [...names];
 }
