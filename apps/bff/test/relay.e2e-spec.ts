@@ -1,4 +1,5 @@
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import type { ChainTrace } from '@chain/contracts';
 import { JWT_PATTERN, type SignedIn } from '@chain/testing';
@@ -92,13 +93,55 @@ describe('bff relay (/api/relay/<name>/…) with the emulator and program-servic
     return trace;
   };
 
+  let notes: Server;
+
   beforeAll(async () => {
-    chain = await startBffChain({ CHAIN_TRACE: 'true', DOWNSTREAM_APIS__PROGRAM__RELAY: 'true' });
+    // A downstream the BFF has no code for (MY_NOTES, as a chain.yaml entry with relay: true would declare
+    // it): it echoes what it received, answers with a Location and headers of its own, or never answers.
+    notes = createServer((req, res) => {
+      if (req.url?.startsWith('/v1/notes/hang')) return;
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const [, payload] = (req.headers.authorization ?? '').split('.');
+        res.writeHead(201, {
+          'content-type': 'application/vnd.notes+json',
+          etag: '"n7"',
+          location: `http://${req.headers.host}/v1/notes/7`,
+          'set-cookie': 'internal=1',
+          'x-internal': 'yes',
+        });
+        res.end(
+          JSON.stringify({
+            method: req.method,
+            url: req.url,
+            aud: JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8') || '{}').aud,
+            headers: req.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      });
+    });
+    await new Promise<void>((ok) => notes.listen(0, '127.0.0.1', ok));
+    const { port } = notes.address() as AddressInfo;
+    chain = await startBffChain({
+      CHAIN_TRACE: 'true',
+      DOWNSTREAM_APIS__PROGRAM__RELAY: 'true',
+      DOWNSTREAM_APIS__MY_NOTES__BASE_URL: `http://127.0.0.1:${port}/v1`,
+      DOWNSTREAM_APIS__MY_NOTES__FLOW: 'on-behalf-of',
+      DOWNSTREAM_APIS__MY_NOTES__SCOPES: 'api://program-service/Program.ReadWrite',
+      DOWNSTREAM_APIS__MY_NOTES__TIMEOUT_MS: '500',
+      DOWNSTREAM_APIS__MY_NOTES__RELAY: 'true',
+    });
     alice = await chain.signIn('alice');
     bob = await chain.signIn('bob');
   });
 
-  afterAll(() => chain?.close());
+  afterAll(async () => {
+    await chain?.close();
+    notes?.closeAllConnections();
+    await new Promise((ok) => notes?.close(ok));
+  });
 
   it("answers each user what program-service gives that user: alice her brokerage's programmes, bob his", async () => {
     for (const [user, brokerage] of [
@@ -221,6 +264,51 @@ describe('bff relay (/api/relay/<name>/…) with the emulator and program-servic
     const huge = { ...NEW_PROGRAMME, name: 'x'.repeat(200 * 1024) };
     const res = await call(alice, 'POST', '/api/relay/program/programmes', { body: huge });
     expect([res.status, res.body['code']]).toEqual([413, 'payload_too_large']);
+  });
+
+  it('relays a downstream declared only in the environment: listed headers in, status, content-type, etag and a rewritten Location out', async () => {
+    const res = await call(alice, 'POST', '/api/relay/my-notes/notes?tag=a%20b', {
+      body: { text: 'hello' },
+      headers: {
+        accept: 'application/vnd.notes+json',
+        'if-match': '"n6"',
+        'idempotency-key': 'note-1',
+        cookie: 'session=secret',
+        'x-custom': 'not forwarded',
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('content-type')).toBe('application/vnd.notes+json');
+    expect(res.headers.get('etag')).toBe('"n7"');
+    expect(res.headers.get('location')).toBe('/api/relay/my-notes/notes/7');
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(res.headers.get('x-internal')).toBeNull();
+    const echoed = JSON.parse(res.text) as {
+      method: string;
+      url: string;
+      aud: string;
+      headers: Record<string, string>;
+      body: string;
+    };
+    expect(echoed).toMatchObject({ method: 'POST', url: '/v1/notes?tag=a%20b', body: '{"text":"hello"}' });
+    expect(['api://program-service', chain.clientId('program-service')]).toContain(echoed.aud);
+    expect(echoed.headers).toMatchObject({
+      accept: 'application/vnd.notes+json',
+      'if-match': '"n6"',
+      'idempotency-key': '"note-1"',
+      'content-type': 'application/json',
+      'x-correlation-id': res.headers.get('x-correlation-id'),
+      traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/),
+    });
+    expect(echoed.headers['authorization']).not.toContain(alice.accessToken);
+    expect(echoed.headers['cookie']).toBeUndefined();
+    expect(echoed.headers['x-custom']).toBeUndefined();
+  });
+
+  it('answers 504 downstream_timeout when the relayed downstream does not answer in time', async () => {
+    const res = await call(alice, 'GET', '/api/relay/my-notes/notes/hang');
+    expect([res.status, res.body['code']]).toEqual([504, 'downstream_timeout']);
+    expect(res.headers.get('retry-after')).not.toBeNull();
   });
 
   it('logs no token', () => {
