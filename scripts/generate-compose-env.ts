@@ -2,7 +2,8 @@
 // mode whose registrations file exists (libs/local-tenant/registrations.yaml for entra,
 // registrations.<mode>.yaml for the others), through localAppEnv() — the same derivation `npm start` uses —
 // so no client id, audience, scope or demo secret is written by hand. docker-compose.yml picks the
-// directory with IDENTITY_MODE (default entra).
+// directory with IDENTITY_MODE (default entra). It also writes the services of chain.yaml's APIs in
+// docker-compose.yml (between its GENERATED markers) and the local Kubernetes overlay's ConfigMap sources.
 //
 //   npx tsx scripts/generate-compose-env.ts           write the files
 //   npx tsx scripts/generate-compose-env.ts --check   exit 1 if a committed file differs
@@ -13,25 +14,29 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, dirname, join, resolve } from 'node:path';
 
 import {
+  type ChainManifest,
+  chainApi,
+  downstreamsOf,
   IDENTITY_MODES,
   type IdentityMode,
+  loadChainManifest,
   loadRegistrationsFor,
   localAppEnv,
   type LocalEndpoints,
   type Registrations,
   registrationsFileOf,
+  usesValue,
 } from '@chain/local-tenant';
 
-/** Every app of docker-compose.yml, by its name (= its docker/Dockerfile target and env file name). */
-export const COMPOSE_APPS = [
-  'identity-emulator',
-  'program-service',
-  'pricing-service',
-  'documents-service',
-  'bff',
-  'web',
-] as const;
-export type ComposeApp = (typeof COMPOSE_APPS)[number];
+/**
+ * Every app of docker-compose.yml, by its name (= its env file name): the emulator, the APIs of chain.yaml
+ * (docker/Dockerfile's `api` target with APP=<app>) and the SPA.
+ */
+export function composeApps(manifest: ChainManifest = loadChainManifest()): ComposeApp[] {
+  return ['identity-emulator', ...manifest.apis.map((api) => api.app), 'web'];
+}
+/** An app of docker-compose.yml: `identity-emulator`, `web`, or an API of chain.yaml. */
+export type ComposeApp = string;
 
 /** Where the emulator's data volume (CA, server certificate, signing keys) is mounted in every container. */
 export const EMULATOR_DATA_DIR = '/var/lib/emulator';
@@ -51,21 +56,35 @@ export function imageRegistrationsPath(mode: IdentityMode): string {
  * The compose topology as localAppEnv() takes it: the public issuer stays https://localhost:8443 (what the
  * browser on the host reaches), while the containers reach the emulator and each other by service name.
  */
-export function composeEndpoints(mode: IdentityMode = 'entra'): LocalEndpoints {
-  return { ...COMPOSE_ENDPOINTS, registrationsPath: imageRegistrationsPath(mode) };
+export function composeEndpoints(
+  mode: IdentityMode = 'entra',
+  manifest: ChainManifest = loadChainManifest(),
+): LocalEndpoints {
+  return {
+    ...COMPOSE_ENDPOINTS,
+    services: composeServiceUrls(manifest),
+    registrationsPath: imageRegistrationsPath(mode),
+  };
+}
+
+/**
+ * Where each API is reached inside the compose network: its service, or `<app>-lb` for an API with replicas
+ * (the BFF's balancer: what the services reach for the BFF's delegation keys in b2c mode; the browser reaches
+ * the same balancer on the host, at the published http://localhost:3000, web's BFF_URL).
+ */
+function composeServiceUrls(manifest: ChainManifest): Record<string, string> {
+  return Object.fromEntries(manifest.apis.map((api) => [api.app, `http://${reachedAs(api)}:${api.port}`]));
+}
+
+/** The compose service that answers for an API: itself, or its balancer when it has replicas. */
+function reachedAs(api: { app: string; replicas: number }): string {
+  return api.replicas > 1 ? `${api.app}-lb` : api.app;
 }
 
 const COMPOSE_ENDPOINTS: LocalEndpoints = {
   emulatorPublicUrl: 'https://localhost:8443',
   emulatorInternalUrl: 'https://identity-emulator:8443',
-  services: {
-    // The BFF's balancer: what the services reach for the BFF's delegation keys (b2c mode). The browser
-    // reaches the same balancer on the host, at the published http://localhost:3000 (web's BFF_URL).
-    bff: 'http://bff-lb:3000',
-    'program-service': 'http://program-service:3001',
-    'pricing-service': 'http://pricing-service:3002',
-    'documents-service': 'http://documents-service:3003',
-  },
+  services: {},
   host: '0.0.0.0',
   blobEndpoint: 'http://azurite:10000/devstoreaccount1',
   redisUrl: 'redis://redis:6379',
@@ -90,9 +109,10 @@ export function composeAppEnv(
   app: ComposeApp,
   mode: IdentityMode = 'entra',
   registrations: Registrations = loadRegistrationsFor(mode),
+  manifest: ChainManifest = loadChainManifest(),
 ): Record<string, string> {
   if (app === 'web') return webEnv(mode);
-  const env = localAppEnv(app, composeEndpoints(mode), registrations);
+  const env = localAppEnv(app, composeEndpoints(mode, manifest), registrations, manifest);
   if (app === 'identity-emulator') return env;
   // The APIs call the emulator over HTTPS (JWKS, token endpoint): trust its CA, read from the shared volume.
   return {
@@ -139,6 +159,83 @@ function knownAuthorities(env: Record<string, string>): Record<string, string> {
   return { AUTH_KNOWN_AUTHORITIES: [...new Set(hosts)].join(',') };
 }
 
+/** The markers around the generated API services in docker-compose.yml. */
+export const COMPOSE_REGION = {
+  start:
+    '  # ── GENERATED from chain.yaml by scripts/generate-compose-env.ts: the APIs. Do not edit; re-run it. ──',
+  end: '  # ── end of the generated APIs ──',
+} as const;
+
+/**
+ * The services of chain.yaml's APIs in docker-compose.yml: one per API, or `<app>-1` … `<app>-n` for an API
+ * with replicas (then reached through `<app>-lb`, a balancer the compose file declares by hand with its
+ * docker/nginx/<app>-lb.conf). Each is built from docker/Dockerfile's `api` target, reads its generated env
+ * file, publishes its port on 127.0.0.1 (a replicated one only through its balancer) and waits for the
+ * emulator, the backing services its env names and the APIs it calls (the registrations of every mode).
+ */
+export function composeApiServices(
+  manifest: ChainManifest = loadChainManifest(),
+  modes: readonly IdentityMode[] = composeModes(),
+): string {
+  const apps = manifest.apis.map((api) => api.app);
+  const registrations = modes.map((mode) => loadRegistrationsFor(mode));
+  const blocks = manifest.apis.map((api) => {
+    const downstreams = [...new Set(registrations.flatMap((reg) => downstreamsOf(api.app, apps, reg)))].map(
+      (app) => reachedAs(chainApi(manifest, app)),
+    );
+    const needs = [
+      'identity-emulator',
+      ...(usesValue(api, 'databaseUrl') ? ['postgres'] : []),
+      ...(usesValue(api, 'redisUrl') ? ['redis'] : []),
+      ...(usesValue(api, 'blobConnectionString') ? ['azurite'] : []),
+      ...downstreams,
+    ];
+    const names = api.replicas > 1 ? replicaNames(api.app, api.replicas) : [api.app];
+    return names
+      .map((name, i) =>
+        [
+          i === 0
+            ? `  # ${api.app}: ${api.description}`
+            : `  # ${name}: the same image and environment as ${names[0]}`,
+          `  ${name}:`,
+          '    <<: *app',
+          '    build:',
+          '      <<: *build',
+          '      target: api',
+          '      args:',
+          '        <<: *build-args',
+          `        APP: ${api.app}`,
+          `    image: entra-api-chain/${api.app}:local`,
+          `    env_file: docker/env/\${IDENTITY_MODE:-entra}/${api.app}.env`,
+          ...(api.replicas > 1 ? [] : ['    ports:', `      - '127.0.0.1:${api.port}:${api.port}'`]),
+          '    healthcheck:',
+          '      <<: *app-healthcheck',
+          `      test: ['CMD', 'node', 'docker/healthcheck.js', 'http://127.0.0.1:${api.port}/health/ready']`,
+          '    depends_on:',
+          ...needs.map((need) => `      ${need}: { condition: service_healthy }`),
+        ].join('\n'),
+      )
+      .join('\n\n');
+  });
+  return [COMPOSE_REGION.start, '', blocks.join('\n\n'), '', COMPOSE_REGION.end].join('\n');
+}
+
+/** `bff-1`, `bff-2`: the services of an API with replicas. */
+export function replicaNames(app: string, replicas: number): string[] {
+  return Array.from({ length: replicas }, (_, i) => `${app}-${i + 1}`);
+}
+
+/** docker-compose.yml's text with its generated region replaced by `region`; throws without the markers. */
+export function withComposeRegion(text: string, region: string): string {
+  const start = text.indexOf(COMPOSE_REGION.start);
+  const end = text.indexOf(COMPOSE_REGION.end);
+  if (start < 0 || end < start)
+    throw new Error(
+      `docker-compose.yml: the markers of the generated APIs are missing; put these two lines under services:\n${COMPOSE_REGION.start}\n${COMPOSE_REGION.end}`,
+    );
+  return text.slice(0, start) + region + text.slice(end + COMPOSE_REGION.end.length);
+}
+
 /** The generated ConfigMap sources of deploy/overlays/local. */
 const KUBERNETES_CONFIG_DIR = 'deploy/overlays/local/config';
 
@@ -150,12 +247,14 @@ export const KUBERNETES_CA_FILE = '/var/lib/emulator-ca/ca.pem';
  * separate balancer), PostgreSQL with trust authentication inside the namespace (only program-service may
  * reach it), and the browser on `kubectl port-forward` at the same localhost ports as with compose.
  */
-const KUBERNETES_ENDPOINTS: LocalEndpoints = {
-  ...COMPOSE_ENDPOINTS,
-  services: { ...COMPOSE_ENDPOINTS.services, bff: 'http://bff:3000' },
-  databaseUrl: 'postgres://chain@postgres:5432/programmes',
-  registrationsPath: imageRegistrationsPath('entra'),
-};
+function kubernetesEndpoints(manifest: ChainManifest): LocalEndpoints {
+  return {
+    ...COMPOSE_ENDPOINTS,
+    services: Object.fromEntries(manifest.apis.map((api) => [api.app, `http://${api.app}:${api.port}`])),
+    databaseUrl: 'postgres://chain@postgres:5432/programmes',
+    registrationsPath: imageRegistrationsPath('entra'),
+  };
+}
 
 /**
  * Variables the local cluster does not take from a ConfigMap: no client secret (workload identity: the
@@ -163,24 +262,34 @@ const KUBERNETES_ENDPOINTS: LocalEndpoints = {
  */
 const NOT_IN_CONFIG_MAPS = ['AUTH_CLIENT_SECRET', 'TOKEN_CACHE_ENCRYPTION_KEY'];
 
-/** `deploy/overlays/local/config/<app>.env`: the ConfigMaps of the local overlay (entra mode). */
+/**
+ * `deploy/overlays/local/config/<app>.env`: the ConfigMaps of the local overlay (entra mode), for the apps
+ * deploy/base deploys (`deploy/base/<app>.yaml`; an API added to chain.yaml is deployed once a team writes
+ * its manifest there, docs/kubernetes.md) and the emulator of the overlay.
+ */
 export function kubernetesEnvFiles(
   registrations: Registrations = loadRegistrationsFor('entra'),
+  manifest: ChainManifest = loadChainManifest(),
+  root: string = resolve(__dirname, '..'),
 ): Map<string, string> {
   const files = new Map<string, string>();
-  for (const app of COMPOSE_APPS) {
+  const KUBERNETES_ENDPOINTS = kubernetesEndpoints(manifest);
+  const deployed = composeApps(manifest).filter(
+    (app) => app === 'identity-emulator' || existsSync(join(root, 'deploy', 'base', `${app}.yaml`)),
+  );
+  for (const app of deployed) {
     const env =
       app === 'web'
         ? { ...webEnv('entra') }
         : app === 'identity-emulator'
-          ? localAppEnv(app, KUBERNETES_ENDPOINTS, registrations)
+          ? localAppEnv(app, KUBERNETES_ENDPOINTS, registrations, manifest)
           : {
               ...Object.fromEntries(
-                Object.entries(localAppEnv(app, KUBERNETES_ENDPOINTS, registrations)).filter(
+                Object.entries(localAppEnv(app, KUBERNETES_ENDPOINTS, registrations, manifest)).filter(
                   ([key]) => !NOT_IN_CONFIG_MAPS.includes(key),
                 ),
               ),
-              ...knownAuthorities(localAppEnv(app, KUBERNETES_ENDPOINTS, registrations)),
+              ...knownAuthorities(localAppEnv(app, KUBERNETES_ENDPOINTS, registrations, manifest)),
               NODE_EXTRA_CA_CERTS: KUBERNETES_CA_FILE,
             };
     files.set(
@@ -200,12 +309,18 @@ export function composeModes(tenantDir?: string): IdentityMode[] {
  * The env files under docker/env of the given modes (default: every mode with a registrations file), by
  * path relative to the repository root, with their content.
  */
-export function composeEnvFiles(modes: readonly IdentityMode[] = composeModes()): Map<string, string> {
+export function composeEnvFiles(
+  modes: readonly IdentityMode[] = composeModes(),
+  manifest: ChainManifest = loadChainManifest(),
+): Map<string, string> {
   const files = new Map<string, string>();
   for (const mode of modes) {
     const registrations = loadRegistrationsFor(mode);
-    for (const app of COMPOSE_APPS)
-      files.set(envFilePath(app, mode), renderEnvFile(app, mode, composeAppEnv(app, mode, registrations)));
+    for (const app of composeApps(manifest))
+      files.set(
+        envFilePath(app, mode),
+        renderEnvFile(app, mode, composeAppEnv(app, mode, registrations, manifest)),
+      );
   }
   return files;
 }
@@ -253,7 +368,11 @@ export function outdatedComposeEnvFiles(
   modes: readonly IdentityMode[] = composeModes(),
   kubernetes = true,
 ): string[] {
-  const files = new Map([...composeEnvFiles(modes), ...(kubernetes ? kubernetesEnvFiles() : [])]);
+  const files = new Map([
+    ...composeEnvFiles(modes),
+    ...(kubernetes ? kubernetesEnvFiles(undefined, undefined, root) : []),
+    composeFileEntry(root, modes),
+  ]);
   const differing = [...files]
     .filter(([path, content]) => readIfExists(join(root, path)) !== content)
     .map(([path]) => path);
@@ -264,6 +383,12 @@ export function outdatedComposeEnvFiles(
     .filter((path) => !files.has(path))
     .map((path) => `${path} (not generated)`);
   return [...differing, ...stray];
+}
+
+/** docker-compose.yml as the generator would write it (its API services regenerated). */
+function composeFileEntry(root: string, modes: readonly IdentityMode[]): [string, string] {
+  const current = readIfExists(join(root, 'docker-compose.yml')) ?? '';
+  return ['docker-compose.yml', withComposeRegion(current, composeApiServices(loadChainManifest(), modes))];
 }
 
 function filesUnder(dir: string, prefix: string): string[] {
@@ -285,14 +410,18 @@ function main(argv: readonly string[]): number {
     if (outdated.length > 0) console.error('run: npx tsx scripts/generate-compose-env.ts');
     return outdated.length > 0 ? 1 : 0;
   }
-  const files = new Map([...composeEnvFiles(), ...kubernetesEnvFiles()]);
+  const files = new Map([
+    ...composeEnvFiles(),
+    ...kubernetesEnvFiles(),
+    composeFileEntry(root, composeModes()),
+  ]);
   const differing = [...files].filter(([path, content]) => readIfExists(join(root, path)) !== content);
   for (const [path, content] of differing) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
   }
   console.log(
-    `docker/env: ${differing.length} of ${files.size} files written (modes: ${composeModes().join(', ')})`,
+    `docker-compose.yml, docker/env, deploy/overlays/local/config: ${differing.length} of ${files.size} files written (modes: ${composeModes().join(', ')})`,
   );
   const stray = outdatedComposeEnvFiles(root).filter((path) => path.endsWith('(not generated)'));
   for (const path of stray) console.error(`remove it, nothing generates it: ${path}`);

@@ -2,13 +2,15 @@
 // `npm start`: the whole chain on this machine, no Docker, no Azure.
 //
 // Builds when dist/ is missing or older than the sources, checks the default ports (docs/running.md), then runs as child
-// processes: the identity emulator (HTTPS, CA in .local/emulator/ca.pem), Azurite (in memory), the four
-// APIs (env derived from libs/local-tenant/registrations.yaml by localAppEnv) and the SPA when it exists.
+// processes: the identity emulator (HTTPS, CA in .local/emulator/ca.pem), Azurite (in memory), the APIs of
+// chain.yaml (env derived from it and libs/local-tenant/registrations.yaml by localAppEnv, started callees
+// first) and the SPA when it exists.
 // Every child trusts the emulator's CA through NODE_EXTRA_CA_CERTS. Ctrl-C (or SIGTERM) stops them all;
 // if one dies, all are stopped and the script says which.
 //
-// Ports (override with EMULATOR_PORT, BFF_PORT, PROGRAM_PORT, PRICING_PORT, DOCUMENTS_PORT, AZURITE_PORT,
-// WEB_PORT; the SPA's redirect URI is registered for 8080 and the issuer carries the emulator's port).
+// Ports: chain.yaml's per API, overridden by <NAME>_PORT (BFF_PORT, PROGRAM_PORT, PRICING_PORT, DOCUMENTS_PORT,
+// …); EMULATOR_PORT (8443), AZURITE_PORT (10000), WEB_PORT (8080; the SPA's redirect URI is registered for
+// 8080 and the issuer carries the emulator's port).
 // EMULATOR_DATA_DIR (default .local/emulator) keeps the generated CA and signing keys between runs.
 // `--no-build` skips the staleness check (the chain e2e test uses it on a tree it has just built).
 //
@@ -24,6 +26,7 @@ import { parseArgs } from 'node:util';
 
 import { readyBanner } from './lib/banner.mjs';
 import { nestBuildReason, runBuild, webBuildReason } from './lib/build-if-needed.mjs';
+import { readChainApis } from './lib/chain-apis.mjs';
 import { linePrinter } from './lib/log-format.mjs';
 import { takenPorts } from './lib/ports.mjs';
 
@@ -37,15 +40,13 @@ const { values: cli } = parseArgs({
 });
 const noBuild = cli['no-build'] === true;
 const started = Date.now();
-const APIS = ['program-service', 'pricing-service', 'documents-service', 'bff'];
+const CHAIN_APIS = readChainApis(root);
+const APIS = CHAIN_APIS.map((api) => api.app);
 const NEST_APPS = ['identity-emulator', ...APIS];
 const port = (name, fallback) => Number(process.env[name] ?? fallback);
 const PORTS = {
   'identity-emulator': port('EMULATOR_PORT', 8443),
-  bff: port('BFF_PORT', 3000),
-  'program-service': port('PROGRAM_PORT', 3001),
-  'pricing-service': port('PRICING_PORT', 3002),
-  'documents-service': port('DOCUMENTS_PORT', 3003),
+  ...Object.fromEntries(CHAIN_APIS.map((api) => [api.app, port(api.portVariable, api.port)])),
   azurite: port('AZURITE_PORT', 10000),
   web: port('WEB_PORT', 8080),
 };
@@ -72,6 +73,7 @@ async function main() {
       tenant.registrationsFileOf(mode, join(root, 'libs', 'local-tenant')),
   );
   const registrations = tenant.loadRegistrationsFor(mode, registrationsPath);
+  const manifest = tenant.loadChainManifest(join(root, 'chain.yaml'));
   const dataDir = resolve(root, process.env.EMULATOR_DATA_DIR ?? join('.local', 'emulator'));
   const endpoints = localEndpoints(dataDir, registrationsPath);
   const launch = launcher(testing);
@@ -89,13 +91,15 @@ async function main() {
   // at once when an earlier run left it (the emulator reuses it), else when the emulator listens.
   if (!caExists) await emulator;
   const trust = { NODE_EXTRA_CA_CERTS: caFile };
+  // An API whose env names Azurite (documents-service) prepares its blob container at boot: it waits for it.
   const startApi = async (app) => {
-    // documents-service prepares its blob container at boot.
-    const blobEndpoint = app === 'documents-service' ? await azurite : undefined;
-    const env = tenant.localAppEnv(app, { ...endpoints, blobEndpoint }, registrations);
+    const api = tenant.chainApi(manifest, app);
+    const blobEndpoint = tenant.usesValue(api, 'blobConnectionString') ? await azurite : undefined;
+    const env = tenant.localAppEnv(app, { ...endpoints, blobEndpoint }, registrations, manifest);
     const child = await launch(app, [entryOf(app)], { ...env, ...trust });
     await testing.waitReady(app, endpoints.services[app], { process: child });
   };
+  // Every API starts at once: each is configured with the others' URLs, which are fixed ports here.
   await Promise.all([
     emulator.then((child) =>
       testing.waitReady('identity-emulator', endpoints.emulatorPublicUrl, {
@@ -165,12 +169,7 @@ function localEndpoints(dataDir, registrationsPath) {
   const http = (p) => `http://127.0.0.1:${p}`;
   return {
     emulatorPublicUrl: `https://localhost:${PORTS['identity-emulator']}`,
-    services: {
-      bff: http(PORTS.bff),
-      'program-service': http(PORTS['program-service']),
-      'pricing-service': http(PORTS['pricing-service']),
-      'documents-service': http(PORTS['documents-service']),
-    },
+    services: Object.fromEntries(APIS.map((app) => [app, http(PORTS[app])])),
     emulatorDataDir: dataDir,
     registrationsPath,
   };
@@ -205,7 +204,11 @@ const otelEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]
 const entryOf = (app) => join(root, 'dist', 'apps', app, 'src', 'main.js');
 
 async function startAzurite(testing) {
-  const print = linePrinter('azurite', 7, 17);
+  const print = linePrinter(
+    'azurite',
+    NEST_APPS.length + 1,
+    Math.max(...[...NEST_APPS, 'azurite', 'web'].map((n) => n.length)),
+  );
   const { blobEndpoint } = await testing.launchAzurite({
     root,
     env: testing.baseChildEnv(),
@@ -231,11 +234,7 @@ function printBanner({ registrations, endpoints, dataDir, hasWeb, mode, identity
   const tenantId = registrations.tenants[0].id;
   const apps = [
     { name: 'identity-emulator', url: endpoints.emulatorPublicUrl },
-    ...['bff', 'program-service', 'pricing-service', 'documents-service'].map((name) => ({
-      name,
-      url: `http://localhost:${PORTS[name]}`,
-      docs: true,
-    })),
+    ...APIS.map((name) => ({ name, url: `http://localhost:${PORTS[name]}`, docs: true })),
     { name: 'azurite (blob)', url: `http://127.0.0.1:${PORTS.azurite}/devstoreaccount1` },
     ...(hasWeb ? [{ name: 'web (SPA)', url: `http://localhost:${PORTS.web}/` }] : []),
   ];

@@ -7,35 +7,29 @@ import type { ComposeApp } from '../../scripts/generate-compose-env';
 import { repoRoot } from './compose-file';
 
 /**
- * Where each app validates its environment at boot (CONTRACTS.md "App env": `apps/<app>/src/config/<app>.config.ts`
- * exporting a zod schema `<app>EnvSchema` and `parse<App>Env(env)`; the SPA's server keeps its own in
- * `apps/web/src/server/web.config.ts`). The compose check runs exactly these, so a compose environment
- * that would stop an app at boot fails here first.
+ * Where an app validates its environment at boot (docs/chain-manifest.md "What an API must have"):
+ * `apps/<app>/src/config/<app>.config.ts` exporting a zod schema `<camelCase app>EnvSchema` and
+ * `parse<PascalCase app>Env(env)` — the convention of every API of chain.yaml, which `npm run new:service`
+ * follows. The emulator and the SPA's server keep their own names. The compose check runs exactly these, so
+ * a compose environment that would stop an app at boot fails here first.
  */
-export const APP_CONFIGS: Readonly<Record<ComposeApp, AppConfigLocation>> = {
-  'identity-emulator': {
-    file: 'apps/identity-emulator/src/config/emulator.config.ts',
-    parser: 'parseEmulatorEnv',
-    schema: 'emulatorEnvSchema',
-  },
-  'program-service': {
-    file: 'apps/program-service/src/config/program-service.config.ts',
-    parser: 'parseProgramServiceEnv',
-    schema: 'programServiceEnvSchema',
-  },
-  'pricing-service': {
-    file: 'apps/pricing-service/src/config/pricing-service.config.ts',
-    parser: 'parsePricingServiceEnv',
-    schema: 'pricingServiceEnvSchema',
-  },
-  'documents-service': {
-    file: 'apps/documents-service/src/config/documents-service.config.ts',
-    parser: 'parseDocumentsServiceEnv',
-    schema: 'documentsServiceEnvSchema',
-  },
-  bff: { file: 'apps/bff/src/config/bff.config.ts', parser: 'parseBffEnv', schema: 'bffEnvSchema' },
-  web: { file: 'apps/web/src/server/web.config.ts', parser: 'loadWebEnv', schema: 'webEnvSchema' },
-};
+export function appConfigLocation(app: ComposeApp): AppConfigLocation {
+  if (app === 'identity-emulator')
+    return {
+      file: 'apps/identity-emulator/src/config/emulator.config.ts',
+      parser: 'parseEmulatorEnv',
+      schema: 'emulatorEnvSchema',
+    };
+  if (app === 'web')
+    return { file: 'apps/web/src/server/web.config.ts', parser: 'loadWebEnv', schema: 'webEnvSchema' };
+  const pascal = app.replace(/(^|-)([a-z0-9])/g, (_, __: string, c: string) => c.toUpperCase());
+  const camel = pascal.charAt(0).toLowerCase() + pascal.slice(1);
+  return {
+    file: `apps/${app}/src/config/${app}.config.ts`,
+    parser: `parse${pascal}Env`,
+    schema: `${camel}EnvSchema`,
+  };
+}
 
 export interface AppConfigLocation {
   /** Path from the repository root. */
@@ -59,10 +53,10 @@ export interface AppConfig {
  */
 export async function loadAppConfig(
   app: ComposeApp,
-  location: AppConfigLocation = APP_CONFIGS[app],
+  location: AppConfigLocation = appConfigLocation(app),
 ): Promise<AppConfig> {
   const { file, parser, schema } = location;
-  const contract = `CONTRACTS.md "App env": ${file} exporting ${schema} and ${parser}(env)`;
+  const contract = `docs/chain-manifest.md "What an API must have": ${file} exporting ${schema} and ${parser}(env)`;
   if (!existsSync(join(repoRoot, file)))
     throw new Error(
       `${file} does not exist, so the ${app} environment of docker-compose.yml cannot be validated (${contract})`,

@@ -3,12 +3,18 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { identityEndpoints, type IdentityMode, loadRegistrationsFor } from '@chain/local-tenant';
+import {
+  identityEndpoints,
+  type IdentityMode,
+  loadChainManifest,
+  loadRegistrationsFor,
+} from '@chain/local-tenant';
 
 import {
-  COMPOSE_APPS,
+  composeApps,
   type ComposeApp,
   composeModes,
+  COMPOSE_REGION,
   EMULATOR_DATA_DIR,
   outdatedComposeEnvFiles,
 } from '../../scripts/generate-compose-env';
@@ -39,6 +45,12 @@ const READ_OUTSIDE_THE_SCHEMA: ReadonlyArray<{
   { name: /^NODE_EXTRA_CA_CERTS$/ },
   // localAppEnv() gives every process LOG_LEVEL; the emulator does not read it (it logs at one level).
   { name: /^LOG_LEVEL$/, apps: ['identity-emulator'] },
+  // The BFF takes any downstream its environment declares (one per API of chain.yaml it calls), so its
+  // schema cannot name them all; its parser validates each one (the test above parses this environment).
+  {
+    name: /^DOWNSTREAM_APIS__[A-Z][A-Z0-9_]*__(BASE_URL|FLOW|SCOPES|DELEGATED_SCOPES|TIMEOUT_MS|RELAY)$/,
+    apps: ['bff'],
+  },
 ];
 
 const compose = loadComposeFile();
@@ -79,7 +91,7 @@ function configOf(app: ComposeApp): Promise<AppConfig> {
 
 describe('docker-compose.yml', () => {
   it('runs every app of the chain, and the BFF as two replicas', () => {
-    expect(new Set(appServices.map((s) => s.app))).toEqual(new Set(COMPOSE_APPS));
+    expect(new Set(appServices.map((s) => s.app))).toEqual(new Set(composeApps()));
     expect(appServices.filter((s) => s.app === 'bff').map((s) => s.name)).toEqual(['bff-1', 'bff-2']);
   });
 
@@ -182,7 +194,7 @@ describe('docker-compose.yml', () => {
       schema: 'missingEnvSchema',
     };
     await expect(loadAppConfig('bff', missing)).rejects.toThrow(
-      'apps/bff/src/config/missing.config.ts does not exist, so the bff environment of docker-compose.yml cannot be validated (CONTRACTS.md "App env": apps/bff/src/config/missing.config.ts exporting missingEnvSchema and parseMissingEnv(env))',
+      'apps/bff/src/config/missing.config.ts does not exist, so the bff environment of docker-compose.yml cannot be validated (docs/chain-manifest.md "What an API must have": apps/bff/src/config/missing.config.ts exporting missingEnvSchema and parseMissingEnv(env))',
     );
   });
 
@@ -203,6 +215,7 @@ describe('docker-compose.yml', () => {
     const copy = mkdtempSync(join(tmpdir(), 'compose-env-'));
     try {
       cpSync(join(repoRoot, 'docker/env/entra'), join(copy, 'docker/env/entra'), { recursive: true });
+      cpSync(join(repoRoot, 'docker-compose.yml'), join(copy, 'docker-compose.yml'));
       writeFileSync(join(copy, 'docker/env/entra/bff.env'), 'AUTH_CLIENT_ID=edited-by-hand\n', { flag: 'a' });
       writeFileSync(join(copy, 'docker/env/entra/extra.env'), 'HOST=0.0.0.0\n');
       writeFileSync(join(copy, 'docker/env/bff.env'), 'HOST=0.0.0.0\n');
@@ -214,6 +227,32 @@ describe('docker-compose.yml', () => {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
+  });
+
+  it("reports a generated API service edited by hand, and one of chain.yaml's APIs missing from it", () => {
+    const copy = mkdtempSync(join(tmpdir(), 'compose-file-'));
+    try {
+      cpSync(join(repoRoot, 'docker/env/entra'), join(copy, 'docker/env/entra'), { recursive: true });
+      const text = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
+      writeFileSync(join(copy, 'docker-compose.yml'), text.replace("'127.0.0.1:3002:3002'", "'3002:3002'"));
+      expect(outdatedComposeEnvFiles(copy, ['entra'], false)).toEqual(['docker-compose.yml']);
+      const region = text.slice(text.indexOf(COMPOSE_REGION.start), text.indexOf(COMPOSE_REGION.end));
+      const withoutPricing = text.replace(region, region.replace(/  # pricing-service:[\s\S]*?\n\n/, ''));
+      expect(withoutPricing).not.toContain('APP: pricing-service');
+      writeFileSync(join(copy, 'docker-compose.yml'), withoutPricing);
+      expect(outdatedComposeEnvFiles(copy, ['entra'], false)).toEqual(['docker-compose.yml']);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('builds every API of chain.yaml from the one `api` target of docker/Dockerfile', () => {
+    const apis = loadChainManifest().apis.map((api) => api.app);
+    const built = appServices.filter((s) => apis.includes(s.app));
+    expect(new Set(built.map((s) => s.app))).toEqual(new Set(apis));
+    for (const { service: s } of built)
+      expect(typeof s.build === 'object' ? s.build.target : undefined).toBe('api');
+    expect(readFileSync(join(repoRoot, 'docker/Dockerfile'), 'utf8')).toMatch(/^FROM runtime AS api$/m);
   });
 
   it('publishes every port on 127.0.0.1 only', () => {

@@ -27,6 +27,7 @@ const serviceSchema = z
           context: z.string().optional(),
           dockerfile: z.string().optional(),
           target: z.string().optional(),
+          args: z.record(z.string(), scalar).optional(),
         }),
       ])
       .optional(),
@@ -98,10 +99,15 @@ function interpolateAll(node: unknown, variables: Readonly<Record<string, string
   return node;
 }
 
-/** The app a service runs: its build target in docker/Dockerfile, else undefined (postgres, redis, azurite). */
+/**
+ * The app a service runs: its build target in docker/Dockerfile (the `api` target: its APP build argument,
+ * an API of chain.yaml), else undefined (postgres, redis, azurite).
+ */
 export function appOf(service: ComposeService): string | undefined {
-  if (typeof service.build !== 'object') return undefined;
-  return service.build.dockerfile === 'docker/Dockerfile' ? service.build.target : undefined;
+  if (typeof service.build !== 'object' || service.build.dockerfile !== 'docker/Dockerfile') return undefined;
+  if (service.build.target !== 'api') return service.build.target;
+  const app = service.build.args?.['APP'];
+  return typeof app === 'string' ? app : undefined;
 }
 
 /** A service's environment as the container sees it: env files in order, then `environment:` on top. */

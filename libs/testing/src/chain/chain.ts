@@ -4,7 +4,6 @@ import {
   type IdentityMode,
   type LocalApp,
   type Registrations,
-  type ServiceApp,
 } from '@chain/local-tenant';
 
 import { EmulatorAdmin } from '../emulator/emulator-admin';
@@ -20,8 +19,13 @@ export interface StartChainOptions {
   readonly identityMode?: IdentityMode;
   /** The tenant file the whole chain is configured from. Default: the mode's file in libs/local-tenant. */
   readonly registrationsPath?: string;
-  /** The APIs to start, besides the emulator (and Azurite when documents-service runs). Default: all four. */
-  readonly apps?: readonly ServiceApp[];
+  /**
+   * The APIs to start (apps of chain.yaml), besides the emulator (and Azurite when one of them needs it).
+   * Default: every API of the manifest.
+   */
+  readonly apps?: readonly string[];
+  /** The chain manifest. Default: chain.yaml at the repository root. */
+  readonly manifestPath?: string;
   /** Extra or replaced variables per app, applied over `localAppEnv()`. */
   readonly env?: Readonly<Partial<Record<LocalApp, Readonly<Record<string, string>>>>>;
   /** `EMULATOR_ACCESS_TOKEN_LIFETIME_SECONDS` (default: the emulator's, 3599 ± like Entra). */
@@ -68,13 +72,13 @@ export interface ChainParts {
   /** `<emulator data dir>/ca.pem`: what the children get in NODE_EXTRA_CA_CERTS. */
   readonly caFile: string;
   readonly registrations: Registrations;
-  readonly serviceUrls: Readonly<Partial<Record<ServiceApp, string>>>;
+  readonly serviceUrls: Readonly<Partial<Record<string, string>>>;
   /** Folder with one `<process>.log` per child (stdout + stderr). */
   readonly logDir: string;
   /** Every process started, the ones added later (replicas) included. */
   readonly processes: readonly ChildApp[];
   readonly cleanup: () => Promise<void>;
-  readonly replicate: (app: ServiceApp) => Promise<string>;
+  readonly replicate: (app: string) => Promise<string>;
 }
 
 /** A running chain: every app its own process, on loopback and random ports. */
@@ -114,7 +118,7 @@ export class Chain implements IdentityTarget {
   }
 
   /** Base URL of a started API, e.g. `http://127.0.0.1:40123`. */
-  url(app: ServiceApp): string {
+  url(app: string): string {
     const url = this.parts.serviceUrls[app];
     if (url === undefined) throw new Error(`${app} was not started in this chain`);
     return url;
@@ -130,7 +134,7 @@ export class Chain implements IdentityTarget {
    * second BFF replica sharing the Redis token cache) and resolves with its URL once it is ready. Its log
    * is `<app>-<n>.log`; `stop()` stops it with the rest.
    */
-  startReplica(app: ServiceApp): Promise<string> {
+  startReplica(app: string): Promise<string> {
     return this.parts.replicate(app);
   }
 

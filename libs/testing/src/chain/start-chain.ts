@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
+  chainApi,
+  type ChainManifest,
   identityEndpoints,
   type IdentityMode,
+  loadChainManifest,
   loadRegistrationsFor,
   type LocalApp,
   localAppEnv,
@@ -12,7 +15,8 @@ import {
   parseIdentityMode,
   type Registrations,
   registrationsFileOf,
-  ServiceApp,
+  startStages,
+  usesValue,
 } from '@chain/local-tenant';
 
 import { launchAzurite } from '../processes/azurite';
@@ -23,31 +27,18 @@ import { waitReady } from '../processes/wait-ready';
 import { Chain, type StartChainOptions } from './chain';
 import { builtEntry, repoRoot } from './repo-root';
 
-const ALL_APIS: readonly ServiceApp[] = Object.values(ServiceApp);
-
-/**
- * Start order of the APIs: a caller is configured with the URLs of its downstreams, which exist only
- * once those announced the port they bound. Apps of one stage start in parallel.
- */
-const STAGES: readonly (readonly ServiceApp[])[] = [
-  [ServiceApp.Program, ServiceApp.Pricing],
-  [ServiceApp.Documents],
-  [ServiceApp.Bff],
-];
-
 /** URLs of APIs that are not running (yet): port 0, which is also what makes `localAppEnv` ask for a random port. */
-function notStarted(): Record<ServiceApp, string> {
-  const none = 'http://127.0.0.1:0';
-  return { bff: none, 'program-service': none, 'pricing-service': none, 'documents-service': none };
+function notStarted(manifest: ChainManifest): Record<string, string> {
+  return Object.fromEntries(manifest.apis.map((api) => [api.app, 'http://127.0.0.1:0']));
 }
 
 /**
  * A free loopback port per API, chosen before any starts: a callee's configuration names its callers
  * (verified delegation: the caller's key set URL), so every URL must be known up front.
  */
-async function reservedUrls(): Promise<Record<ServiceApp, string>> {
-  const urls = notStarted();
-  for (const app of ALL_APIS) urls[app] = `http://127.0.0.1:${await freePort()}`;
+async function reservedUrls(manifest: ChainManifest): Promise<Record<string, string>> {
+  const urls = notStarted(manifest);
+  for (const api of manifest.apis) urls[api.app] = `http://127.0.0.1:${await freePort()}`;
   return urls;
 }
 
@@ -58,11 +49,13 @@ interface Launch {
   /** The tenant file; {@link StartChainOptions.beforeApis} may replace it once the emulator runs. */
   registrationsPath: string;
   registrations: Registrations;
+  /** chain.yaml: which APIs there are and their own env. */
+  readonly manifest: ChainManifest;
   readonly logDir: string;
   readonly dataDir: string;
   readonly started: ChildApp[];
   /** The environment each API was started with, for replicas. */
-  readonly envs: Partial<Record<ServiceApp, Readonly<Record<string, string>>>>;
+  readonly envs: Record<string, Readonly<Record<string, string>>>;
 }
 
 /**
@@ -85,6 +78,7 @@ export async function startChain(options: StartChainOptions = {}): Promise<Chain
     identityMode,
     registrationsPath,
     registrations: loadRegistrationsFor(identityMode, registrationsPath),
+    manifest: loadChainManifest(options.manifestPath ?? join(root, 'chain.yaml')),
     logDir: join(root, 'test-artifacts', 'logs', `${options.label ?? 'chain'}-${stamp}`),
     dataDir: await mkdtemp(join(tmpdir(), 'chain-emulator-')),
     started: [],
@@ -100,10 +94,14 @@ export async function startChain(options: StartChainOptions = {}): Promise<Chain
 }
 
 async function startAll(launch: Launch): Promise<Chain> {
-  const apis = launch.options.apps ?? ALL_APIS;
+  const { manifest } = launch;
+  const apis = launch.options.apps ?? manifest.apis.map((api) => api.app);
+  apis.forEach((app) => chainApi(manifest, app)); // names the manifest's APIs when one is unknown
+  // Azurite runs when an API's env names it (documents-service's blob store).
+  const needsBlob = apis.some((app) => usesValue(chainApi(manifest, app), 'blobConnectionString'));
   const [emulator, blobEndpoint] = await Promise.all([
     startEmulator(launch),
-    apis.includes(ServiceApp.Documents) ? startAzurite(launch) : Promise.resolve(undefined),
+    needsBlob ? startAzurite(launch) : Promise.resolve(undefined),
   ]);
   const replaced = await launch.options.beforeApis?.({
     publicUrl: emulator.publicUrl,
@@ -113,15 +111,18 @@ async function startAll(launch: Launch): Promise<Chain> {
     launch.registrationsPath = replaced;
     launch.registrations = loadRegistrationsFor(launch.identityMode, replaced);
   }
-  const services = await reservedUrls();
-  const running: { app: ServiceApp; child: ChildApp }[] = [];
-  for (const stage of STAGES) {
+  const services = await reservedUrls(manifest);
+  const running: { app: string; child: ChildApp }[] = [];
+  // Callees first (the registrations' requiredResourceAccess): apps of one stage start in parallel.
+  for (const stage of startStages(manifest, launch.registrations)) {
     const endpoints = endpointsFor(launch, emulator.publicUrl, services, blobEndpoint);
     const wanted = stage.filter((app) => apis.includes(app));
     const children = await Promise.all(wanted.map((app) => startApi(launch, app, endpoints)));
-    children.forEach(({ child }, i) => running.push({ app: wanted[i] as ServiceApp, child }));
+    children.forEach(({ child }, i) => running.push({ app: wanted[i] as string, child }));
   }
-  await Promise.all(running.map(({ app, child }) => waitReady(app, services[app], { process: child })));
+  await Promise.all(
+    running.map(({ app, child }) => waitReady(app, services[app] as string, { process: child })),
+  );
   const tenant = launch.registrations.tenants[0];
   if (tenant === undefined) throw new Error(`${launch.registrationsPath}: no tenant`);
   return new Chain({
@@ -145,7 +146,7 @@ async function startAll(launch: Launch): Promise<Chain> {
 function endpointsFor(
   launch: Launch,
   emulatorPublicUrl: string,
-  services: Readonly<Record<ServiceApp, string>>,
+  services: Readonly<Record<string, string>>,
   blobEndpoint: string | undefined,
 ): LocalEndpoints {
   const { redisUrl, databaseUrl, logLevel, emulatorRegistrationsPath } = launch.options;
@@ -169,7 +170,7 @@ interface StartedEmulator {
 /** Starts the emulator with its test endpoints on a random port; resolves with its public URL and CA once ready. */
 async function startEmulator(launch: Launch): Promise<StartedEmulator> {
   const lifetime = launch.options.tokenLifetimeSeconds;
-  const endpoints = endpointsFor(launch, 'https://localhost:0', notStarted(), undefined);
+  const endpoints = endpointsFor(launch, 'https://localhost:0', notStarted(launch.manifest), undefined);
   const env = {
     ...localAppEnv('identity-emulator', endpoints, launch.registrations),
     EMULATOR_TEST_ENDPOINTS: 'true',
@@ -190,18 +191,18 @@ function emulatorPublicUrlOf(line: string): string | undefined {
 
 async function startApi(
   launch: Launch,
-  app: ServiceApp,
+  app: string,
   endpoints: LocalEndpoints,
 ): Promise<{ child: ChildApp; url: string }> {
   const env = {
-    ...localAppEnv(app, endpoints, launch.registrations),
+    ...localAppEnv(app, endpoints, launch.registrations, launch.manifest),
     NODE_EXTRA_CA_CERTS: join(launch.dataDir, 'ca.pem'),
   };
   launch.envs[app] = env;
   return startNode(launch, app, env);
 }
 
-async function startReplica(launch: Launch, app: ServiceApp): Promise<string> {
+async function startReplica(launch: Launch, app: string): Promise<string> {
   const env = launch.envs[app];
   if (env === undefined) throw new Error(`${app} was not started in this chain`);
   const replica = `${app}-${launch.started.filter((p) => p.name.startsWith(app)).length + 1}`;
