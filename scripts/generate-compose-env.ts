@@ -14,8 +14,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, dirname, join, resolve } from 'node:path';
 
 import {
-  type ChainManifest,
   chainApi,
+  type ChainManifest,
   downstreamsOf,
   IDENTITY_MODES,
   type IdentityMode,

@@ -2,22 +2,19 @@ import {
   type ApplicationRegistration,
   downstreamName,
   type IdentityMode,
+  loadChainManifest,
   type Registrations,
   roleOf,
-  ServiceApp,
 } from '@chain/local-tenant';
 
-/** The four APIs doctor checks, in the order of the report. */
-export const APIS: readonly ServiceApp[] = [
-  ServiceApp.Bff,
-  ServiceApp.Documents,
-  ServiceApp.Program,
-  ServiceApp.Pricing,
-];
+/** The APIs doctor checks (chain.yaml's), in the order of the report: the callers (the BFF) first. */
+export const APIS: readonly string[] = loadChainManifest()
+  .apis.map((api) => api.app)
+  .reverse();
 
 /** One API of the chain: the environment it runs with, and where that came from. */
 export interface AppUnderTest {
-  readonly name: ServiceApp;
+  readonly name: string;
   readonly env: Readonly<Record<string, string>>;
   /** `derived from <registrations file>` or the env file's path. */
   readonly source: string;
@@ -41,7 +38,7 @@ export interface DeclaredDownstream {
   readonly scopes: readonly string[];
   readonly delegatedScopes: readonly string[];
   /** The API of the chain it names (`PROGRAM` → program-service), if one. */
-  readonly target?: ServiceApp;
+  readonly target?: string;
 }
 
 /** How an app authenticates to the token service (its MSAL configuration). */
@@ -83,7 +80,7 @@ export function downstreamsOf(app: AppUnderTest): DeclaredDownstream[] {
   }
   return [...names].sort().map((name) => {
     const at = (field: string): string | undefined => app.env[`DOWNSTREAM_APIS__${name}__${field}`];
-    const target = Object.values(ServiceApp).find((a) => downstreamName(a) === name);
+    const target = APIS.find((a) => downstreamName(a) === name);
     return {
       name,
       flow: (at('FLOW') ?? '').trim(),

@@ -6,7 +6,6 @@ import {
   localAppEnv,
   parseIdentityMode,
   registrationsFileOf,
-  type ServiceApp,
 } from '@chain/local-tenant';
 
 import { APIS, type AppUnderTest, type ChainUnderTest } from './chain-under-test';
@@ -44,7 +43,7 @@ export interface LoadedChain {
 export function loadChain(options: DoctorOptions): LoadedChain {
   const envFiles = options.envFiles ?? {};
   for (const app of Object.keys(envFiles))
-    if (!(APIS as readonly string[]).includes(app))
+    if (!APIS.includes(app))
       throw new Error(`--env-file ${app}=…: unknown app; use one of ${APIS.join(', ')}`);
   const local = Object.keys(envFiles).length === 0 || options.registrationsPath !== undefined;
   const mode = parseIdentityMode(options.identityMode, '--identity');
@@ -86,7 +85,7 @@ export function loadChain(options: DoctorOptions): LoadedChain {
 
 /** An app's environment as `npm start` derives it; a derivation that throws is a fault of the registrations. */
 function derived(
-  name: ServiceApp,
+  name: string,
   derive: () => Record<string, string>,
   registrationsPath: string,
 ): AppUnderTest {

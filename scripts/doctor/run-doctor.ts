@@ -68,7 +68,7 @@ function configurationFault(app: AppUnderTest): Finding {
 /** Chain-wide findings first, then the SPA's, then each API's in the chain's order. */
 function ordered(findings: readonly Finding[]): Finding[] {
   const rank = (f: Finding): number =>
-    f.app === undefined ? -2 : f.app === 'web' ? -1 : (APIS as readonly string[]).indexOf(f.app);
+    f.app === undefined ? -2 : f.app === 'web' ? -1 : APIS.indexOf(f.app);
   return [...findings].sort((a, b) => rank(a) - rank(b));
 }
 

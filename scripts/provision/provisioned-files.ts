@@ -3,10 +3,10 @@ import { join } from 'node:path';
 
 import {
   defaultLocalEndpoints,
+  loadChainManifest,
   loadRegistrations,
   localAppEnv,
   type Registrations,
-  ServiceApp,
 } from '@chain/local-tenant';
 import { stringify } from 'yaml';
 
@@ -72,7 +72,7 @@ export function writeProvisionedFiles(
     `# Written by \`npm run provision\` for tenant ${registrations.tenants[0]?.id}: the tenant's ids and secrets.\n# Holds client secrets: keep it out of version control (docs/provisioning.md).\n${stringify(registrations)}`,
   );
   const endpoints = { ...defaultLocalEndpoints(), emulatorPublicUrl: new URL(authorityHost).origin };
-  for (const app of Object.values(ServiceApp)) {
+  for (const app of loadChainManifest().apis.map((api) => api.app)) {
     if (!registrations.applications.some((a) => a.name === app)) continue;
     write(`${app}.env`, formatEnv(localAppEnv(app, endpoints, registrations)));
   }

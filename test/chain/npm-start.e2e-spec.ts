@@ -7,8 +7,10 @@ import { finished } from 'node:stream/promises';
 
 import {
   identityEndpoints,
+  loadChainManifest,
   loadRegistrationsFor,
   parseIdentityMode,
+  portVariableOf,
   registrationsFileOf,
 } from '@chain/local-tenant';
 import {
@@ -27,14 +29,12 @@ import { ApiClient } from './support/bff-api';
 const root = repoRoot();
 /** The identity mode of this run of the chain suite (scripts/test.mjs sets it). */
 const MODE = parseIdentityMode(process.env['IDENTITY_MODE']);
+/** Every port `npm start` binds: the emulator's, Azurite's, the SPA's and one per API of chain.yaml. */
 const PORT_VARS = [
   'EMULATOR_PORT',
-  'BFF_PORT',
-  'PROGRAM_PORT',
-  'PRICING_PORT',
-  'DOCUMENTS_PORT',
   'AZURITE_PORT',
   'WEB_PORT',
+  ...loadChainManifest().apis.map((api) => portVariableOf(api.app)),
 ];
 
 /**

@@ -11,10 +11,10 @@ import {
 } from '@chain/local-tenant';
 
 import {
-  composeApps,
-  type ComposeApp,
-  composeModes,
   COMPOSE_REGION,
+  type ComposeApp,
+  composeApps,
+  composeModes,
   EMULATOR_DATA_DIR,
   outdatedComposeEnvFiles,
 } from '../../scripts/generate-compose-env';
@@ -58,7 +58,7 @@ const services = Object.entries(compose.services);
 const appServicesOf = (file: ComposeFile) =>
   Object.entries(file.services).flatMap(([name, service]) => {
     const app = appOf(service);
-    return app === undefined ? [] : [{ name, app: app as ComposeApp, service }];
+    return app === undefined ? [] : [{ name, app: app, service }];
   });
 const appServices = appServicesOf(compose);
 const serviceOf = (file: ComposeFile, name: string): ComposeService => {
@@ -237,7 +237,7 @@ describe('docker-compose.yml', () => {
       writeFileSync(join(copy, 'docker-compose.yml'), text.replace("'127.0.0.1:3002:3002'", "'3002:3002'"));
       expect(outdatedComposeEnvFiles(copy, ['entra'], false)).toEqual(['docker-compose.yml']);
       const region = text.slice(text.indexOf(COMPOSE_REGION.start), text.indexOf(COMPOSE_REGION.end));
-      const withoutPricing = text.replace(region, region.replace(/  # pricing-service:[\s\S]*?\n\n/, ''));
+      const withoutPricing = text.replace(region, region.replace(/ {2}# pricing-service:[\s\S]*?\n\n/, ''));
       expect(withoutPricing).not.toContain('APP: pricing-service');
       writeFileSync(join(copy, 'docker-compose.yml'), withoutPricing);
       expect(outdatedComposeEnvFiles(copy, ['entra'], false)).toEqual(['docker-compose.yml']);

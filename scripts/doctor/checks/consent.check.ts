@@ -39,7 +39,7 @@ function isUserFlow(d: DeclaredDownstream): boolean {
 
 /** The SPA's own permissions on the APIs it signs users in for (the first hop's consent). */
 function spaConsent(reg: Registrations, chain: ChainUnderTest): Finding[] {
-  const apis = new Set(chain.apps.map((a) => a.name as string));
+  const apis = new Set(chain.apps.map((a) => a.name));
   return reg.applications
     .filter((a) => a.type === 'spa')
     .flatMap((spa) =>

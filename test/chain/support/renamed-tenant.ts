@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type ChainRole, loadRegistrations, type Registrations, roleOf } from '@chain/local-tenant';
+import { loadRegistrations, type Registrations, roleOf } from '@chain/local-tenant';
 import { stringify } from 'yaml';
 
 /** The other tenant's name for each part of the chain: nothing is called after its part any more. */
