@@ -12,7 +12,7 @@ import {
  */
 export function roleOf(app: Pick<ApplicationRegistration, 'name' | 'role'>): ChainRole | undefined {
   if (app.role !== undefined) return app.role;
-  return (CHAIN_ROLES as readonly string[]).includes(app.name) ? (app.name) : undefined;
+  return (CHAIN_ROLES as readonly string[]).includes(app.name) ? app.name : undefined;
 }
 
 /**
