@@ -221,8 +221,8 @@ function main(): number {
     say('  refreshing the compose files: npx tsx scripts/generate-compose-env.ts');
     if (!run(root, ['tsx', 'scripts/generate-compose-env.ts'])) {
       process.stderr.write(
-        'new:service: scripts/generate-compose-env.ts failed (above). The service, its registrations and its chain.yaml ' +
-          'entry are written; run that script again once it derives the compose services from chain.yaml.\n',
+        'new:service: scripts/generate-compose-env.ts failed (above). The service, its registrations and its ' +
+          'chain.yaml entry are written; fix what it names, then run npx tsx scripts/generate-compose-env.ts again.\n',
       );
       return 1;
     }
