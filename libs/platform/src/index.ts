@@ -92,3 +92,13 @@ export { OPENAPI_PATH, OPENAPI_SECURITY, type OpenApiOptions, setupOpenApi } fro
 export { PlatformModule, VALIDATION_PIPE_OPTIONS } from './platform.module';
 export { PLATFORM_OPTIONS, type PlatformModuleOptions } from './platform.options';
 export { type HttpRoute, listHttpRoutes } from './routes/list-http-routes';
+export {
+  openApiOf,
+  resourceServerEnvSchema,
+  runService,
+  type RunServiceOptions,
+  type ServiceDescription,
+  type ServiceEnv,
+  ServiceModule,
+  type ServiceModuleOptions,
+} from './service/resource-service';
