@@ -16,6 +16,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import {
   chainApi,
   type ChainManifest,
+  downstreamName,
   downstreamsOf,
   IDENTITY_MODES,
   type IdentityMode,
@@ -277,6 +278,11 @@ export function kubernetesEnvFiles(
   const deployed = composeApps(manifest).filter(
     (app) => app === 'identity-emulator' || existsSync(join(root, 'deploy', 'base', `${app}.yaml`)),
   );
+  // A caller's downstream that deploy/base does not deploy (yet) is left out of its ConfigMap: the cluster
+  // runs what deploy/base declares, and a declared downstream with no Service would only fail at call time.
+  const notDeployed = manifest.apis
+    .filter((api) => !deployed.includes(api.app))
+    .map((api) => `DOWNSTREAM_APIS__${downstreamName(api.app)}__`);
   for (const app of deployed) {
     const env =
       app === 'web'
@@ -286,7 +292,7 @@ export function kubernetesEnvFiles(
           : {
               ...Object.fromEntries(
                 Object.entries(localAppEnv(app, KUBERNETES_ENDPOINTS, registrations, manifest)).filter(
-                  ([key]) => !NOT_IN_CONFIG_MAPS.includes(key),
+                  ([key]) => !NOT_IN_CONFIG_MAPS.includes(key) && !notDeployed.some((d) => key.startsWith(d)),
                 ),
               ),
               ...knownAuthorities(localAppEnv(app, KUBERNETES_ENDPOINTS, registrations, manifest)),
