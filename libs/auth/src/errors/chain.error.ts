@@ -38,6 +38,30 @@ export abstract class ChainError<Code extends string = ErrorCode> extends Error 
   }
 
   /**
+   * {@link status} under the name Nest's default exception filter reads on an error it does not know
+   * (http-errors' `statusCode`): an app that registers neither {@link ChainErrorFilter} nor @chain/platform's
+   * filter still answers a refused token with 401/403 (a JSON `{ statusCode, message }` without the problem
+   * members or `WWW-Authenticate`), never with Nest's 500.
+   */
+  get statusCode(): number {
+    return this.status;
+  }
+
+  /** http-errors (body-parser wraps an error thrown while parsing) sets it: it becomes the error's own value. */
+  set statusCode(value: number) {
+    ownValue(this, 'statusCode', value);
+  }
+
+  /** http-errors' `expose`: Nest's default filter shows {@link detail} for a 4xx, only the status text for a 5xx. */
+  get expose(): boolean {
+    return this.status < 500;
+  }
+
+  set expose(value: boolean) {
+    ownValue(this, 'expose', value);
+  }
+
+  /**
    * The problem `title` (RFC 9457 §3.1.3): the same for every occurrence of the code. The codes of
    * {@link ErrorCode} have theirs; an error class with codes of its own overrides this getter.
    */
@@ -46,4 +70,9 @@ export abstract class ChainError<Code extends string = ErrorCode> extends Error 
       (ERROR_TITLES as Readonly<Record<string, string>>)[this.code] ?? STATUS_CODES[this.status] ?? 'Error'
     );
   }
+}
+
+/** Replaces an accessor by an own, writable, non-enumerable value (not in logs or problem bodies). */
+function ownValue(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: false, configurable: true });
 }
