@@ -1,10 +1,4 @@
-import {
-  nonEmptyCommaList,
-  parseEnv,
-  platformEnvShape,
-  refineResourceServerEnv,
-  resourceServerEnvShape,
-} from '@chain/platform';
+import { nonEmptyCommaList, parseEnv, resourceServerEnvSchema } from '@chain/platform';
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
 
@@ -12,15 +6,11 @@ import { z } from 'zod';
 export const PRICING_SERVICE_PORT = 3002;
 
 /** The environment of pricing-service (CONTRACTS.md "App env"). */
-export const pricingServiceEnvSchema = z
-  .object({
-    ...platformEnvShape(PRICING_SERVICE_PORT),
-    ...resourceServerEnvShape,
-    PRICING_ALLOWED_CALLERS: nonEmptyCommaList().describe(
-      'comma list of client ids (azp/appid) allowed to call, e.g. the bff client id',
-    ),
-  })
-  .superRefine(refineResourceServerEnv);
+export const pricingServiceEnvSchema = resourceServerEnvSchema(PRICING_SERVICE_PORT, {
+  PRICING_ALLOWED_CALLERS: nonEmptyCommaList().describe(
+    'comma list of client ids (azp/appid) allowed to call, e.g. the bff client id',
+  ),
+});
 
 export type PricingServiceEnv = z.output<typeof pricingServiceEnvSchema>;
 

@@ -1,4 +1,4 @@
-import { parseEnv, platformEnvShape, refineResourceServerEnv, resourceServerEnvShape } from '@chain/platform';
+import { parseEnv, resourceServerEnvSchema } from '@chain/platform';
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
 
@@ -31,47 +31,39 @@ export const DEFAULT_BROKER_ROLE_PREFIX = 'Broker.';
 const ROLE_VALUE = /^[A-Za-z0-9:!#$%&'()*+,\-./;<=>?@[\]^_`{|}~]+$/;
 
 /** The environment of program-service (docs/CONTRACTS.md "App env"; every variable: docs/configuration.md). */
-export const programServiceEnvSchema = z
-  .object({
-    ...platformEnvShape(PROGRAM_SERVICE_PORT),
-    ...resourceServerEnvShape,
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
-      .optional()
-      .describe(
-        'a PostgreSQL URL, e.g. postgres://user@db:5432/programmes; leave unset for PGlite in memory',
-      ),
-    PROGRAM_SEED: z
-      .enum([ProgramSeed.None, ProgramSeed.Demo])
-      .default(ProgramSeed.None)
-      .describe(
-        '"demo" seeds members from the registrations file plus sample programmes; "none" seeds nothing',
-      ),
-    PROGRAM_SEED_REGISTRATIONS: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        'path of registrations.yaml for PROGRAM_SEED=demo (default libs/local-tenant/registrations.yaml)',
-      ),
-    MEMBERSHIP_SOURCE: z
-      .enum([MembershipSource.Claims, MembershipSource.Table, MembershipSource.ClaimsThenTable])
-      .default(MembershipSource.ClaimsThenTable)
-      .describe(
-        'where a user\'s brokerage comes from: "claims" (the app role Broker.<brokerage> in the token), "table" (the members table) or "claims-then-table" (default)',
-      ),
-    MEMBERSHIP_BROKER_ROLE_PREFIX: z
-      .string()
-      .max(56, 'must leave room for the brokerage in a 120-character app role value')
-      .regex(ROLE_VALUE, 'must be characters an app role value may hold (no spaces)')
-      .refine((value) => !value.startsWith('.'), 'must not start with "." (app role values may not)')
-      .default(DEFAULT_BROKER_ROLE_PREFIX)
-      .describe(
-        'the start of the app role values that name a brokerage (default "Broker.": Broker.Northwind)',
-      ),
-  })
-  .superRefine(refineResourceServerEnv);
+export const programServiceEnvSchema = resourceServerEnvSchema(PROGRAM_SERVICE_PORT, {
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .describe('a PostgreSQL URL, e.g. postgres://user@db:5432/programmes; leave unset for PGlite in memory'),
+  PROGRAM_SEED: z
+    .enum([ProgramSeed.None, ProgramSeed.Demo])
+    .default(ProgramSeed.None)
+    .describe(
+      '"demo" seeds members from the registrations file plus sample programmes; "none" seeds nothing',
+    ),
+  PROGRAM_SEED_REGISTRATIONS: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'path of registrations.yaml for PROGRAM_SEED=demo (default libs/local-tenant/registrations.yaml)',
+    ),
+  MEMBERSHIP_SOURCE: z
+    .enum([MembershipSource.Claims, MembershipSource.Table, MembershipSource.ClaimsThenTable])
+    .default(MembershipSource.ClaimsThenTable)
+    .describe(
+      'where a user\'s brokerage comes from: "claims" (the app role Broker.<brokerage> in the token), "table" (the members table) or "claims-then-table" (default)',
+    ),
+  MEMBERSHIP_BROKER_ROLE_PREFIX: z
+    .string()
+    .max(56, 'must leave room for the brokerage in a 120-character app role value')
+    .regex(ROLE_VALUE, 'must be characters an app role value may hold (no spaces)')
+    .refine((value) => !value.startsWith('.'), 'must not start with "." (app role values may not)')
+    .default(DEFAULT_BROKER_ROLE_PREFIX)
+    .describe('the start of the app role values that name a brokerage (default "Broker.": Broker.Northwind)'),
+});
 
 export type ProgramServiceEnv = z.output<typeof programServiceEnvSchema>;
 
