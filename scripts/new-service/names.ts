@@ -1,4 +1,4 @@
-import { downstreamName, portVariableOf } from '@chain/local-tenant';
+import { downstreamName, pascalCaseOf, portVariableOf } from '@chain/local-tenant';
 
 /** An app name as chain.yaml takes it: kebab-case, starting with a letter. */
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -63,7 +63,8 @@ export function checkScope(scope: string): void {
 export function serviceNames(name: string, scope?: string): ServiceNames {
   checkNameShape(name);
   const words = name.split('-');
-  const Pascal = words.map(capitalise).join('');
+  // As the compose suite locates the config's exports (apiConfigLocation): one spelling for both.
+  const Pascal = pascalCaseOf(name);
   const downstream = downstreamName(name);
   const short = downstream.toLowerCase().split('_').map(capitalise).join('');
   const chosenScope = scope ?? `${short}.ReadWrite`;

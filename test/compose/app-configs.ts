@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { apiConfigLocation } from '@chain/local-tenant';
 import { z } from 'zod';
 
 import type { ComposeApp } from '../../scripts/generate-compose-env';
@@ -22,13 +23,7 @@ export function appConfigLocation(app: ComposeApp): AppConfigLocation {
     };
   if (app === 'web')
     return { file: 'apps/web/src/server/web.config.ts', parser: 'loadWebEnv', schema: 'webEnvSchema' };
-  const pascal = app.replace(/(^|-)([a-z0-9])/g, (_, __: string, c: string) => c.toUpperCase());
-  const camel = pascal.charAt(0).toLowerCase() + pascal.slice(1);
-  return {
-    file: `apps/${app}/src/config/${app}.config.ts`,
-    parser: `parse${pascal}Env`,
-    schema: `${camel}EnvSchema`,
-  };
+  return apiConfigLocation(app);
 }
 
 export interface AppConfigLocation {

@@ -1,5 +1,6 @@
 import { localAppEnv } from './app-env';
 import {
+  apiConfigLocation,
   ChainManifestError,
   downstreamName,
   loadChainManifest,
@@ -43,6 +44,15 @@ describe('chain.yaml: the one list of the chain’s APIs', () => {
       'MY_NOTES_API',
     ]);
     expect(portVariableOf('pricing-service')).toBe('PRICING_PORT');
+  });
+
+  it('locates an API’s config by the convention the compose suite and the generator share', () => {
+    expect(apiConfigLocation('notes-service')).toEqual({
+      file: 'apps/notes-service/src/config/notes-service.config.ts',
+      schema: 'notesServiceEnvSchema',
+      parser: 'parseNotesServiceEnv',
+    });
+    expect(apiConfigLocation('bff')).toMatchObject({ schema: 'bffEnvSchema', parser: 'parseBffEnv' });
   });
 
   it('starts callees before callers, from the registrations’ requiredResourceAccess', () => {

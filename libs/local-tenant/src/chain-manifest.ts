@@ -149,6 +149,28 @@ export function downstreamName(app: string): string {
     .toUpperCase();
 }
 
+/** `notes-service` → `NotesService`: the spelling of an app's name in its config's exports. */
+export function pascalCaseOf(app: string): string {
+  return app
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}
+
+/**
+ * Where an API validates its environment (docs/chain-manifest.md "What an API must have"):
+ * `apps/<app>/src/config/<app>.config.ts` exporting the zod schema `<camelCase app>EnvSchema` and
+ * `parse<PascalCase app>Env(env)` — what the compose suite runs, and what `npm run new:service` writes.
+ */
+export function apiConfigLocation(app: string): { file: string; schema: string; parser: string } {
+  const pascal = pascalCaseOf(app);
+  return {
+    file: `apps/${app}/src/config/${app}.config.ts`,
+    schema: `${pascal.charAt(0).toLowerCase()}${pascal.slice(1)}EnvSchema`,
+    parser: `parse${pascal}Env`,
+  };
+}
+
 /** The variable that overrides an API's port under `npm start`: `PROGRAM_PORT`, `BFF_PORT`, … */
 export function portVariableOf(app: string): string {
   return `${downstreamName(app)}_PORT`;

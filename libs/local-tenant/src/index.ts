@@ -8,6 +8,7 @@ export {
   ServiceApp,
 } from './app-env';
 export {
+  apiConfigLocation,
   type ChainApi,
   chainApi,
   type ChainManifest,
@@ -21,6 +22,7 @@ export {
   manifestEnv,
   type ManifestValue,
   parseChainManifest,
+  pascalCaseOf,
   portVariableOf,
   startStages,
   usesValue,
